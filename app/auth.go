@@ -1,0 +1,132 @@
+package app
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/agora-events/agora/models"
+)
+
+// currentUser returns the signed-in organizer, or nil.
+func currentUser(c *fiber.Ctx) *models.User {
+	u, _ := c.Locals("agora.user").(*models.User)
+	return u
+}
+
+// currentMemberships returns the signed-in organizer's organizations and roles.
+func currentMemberships(c *fiber.Ctx) []models.Membership {
+	ms, _ := c.Locals("agora.memberships").([]models.Membership)
+	return ms
+}
+
+// requireUser loads the signed-in organizer and their memberships, or sends
+// the visitor to the sign-in page.
+func (a *App) requireUser(c *fiber.Ctx) error {
+	s, err := a.session(c)
+	if err != nil {
+		return errInternal("session", err)
+	}
+	uid, _ := s.Get(sessUserID).(uint)
+	if uid != 0 {
+		var u models.User
+		if err := a.db.First(&u, uid).Error; err == nil {
+			ms, err := models.Memberships(a.db, u.ID)
+			if err != nil {
+				return errInternal("memberships", err)
+			}
+			c.Locals("agora.user", &u)
+			c.Locals("agora.memberships", ms)
+			c.Set(fiber.HeaderCacheControl, "no-store")
+			return c.Next()
+		}
+	}
+	return c.Redirect("/manage/login?next="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+}
+
+// requireAdmin lets only site admins through.
+func (a *App) requireAdmin(c *fiber.Ctx) error {
+	if u := currentUser(c); u == nil || !u.IsAdmin {
+		return errNotFound()
+	}
+	return c.Next()
+}
+
+type signInForm struct {
+	Email    string
+	Password string
+	Next     string
+}
+
+func (a *App) showSignIn(c *fiber.Ctx) error {
+	return a.render(c, "manage/login", fiber.Map{"Form": signInForm{Next: safeNext(c.Query("next", "/manage"))}, "Errors": FieldErrors{}})
+}
+
+func (a *App) signIn(c *fiber.Ctx) error {
+	f := signInForm{Email: strings.TrimSpace(c.FormValue("email")), Password: c.FormValue("password"), Next: safeNext(c.FormValue("next"))}
+	errs := csrfErrors(c)
+	if f.Email == "" {
+		errs.Add("email", "form.required")
+	}
+	if f.Password == "" {
+		errs.Add("password", "form.required")
+	}
+	if !errs.Any() {
+		u, err := models.Authenticate(a.db, f.Email, f.Password)
+		switch {
+		case errors.Is(err, models.ErrBadCredentials):
+			errs.Add(formErrorKey, "signin.bad_credentials")
+		case err != nil:
+			return errInternal("authenticate", err)
+		default:
+			s, err := a.session(c)
+			if err != nil {
+				return errInternal("session", err)
+			}
+			// A new session id on sign-in defeats session fixation.
+			if err := s.Regenerate(); err != nil {
+				return errInternal("session regenerate", err)
+			}
+			s.Set(sessUserID, u.ID)
+			s.Set(sessCSRF, randomToken(32))
+			if err := s.Save(); err != nil {
+				return errInternal("session save", err)
+			}
+			if f.Next == "/" {
+				f.Next = "/manage"
+			}
+			return c.Redirect(f.Next, fiber.StatusSeeOther)
+		}
+	}
+	f.Password = "" // never echo a password back
+	return a.renderStatus(c, fiber.StatusUnprocessableEntity, "manage/login", fiber.Map{"Form": f, "Errors": errs})
+}
+
+func (a *App) signOut(c *fiber.Ctx) error {
+	s, err := a.session(c)
+	if err == nil {
+		_ = s.Destroy()
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// signInLimiter limits sign-in attempts per address, counted in the shared
+// store so that several instances share one limit.
+func (a *App) signInLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        a.cfg.SignInLimit,
+		Expiration: a.cfg.SignInWindow,
+		Storage:    a.kv,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return "signin:" + c.IP()
+		},
+		LimitReached: func(c *fiber.Ctx) error {
+			f := signInForm{Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
+			errs := FieldErrors{}
+			errs.Add(formErrorKey, "signin.too_many")
+			return a.renderStatus(c, fiber.StatusTooManyRequests, "manage/login", fiber.Map{"Form": f, "Errors": errs})
+		},
+	})
+}

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"github.com/agora-events/agora/views"
+)
+
+// Languages the interface is offered in, default first.
+var Languages = []string{"en", "es"}
+
+var languageNames = map[string]string{"en": "English", "es": "Español"}
+
+// loadBundle reads every views/i18n/<lang>/<area>.json message file. One
+// file per area keeps each part of the site's texts together.
+func loadBundle() (*i18n.Bundle, error) {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, lang := range Languages {
+		paths, err := fs.Glob(views.FS, "i18n/"+lang+"/*.json")
+		if err != nil || len(paths) == 0 {
+			return nil, fmt.Errorf("i18n: no message files for %s", lang)
+		}
+		for _, p := range paths {
+			buf, err := fs.ReadFile(views.FS, p)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			// go-i18n takes the language from the file name: <area>.<lang>.json.
+			if _, err := b.ParseMessageFileBytes(buf, strings.TrimSuffix(p, ".json")+"."+lang+".json"); err != nil {
+				return nil, fmt.Errorf("i18n %s: %w", p, err)
+			}
+		}
+	}
+	return b, nil
+}
+
+// Translator renders messages and dates in one language. Templates call its
+// methods: {{$.L.T "events.upcoming"}}, {{$.L.T "events.places" "Count" 3}}.
+type Translator struct {
+	Lang string
+	loc  *i18n.Localizer
+}
+
+func newTranslator(b *i18n.Bundle, lang string) *Translator {
+	return &Translator{Lang: lang, loc: i18n.NewLocalizer(b, lang, "en")}
+}
+
+// T translates id; args are name/value pairs for the message's template.
+// "Count" also selects the plural form.
+func (t *Translator) T(id string, args ...any) string {
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			k, _ := args[i].(string)
+			data[k] = args[i+1]
+			if k == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := t.loc.Localize(cfg)
+	if err != nil {
+		// A missing message shows its id rather than failing the page; a test
+		// checks that every id used exists in every language.
+		return id
+	}
+	return s
+}
+
+// Msg translates a form or flash message.
+func (t *Translator) Msg(m Message) string {
+	args := make([]any, 0, 2*len(m.Data))
+	for k, v := range m.Data {
+		args = append(args, k, v)
+	}
+	return t.T(m.ID, args...)
+}
+
+// Date formats a day as "Tuesday 3 March 2026" in the translator's language.
+func (t *Translator) Date(tm time.Time) string {
+	return t.T("date.long", "Weekday", t.T("weekday."+strings.ToLower(tm.Weekday().String())), "Day", tm.Day(),
+		"Month", t.T("month."+strings.ToLower(tm.Month().String())), "Year", tm.Year())
+}
+
+// ShortDate formats a day as "3 Mar 2026".
+func (t *Translator) ShortDate(tm time.Time) string {
+	m := t.T("month." + strings.ToLower(tm.Month().String()))
+	if r := []rune(m); len(r) > 3 {
+		m = string(r[:3])
+	}
+	return t.T("date.short", "Day", tm.Day(), "Month", m, "Year", tm.Year())
+}
+
+// Clock formats a time of day, 24-hour, as used across Europe.
+func (t *Translator) Clock(tm time.Time) string { return tm.Format("15:04") }
+
+// pickLanguage chooses from an explicit choice (cookie), then Accept-Language.
+func pickLanguage(cookie, acceptLanguage string) string {
+	if isLanguage(cookie) {
+		return cookie
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err == nil {
+		for _, tag := range tags {
+			base, _ := tag.Base()
+			if isLanguage(base.String()) {
+				return base.String()
+			}
+		}
+	}
+	return Languages[0]
+}
+
+func isLanguage(s string) bool {
+	for _, l := range Languages {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}

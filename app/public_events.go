@@ -1,0 +1,98 @@
+package app
+
+import (
+	"encoding/json"
+	"html/template"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/agora-events/agora/models"
+)
+
+func pingDB(a *App) error { return models.Ping(a.db) }
+
+// home lists upcoming events, filterable by kind, with past events apart.
+func (a *App) home(c *fiber.Ctx) error {
+	kind := c.Query("kind")
+	if !models.ValidKind(kind) {
+		kind = ""
+	}
+	upcoming, past, err := models.PublicEvents(a.db, a.now(), kind)
+	if err != nil {
+		return errInternal("list events", err)
+	}
+	return a.render(c, "public/home", fiber.Map{
+		"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past,
+	})
+}
+
+// eventPage shows an event with its agenda grouped by day in the event's time zone.
+func (a *App) eventPage(c *fiber.Ctx) error {
+	e, err := models.PublicEventBySlug(a.db, c.Params("slug"))
+	if err != nil {
+		return dbErr("load event", err)
+	}
+	agenda, err := models.LoadAgenda(a.db, e.ID)
+	if err != nil {
+		return errInternal("load agenda", err)
+	}
+	loc := e.Location()
+	return a.render(c, "public/event", fiber.Map{
+		"Public":   true,
+		"Event":    e,
+		"Loc":      loc,
+		"Days":     models.GroupByDay(agenda.Sessions, loc),
+		"Speakers": agenda.Speakers,
+		"Past":     e.IsPast(a.now()),
+		"URL":      a.cfg.BaseURL + "/events/" + e.Slug,
+		"JSONLD":   eventJSONLD(a.cfg.BaseURL, e, agenda),
+	})
+}
+
+// eventJSONLD describes the event for search engines (schema.org Event).
+func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda) template.JS {
+	status := "https://schema.org/EventScheduled"
+	if e.Status == models.StatusCancelled {
+		status = "https://schema.org/EventCancelled"
+	}
+	mode := "https://schema.org/OfflineEventAttendanceMode"
+	var location []any
+	if e.Venue != "" || e.Address != "" {
+		location = append(location, map[string]any{"@type": "Place", "name": e.Venue,
+			"address": map[string]any{"@type": "PostalAddress", "streetAddress": e.Address}})
+	}
+	if e.OnlineURL != "" {
+		location = append(location, map[string]any{"@type": "VirtualLocation", "url": e.OnlineURL})
+		mode = "https://schema.org/OnlineEventAttendanceMode"
+		if len(location) > 1 {
+			mode = "https://schema.org/MixedEventAttendanceMode"
+		}
+	}
+	var performers []any
+	for _, s := range agenda.Speakers {
+		performers = append(performers, map[string]any{"@type": "Person", "name": s.Name})
+	}
+	doc := map[string]any{
+		"@context":            "https://schema.org",
+		"@type":               "Event",
+		"name":                e.Title,
+		"description":         e.Summary,
+		"startDate":           e.StartsAt.In(e.Location()).Format(time.RFC3339),
+		"endDate":             e.EndsAt.In(e.Location()).Format(time.RFC3339),
+		"eventStatus":         status,
+		"eventAttendanceMode": mode,
+		"url":                 baseURL + "/events/" + e.Slug,
+		"organizer":           map[string]any{"@type": "Organization", "name": e.Organization.Name},
+	}
+	if len(location) == 1 {
+		doc["location"] = location[0]
+	} else if len(location) > 1 {
+		doc["location"] = location
+	}
+	if len(performers) > 0 {
+		doc["performer"] = performers
+	}
+	b, _ := json.Marshal(doc) // json.Marshal escapes <, > and & so the block cannot close the script
+	return template.JS(b)
+}

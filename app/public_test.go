@@ -1,0 +1,65 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/models/modeltest"
+)
+
+func TestPublicPagesShowPublishedAndHideDrafts(t *testing.T) {
+	f, db := newTestApp(t)
+	org, _ := modeltest.Organizer(t, db, "Org A", "a@example.org", models.RoleOwner)
+	pub := modeltest.Event(t, db, org.ID, "open-forum", models.StatusPublished)
+	modeltest.Event(t, db, org.ID, "secret-draft", models.StatusDraft)
+	c := newClient(t, f)
+
+	home := c.get("/")
+	if home.Status != http.StatusOK || !strings.Contains(home.Body, pub.Title) {
+		t.Fatalf("home: %d, missing published event", home.Status)
+	}
+	if strings.Contains(home.Body, "secret-draft") {
+		t.Fatal("home lists a draft")
+	}
+	if r := c.get("/events/secret-draft"); r.Status != http.StatusNotFound || !strings.Contains(r.Body, "Page not found") {
+		t.Fatalf("draft page: %d", r.Status)
+	}
+	if r := c.get("/events/no-such-event"); r.Status != http.StatusNotFound {
+		t.Fatalf("unknown slug: %d", r.Status)
+	}
+	r := c.get("/events/open-forum.ics")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "BEGIN:VCALENDAR") || !strings.Contains(r.Body, "SUMMARY:"+pub.Title) {
+		t.Fatalf("ics: %d %s", r.Status, r.Body)
+	}
+	if r := c.get("/healthz"); r.Status != http.StatusOK {
+		t.Fatalf("healthz: %d", r.Status)
+	}
+}
+
+func TestSignInWrongPasswordKeepsEmail(t *testing.T) {
+	f, db := newTestApp(t)
+	modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
+	c := newClient(t, f)
+	c.get("/manage/login")
+	r := c.post("/manage/login", url.Values{"email": {"owner@example.org"}, "password": {"wrong-password"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "do not match") || !strings.Contains(r.Body, `value="owner@example.org"`) {
+		t.Fatalf("wrong password: %d\n%s", r.Status, r.Body)
+	}
+	c.signIn("owner@example.org")
+	if r := c.get("/manage"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Your events") {
+		t.Fatalf("dashboard after sign-in: %d", r.Status)
+	}
+}
+
+func TestExpiredCSRFKeepsInputAndSavesNothing(t *testing.T) {
+	f, db := newTestApp(t)
+	modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
+	c := newClient(t, f)
+	r := c.post("/manage/login", url.Values{"email": {"owner@example.org"}, "password": {modeltest.Password}, "_csrf": {"stale"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "expired") || !strings.Contains(r.Body, `value="owner@example.org"`) {
+		t.Fatalf("stale csrf: %d\n%s", r.Status, r.Body)
+	}
+}

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/agora-events/agora/views"
+)
+
+// templates holds one parsed template set per page: the base layout, every
+// partial, and the page itself.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+// loadTemplates parses views/<area>/<page>.html against the layout and
+// partials. A page is named "<area>/<page>" (e.g. "public/event").
+func loadTemplates(funcs template.FuncMap) (*templates, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(views.FS, "layouts/*.html", "partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: layout: %w", err)
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	err = fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		if strings.HasPrefix(p, "layouts/") || strings.HasPrefix(p, "partials/") {
+			return nil
+		}
+		clone, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := clone.ParseFS(views.FS, p); err != nil {
+			return fmt.Errorf("templates: %s: %w", p, err)
+		}
+		t.pages[strings.TrimSuffix(p, ".html")] = clone
+		return nil
+	})
+	return t, err
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// execute renders page into a buffer, entering at the layout named in the
+// page's "layout" template ("base" unless the page says otherwise).
+func (t *templates) execute(page string, data any) ([]byte, error) {
+	tpl, ok := t.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("templates: no page %q", page)
+	}
+	entry := "base"
+	if tpl.Lookup("content") == nil {
+		entry = page
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := tpl.ExecuteTemplate(buf, entry, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", page, err)
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+func (a *App) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string { return a.assets.URL(name) },
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				k, _ := kv[i].(string)
+				m[k] = kv[i+1]
+			}
+			return m
+		},
+		"markdown": renderMarkdown,
+		"in": func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
+		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"localInput": func(t time.Time, loc *time.Location) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02T15:04")
+		},
+		"langName": func(l string) string { return languageNames[l] },
+		"languages": func() []string { return Languages },
+		"baseURL":   func() string { return a.cfg.BaseURL },
+		"add":       func(a, b int) int { return a + b },
+	}
+}
+
+// render writes page with status 200. See renderStatus.
+func (a *App) render(c *fiber.Ctx, page string, data fiber.Map) error {
+	return a.renderStatus(c, fiber.StatusOK, page, data)
+}
+
+// renderStatus fills the values every page uses (translator, language, user,
+// CSRF token, flash) and writes the page. Pages marked "Public" are the same
+// for every visitor: they get no session, so they can be cached.
+func (a *App) renderStatus(c *fiber.Ctx, status int, page string, data fiber.Map) error {
+	if data == nil {
+		data = fiber.Map{}
+	}
+	lang := a.lang(c)
+	data["L"] = newTranslator(a.bundle, lang)
+	data["Lang"] = lang
+	data["Path"] = c.Path()
+	if public, _ := data["Public"].(bool); !public {
+		if u := currentUser(c); u != nil {
+			data["User"] = u
+		}
+		tok, err := a.csrfToken(c)
+		if err != nil {
+			return errInternal("csrf token", err)
+		}
+		data["CSRF"] = tok
+		if _, ok := data["Flash"]; !ok {
+			data["Flash"] = a.popFlash(c)
+		}
+	}
+	body, err := a.views.execute(page, data)
+	if err != nil {
+		return errInternal("render", err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(body)
+}

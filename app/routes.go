@@ -1,0 +1,66 @@
+package app
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// routes declares every route of the site, in one place.
+func (a *App) routes(f *fiber.App) {
+	f.Use(a.requestLog)
+	f.Use(recover.New())
+	f.Use(a.securityHeaders)
+
+	f.Get("/healthz", a.healthz)
+	f.Get("/static/*", a.serveStatic)
+	f.Get("/lang/:lang", a.setLanguage)
+
+	// Public programme.
+	f.Get("/", a.home)
+	f.Get("/events/:slug.ics", a.eventICS)
+	f.Get("/events/:slug/sessions/:id.ics", a.sessionICS)
+	f.Get("/events/:slug", a.eventPage)
+
+	// Organizer sign-in.
+	f.Get("/manage/login", a.showSignIn)
+	f.Post("/manage/login", a.signInLimiter(), func(c *fiber.Ctx) error {
+		if !a.validCSRF(c) {
+			c.Locals(csrfFailedKey, true)
+		}
+		return a.signIn(c)
+	})
+	a.postAction(f, "/manage/logout", a.signOut)
+
+	// Organizer area: everything below needs a signed-in user.
+	m := f.Group("/manage", a.requireUser)
+	a.manageRoutes(m)
+
+	// Site admin: organizations.
+	adm := f.Group("/admin", a.requireUser, a.requireAdmin)
+	a.adminRoutes(adm)
+}
+
+func (a *App) healthz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if err := pingDB(a); err != nil {
+		a.log.Error("healthz: database", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "down"})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "database": "up"})
+}
+
+// serveStatic serves embedded files under their hashed URLs with a year's cache.
+func (a *App) serveStatic(c *fiber.Ctx) error {
+	as, ok := a.assets.ByURL(c.Path())
+	if !ok || strings.Contains(c.Path(), "..") {
+		return errNotFound()
+	}
+	c.Set(fiber.HeaderContentType, as.ContentType)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	return c.Send(as.Body)
+}

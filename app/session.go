@@ -1,0 +1,120 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
+)
+
+const (
+	sessUserID = "uid"
+	sessCSRF   = "csrf"
+	sessFlash  = "flash"
+)
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the OS random source failing is not recoverable
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (a *App) session(c *fiber.Ctx) (*session.Session, error) {
+	if s, ok := c.Locals("agora.session").(*session.Session); ok {
+		return s, nil
+	}
+	s, err := a.sessions.Get(c)
+	if err != nil {
+		return nil, err
+	}
+	c.Locals("agora.session", s)
+	return s, nil
+}
+
+// csrfToken returns the session's CSRF token, creating the session and the
+// token on first use.
+func (a *App) csrfToken(c *fiber.Ctx) (string, error) {
+	s, err := a.session(c)
+	if err != nil {
+		return "", err
+	}
+	if tok, ok := s.Get(sessCSRF).(string); ok && tok != "" {
+		return tok, nil
+	}
+	tok := randomToken(32)
+	s.Set(sessCSRF, tok)
+	return tok, s.Save()
+}
+
+// validCSRF reports whether the posted _csrf field matches the session's token.
+func (a *App) validCSRF(c *fiber.Ctx) bool {
+	s, err := a.session(c)
+	if err != nil {
+		return false
+	}
+	want, _ := s.Get(sessCSRF).(string)
+	got := c.FormValue("_csrf")
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+const csrfFailedKey = "agora.csrf_failed"
+
+// postForm registers a POST whose handler re-renders its form: on a bad or
+// expired CSRF token the handler still runs, but bindForm reports the token
+// as a form error, so nothing is saved and what the person typed comes back.
+func (a *App) postForm(r fiber.Router, path string, h fiber.Handler) {
+	r.Post(path, func(c *fiber.Ctx) error {
+		if !a.validCSRF(c) {
+			c.Locals(csrfFailedKey, true)
+		}
+		return h(c)
+	})
+}
+
+// postAction registers a POST with no form to re-render (publish, delete,
+// sign out): a bad CSRF token stops it with a friendly page.
+func (a *App) postAction(r fiber.Router, path string, h fiber.Handler) {
+	r.Post(path, func(c *fiber.Ctx) error {
+		if !a.validCSRF(c) {
+			return &Error{Status: fiber.StatusForbidden, MsgID: "error.csrf"}
+		}
+		return h(c)
+	})
+}
+
+// csrfErrors starts a form's error set: it holds the form-level message when
+// the CSRF token was missing or expired. Every postForm handler starts here.
+func csrfErrors(c *fiber.Ctx) FieldErrors {
+	errs := FieldErrors{}
+	if failed, _ := c.Locals(csrfFailedKey).(bool); failed {
+		errs.Add(formErrorKey, "form.csrf_expired")
+	}
+	return errs
+}
+
+// flash stores a message shown once on the next page.
+func (a *App) flash(c *fiber.Ctx, id string) {
+	s, err := a.session(c)
+	if err != nil {
+		return
+	}
+	s.Set(sessFlash, id)
+	_ = s.Save()
+}
+
+func (a *App) popFlash(c *fiber.Ctx) string {
+	s, err := a.session(c)
+	if err != nil {
+		return ""
+	}
+	id, _ := s.Get(sessFlash).(string)
+	if id != "" {
+		s.Delete(sessFlash)
+		_ = s.Save()
+	}
+	return id
+}

@@ -1,0 +1,282 @@
+// Command agora runs the Agora event and agora registration site.
+//
+//	agora serve [--demo]      run the site
+//	agora migrate             bring the database schema up to date
+//	agora seed --demo         add the demo organization and events (idempotent)
+//	agora user add ...        create an organizer or site admin
+//	agora backup FILE         copy the SQLite database while it runs
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // event time zones work on minimal images without zoneinfo
+
+	"gorm.io/gorm"
+
+	"github.com/agora-events/agora/app"
+	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/models/demo"
+)
+
+const usage = `agora — event and agora registration for health and care innovation networks
+
+Usage:
+  agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo]
+  agora migrate [--db agora.db]
+  agora seed    --demo [--db agora.db]
+  agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
+  agora backup FILE [--db agora.db]
+
+Environment (each flag has one; flags win):
+  AGORA_ADDR        address to listen on (default :3000)
+  AGORA_DB          SQLite file path (default agora.db) or a postgres:// URL
+  AGORA_BASE_URL    public URL used in links, e-mails and calendars
+  AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
+  AGORA_PASSWORD    password for "user add" when --password is not given
+  AGORA_LOG_FORMAT  text (default) or json
+`
+
+func main() {
+	log := newLogger(os.Stderr)
+	if err := run(os.Args[1:], os.Stdout, log); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "agora:", err)
+		os.Exit(1)
+	}
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	if os.Getenv("AGORA_LOG_FORMAT") == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func run(args []string, out io.Writer, log *slog.Logger) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(out, usage)
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(rest, out, log)
+	case "migrate":
+		return cmdMigrate(rest, out)
+	case "seed":
+		return cmdSeed(rest, out)
+	case "user":
+		return cmdUser(rest, out)
+	case "backup":
+		return cmdBackup(rest, out)
+	}
+	fmt.Fprint(out, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// newFlags returns a flag set whose --help prints the whole usage.
+func newFlags(name string, out io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() { fmt.Fprint(out, usage) }
+	db := fs.String("db", env("AGORA_DB", "agora.db"), "SQLite file or postgres:// URL (AGORA_DB)")
+	return fs, db
+}
+
+// openDB opens and migrates the database.
+func openDB(dsn string) (*gorm.DB, error) {
+	db, err := models.Open(dsn, models.OpenOptions{SQLiteSynchronous: os.Getenv("AGORA_SYNCHRONOUS")})
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Migrate(db); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
+	fs, dsn := newFlags("serve", out)
+	addr := fs.String("addr", env("AGORA_ADDR", ":3000"), "address to listen on (AGORA_ADDR)")
+	baseURL := fs.String("base-url", env("AGORA_BASE_URL", ""), "public URL for links (AGORA_BASE_URL)")
+	withDemo := fs.Bool("demo", false, "add the demo organization and events first")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(*dsn)
+	if err != nil {
+		return err
+	}
+	if *withDemo {
+		if _, err := demo.Seed(db, time.Now()); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+	}
+	if *baseURL == "" {
+		*baseURL = "http://" + displayAddr(*addr)
+	}
+	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://")},
+		app.Deps{DB: db, Logger: log})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- f.Listen(*addr) }()
+	fmt.Fprintf(out, "Agora is running at %s\n", *baseURL)
+	if *withDemo {
+		fmt.Fprintf(out, "Demo organizer: sign in at %s/manage as %s with password %s\n", *baseURL, demo.OrganizerEmail, demo.OrganizerPassword)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	// Finish requests in flight; a registration that was acknowledged is committed.
+	return f.ShutdownWithTimeout(20 * time.Second)
+}
+
+// displayAddr turns a listen address such as ":3000" into "127.0.0.1:3000".
+func displayAddr(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "127.0.0.1" + addr
+	}
+	return addr
+}
+
+func cmdMigrate(args []string, out io.Writer) error {
+	fs, dsn := newFlags("migrate", out)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(*dsn)
+	if err != nil {
+		return err
+	}
+	v, err := models.SchemaVersion(db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "schema is at version %d\n", v)
+	return nil
+}
+
+func cmdSeed(args []string, out io.Writer) error {
+	fs, dsn := newFlags("seed", out)
+	withDemo := fs.Bool("demo", false, "add the demo organization and events")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*withDemo {
+		return errors.New("seed: say --demo to add the demo data")
+	}
+	db, err := openDB(*dsn)
+	if err != nil {
+		return err
+	}
+	created, err := demo.Seed(db, time.Now())
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(out, "demo data added; organizer %s, password %s\n", demo.OrganizerEmail, demo.OrganizerPassword)
+	} else {
+		fmt.Fprintln(out, "demo data already present")
+	}
+	return nil
+}
+
+func cmdUser(args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprint(out, usage)
+		return errors.New(`user: the only subcommand is "add"`)
+	}
+	fs, dsn := newFlags("user add", out)
+	email := fs.String("email", "", "e-mail address (sign-in name)")
+	name := fs.String("name", "", "full name")
+	password := fs.String("password", env("AGORA_PASSWORD", ""), "password (AGORA_PASSWORD)")
+	admin := fs.Bool("admin", false, "make a site admin")
+	org := fs.String("org", "", "organization name to join (created if new)")
+	role := fs.String("role", models.RoleOwner, "role in --org: owner, manager or checkin")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" || *password == "" {
+		return errors.New("user add: --email, --name and --password (or AGORA_PASSWORD) are required")
+	}
+	if !models.ValidRole(*role) {
+		return fmt.Errorf("user add: unknown role %q", *role)
+	}
+	db, err := openDB(*dsn)
+	if err != nil {
+		return err
+	}
+	u, err := models.CreateUser(db, *email, *name, *password, *admin)
+	if err != nil {
+		return err
+	}
+	if *org != "" {
+		o, err := models.FindOrCreateOrganization(db, *org)
+		if err != nil {
+			return err
+		}
+		if err := models.AddMember(db, o.ID, u.ID, *role); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, "user %s created (admin: %v)\n", u.Email, u.IsAdmin)
+	return nil
+}
+
+func cmdBackup(args []string, out io.Writer) error {
+	fs, dsn := newFlags("backup", out)
+	var target string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		target, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if target == "" && fs.NArg() > 0 {
+		target = fs.Arg(0)
+	}
+	if target == "" {
+		return errors.New("backup: give the file to write, e.g. agora backup agora-backup.db")
+	}
+	if models.IsPostgresDSN(*dsn) {
+		return errors.New("backup: for PostgreSQL use pg_dump (see docs/DEPLOYMENT.md)")
+	}
+	db, err := models.Open(*dsn, models.OpenOptions{})
+	if err != nil {
+		return err
+	}
+	if err := models.BackupSQLite(db, target); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "backup written to %s\n", target)
+	return nil
+}

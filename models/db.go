@@ -1,0 +1,108 @@
+// Package models holds Agora's data: GORM models, opening the database,
+// versioned migrations, and the domain rules that guard invariants.
+package models
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// OpenOptions tune how the database is opened.
+type OpenOptions struct {
+	// SQLiteSynchronous overrides PRAGMA synchronous (default FULL: a page that
+	// says "registered" means the row reached the disk).
+	SQLiteSynchronous string
+	// Logger replaces GORM's logger; nil keeps it silent.
+	Logger logger.Interface
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL database rather than a SQLite file.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to SQLite (a file path) or PostgreSQL (a postgres:// URL).
+// It does not migrate; call Migrate for that.
+func Open(dsn string, opts OpenOptions) (*gorm.DB, error) {
+	if IsPostgresDSN(dsn) {
+		db, err := gorm.Open(postgres.Open(dsn), gormConfig(opts))
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		return db, nil
+	}
+	return openSQLite(dsn, opts)
+}
+
+func openSQLite(path string, opts OpenOptions) (*gorm.DB, error) {
+	sync := opts.SQLiteSynchronous
+	if sync == "" {
+		sync = "FULL"
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", sync)
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	// Immediate transactions take the write lock at BEGIN, so two writers never
+	// deadlock upgrading read locks, and capacity checks see committed state.
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := gorm.Open(sqlite.Open(dsn), gormConfig(opts))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	// One writer at a time is SQLite's nature; a handful of connections lets
+	// readers proceed alongside it under WAL.
+	sqlDB.SetMaxOpenConns(8)
+	sqlDB.SetMaxIdleConns(8)
+	if err := db.Exec("PRAGMA foreign_keys = ON").Error; err != nil {
+		return nil, fmt.Errorf("sqlite pragma: %w", err)
+	}
+	return db, nil
+}
+
+func gormConfig(opts OpenOptions) *gorm.Config {
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         true,
+	}
+	if opts.Logger != nil {
+		cfg.Logger = opts.Logger
+	}
+	return cfg
+}
+
+// IsPostgres reports whether db talks to PostgreSQL.
+func IsPostgres(db *gorm.DB) bool {
+	return db.Dialector.Name() == "postgres"
+}
+
+// Ping checks that the database answers.
+func Ping(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Ping()
+}

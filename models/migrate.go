@@ -1,0 +1,70 @@
+package models
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one numbered, transactional step of the schema. Each declares
+// the table shapes it needs itself, so a later change to a model struct never
+// rewrites history.
+type migration struct {
+	Version int
+	Name    string
+	Up      func(tx *gorm.DB) error
+}
+
+// migrations is the ordered history of the schema. Append only.
+var migrations = []migration{
+	{1, "foundation: organizations, users, events, agenda, kv store", migrate0001Foundation},
+}
+
+// schemaVersion is the row that records which migrations have run.
+type schemaVersion struct {
+	Version   int `gorm:"primaryKey;autoIncrement:false"`
+	Name      string
+	AppliedAt time.Time
+}
+
+func (schemaVersion) TableName() string { return "schema_versions" }
+
+// Migrate applies every migration not yet recorded, each in its own transaction.
+func Migrate(db *gorm.DB) error {
+	if err := db.AutoMigrate(&schemaVersion{}); err != nil {
+		return fmt.Errorf("migrate: schema_versions: %w", err)
+	}
+	for _, m := range migrations {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if IsPostgres(tx) {
+				// Serialise concurrent instances migrating at once.
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(7146001)").Error; err != nil {
+					return err
+				}
+			}
+			var n int64
+			if err := tx.Model(&schemaVersion{}).Where("version = ?", m.Version).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if err := m.Up(tx); err != nil {
+				return err
+			}
+			return tx.Create(&schemaVersion{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %04d %s: %w", m.Version, m.Name, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration number.
+func SchemaVersion(db *gorm.DB) (int, error) {
+	var v int
+	err := db.Model(&schemaVersion{}).Select("COALESCE(MAX(version), 0)").Scan(&v).Error
+	return v, err
+}

@@ -1,0 +1,90 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Organization is a tenant: a cluster, a hospital Living Lab, a university.
+// Organizers see and change only their organization's records.
+type Organization struct {
+	ID        uint   `gorm:"primaryKey"`
+	Name      string `gorm:"size:200;not null"`
+	Slug      string `gorm:"size:100;not null;uniqueIndex"`
+	LegalName string `gorm:"size:200"`
+	Address   string `gorm:"size:500"`
+	VATID     string `gorm:"column:vat_id;size:50"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Roles a user may hold in an organization.
+const (
+	RoleOwner   = "owner"
+	RoleManager = "manager"
+	RoleCheckin = "checkin"
+)
+
+// Roles lists the roles in the order they are offered.
+var Roles = []string{RoleOwner, RoleManager, RoleCheckin}
+
+// Membership ties a user to an organization with a role.
+type Membership struct {
+	ID             uint   `gorm:"primaryKey"`
+	OrganizationID uint   `gorm:"not null;uniqueIndex:idx_membership_org_user"`
+	UserID         uint   `gorm:"not null;uniqueIndex:idx_membership_org_user;index"`
+	Role           string `gorm:"size:20;not null"`
+	CreatedAt      time.Time
+	Organization   Organization
+	User           User
+}
+
+// CanEditEvents reports whether the role may create and change events and agendas.
+func (m Membership) CanEditEvents() bool { return m.Role == RoleOwner || m.Role == RoleManager }
+
+// CanManageTeam reports whether the role may add and remove team members.
+func (m Membership) CanManageTeam() bool { return m.Role == RoleOwner }
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// FindOrCreateOrganization returns the organization with name, creating it
+// (with a slug from the name) when there is none.
+func FindOrCreateOrganization(db *gorm.DB, name string) (*Organization, error) {
+	var o Organization
+	err := db.Where("name = ?", name).First(&o).Error
+	if err == nil {
+		return &o, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, err
+	}
+	o = Organization{Name: name, Slug: Slugify(name)}
+	if err := db.Create(&o).Error; err != nil {
+		return nil, fmt.Errorf("create organization: %w", err)
+	}
+	return &o, nil
+}
+
+// AddMember gives user a role in org, or changes the role they have.
+func AddMember(db *gorm.DB, orgID, userID uint, role string) error {
+	if !ValidRole(role) {
+		return fmt.Errorf("unknown role %q", role)
+	}
+	m := Membership{OrganizationID: orgID, UserID: userID, Role: role}
+	return db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "organization_id"}, {Name: "user_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"role"}),
+	}).Create(&m).Error
+}

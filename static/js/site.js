@@ -1,0 +1,1 @@
+// Agora's scripts only improve pages that already work without them.
