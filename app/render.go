@@ -82,15 +82,15 @@ func (a *App) funcs() template.FuncMap {
 			return m
 		},
 		"markdown": renderMarkdown,
-		"in": func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
-		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"in":       func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"localInput": func(t time.Time, loc *time.Location) string {
 			if t.IsZero() {
 				return ""
 			}
 			return t.In(loc).Format("2006-01-02T15:04")
 		},
-		"langName": func(l string) string { return languageNames[l] },
+		"langName":  func(l string) string { return languageNames[l] },
 		"languages": func() []string { return Languages },
 		"baseURL":   func() string { return a.cfg.BaseURL },
 		"add":       func(a, b int) int { return a + b },

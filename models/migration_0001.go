@@ -92,9 +92,9 @@ func migrate0001Foundation(tx *gorm.DB) error {
 		EndsAt      time.Time
 		RoomID      *uint
 		TrackID     *uint
-		Capacity    int   `gorm:"not null;default:0"`
-		SignUp      bool  `gorm:"not null;default:false"`
-		Event       event `gorm:"constraint:OnDelete:CASCADE"`
+		Capacity    int    `gorm:"not null;default:0"`
+		SignUp      bool   `gorm:"not null;default:false"`
+		Event       event  `gorm:"constraint:OnDelete:CASCADE"`
 		Room        *room  `gorm:"constraint:OnDelete:SET NULL"`
 		Track       *track `gorm:"constraint:OnDelete:SET NULL"`
 	}
