@@ -48,6 +48,7 @@ type App struct {
 	bundle   *i18n.Bundle
 	assets   *static.Assets
 	views    *templates
+	cache    *pageCache
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a
@@ -71,7 +72,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.SignInWindow == 0 {
 		cfg.SignInWindow = 15 * time.Minute
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB)}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache()}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, err

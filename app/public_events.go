@@ -18,27 +18,44 @@ func (a *App) home(c *fiber.Ctx) error {
 	if !models.ValidKind(kind) {
 		kind = ""
 	}
-	upcoming, past, err := models.PublicEvents(a.db, a.now(), kind)
+	now := a.now()
+	stamp, err := models.PublicListingStamp(a.db, now)
 	if err != nil {
-		return errInternal("list events", err)
+		return errInternal("listing stamp", err)
 	}
-	return a.render(c, "public/home", fiber.Map{
-		"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past,
+	return a.serveCached(c, "home:"+kind+":"+a.lang(c), stamp, func() ([]byte, error) {
+		upcoming, past, err := models.PublicEvents(a.db, now, kind)
+		if err != nil {
+			return nil, errInternal("list events", err)
+		}
+		return a.renderBytes(c, "public/home", fiber.Map{
+			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past,
+		})
 	})
 }
 
 // eventPage shows an event with its agenda grouped by day in the event's time zone.
+// The page is rendered once per version and language, then served from the cache.
 func (a *App) eventPage(c *fiber.Ctx) error {
-	e, err := models.PublicEventBySlug(a.db, c.Params("slug"))
+	slug := c.Params("slug")
+	_, stamp, err := models.PublicEventStamp(a.db, slug, a.now())
 	if err != nil {
-		return dbErr("load event", err)
+		return dbErr("event stamp", err)
+	}
+	return a.serveCached(c, "event:"+slug+":"+a.lang(c), stamp, func() ([]byte, error) { return a.renderEventPage(c, slug) })
+}
+
+func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
+	e, err := models.PublicEventBySlug(a.db, slug)
+	if err != nil {
+		return nil, dbErr("load event", err)
 	}
 	agenda, err := models.LoadAgenda(a.db, e.ID)
 	if err != nil {
-		return errInternal("load agenda", err)
+		return nil, errInternal("load agenda", err)
 	}
 	loc := e.Location()
-	return a.render(c, "public/event", fiber.Map{
+	return a.renderBytes(c, "public/event", fiber.Map{
 		"Public":   true,
 		"Event":    e,
 		"Loc":      loc,

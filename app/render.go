@@ -106,6 +106,16 @@ func (a *App) render(c *fiber.Ctx, page string, data fiber.Map) error {
 // CSRF token, flash) and writes the page. Pages marked "Public" are the same
 // for every visitor: they get no session, so they can be cached.
 func (a *App) renderStatus(c *fiber.Ctx, status int, page string, data fiber.Map) error {
+	body, err := a.renderBytes(c, page, data)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(body)
+}
+
+// renderBytes renders page with the values every page uses, without sending it.
+func (a *App) renderBytes(c *fiber.Ctx, page string, data fiber.Map) ([]byte, error) {
 	if data == nil {
 		data = fiber.Map{}
 	}
@@ -119,7 +129,7 @@ func (a *App) renderStatus(c *fiber.Ctx, status int, page string, data fiber.Map
 		}
 		tok, err := a.csrfToken(c)
 		if err != nil {
-			return errInternal("csrf token", err)
+			return nil, errInternal("csrf token", err)
 		}
 		data["CSRF"] = tok
 		if _, ok := data["Flash"]; !ok {
@@ -128,8 +138,7 @@ func (a *App) renderStatus(c *fiber.Ctx, status int, page string, data fiber.Map
 	}
 	body, err := a.views.execute(page, data)
 	if err != nil {
-		return errInternal("render", err)
+		return nil, errInternal("render", err)
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(body)
+	return body, nil
 }

@@ -1,0 +1,79 @@
+package app
+
+import (
+	"bytes"
+	"compress/gzip"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// pageCache keeps rendered public pages, keyed by what they depend on (the
+// page, the language, and a version read from the database on every
+// request). A change made on any instance bumps the version in the shared
+// database, so every instance renders afresh on the next request: nothing
+// stale is served, and no cross-instance invalidation is needed.
+type pageCache struct {
+	mu    sync.RWMutex
+	pages map[string]*cachedPage // by slot (e.g. "event:forum:es")
+}
+
+// cachedPage is one rendering, with its gzip form and validator.
+type cachedPage struct {
+	version string
+	etag    string
+	body    []byte
+	gz      []byte
+}
+
+func newPageCache() *pageCache { return &pageCache{pages: map[string]*cachedPage{}} }
+
+// get returns the page in slot if it was rendered at version.
+func (pc *pageCache) get(slot, version string) *cachedPage {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	if p := pc.pages[slot]; p != nil && p.version == version {
+		return p
+	}
+	return nil
+}
+
+// put stores a rendering, replacing older versions of the same slot, so the
+// cache holds at most one page per slot.
+func (pc *pageCache) put(slot, version string, body []byte) *cachedPage {
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = w.Write(body)
+	_ = w.Close()
+	p := &cachedPage{version: version, etag: `W/"` + strings.ReplaceAll(slot+"-"+version, `"`, "") + `"`, body: body, gz: gz.Bytes()}
+	pc.mu.Lock()
+	pc.pages[slot] = p
+	pc.mu.Unlock()
+	return p
+}
+
+// serveCached answers from the cache when it can (304 for a matching ETag,
+// gzip when accepted) and otherwise renders with build and stores the result.
+func (a *App) serveCached(c *fiber.Ctx, slot, version string, build func() ([]byte, error)) error {
+	p := a.cache.get(slot, version)
+	if p == nil {
+		body, err := build()
+		if err != nil {
+			return err
+		}
+		p = a.cache.put(slot, version, body)
+	}
+	c.Set(fiber.HeaderVary, "Accept-Encoding, Accept-Language, Cookie")
+	c.Set(fiber.HeaderCacheControl, "public, no-cache")
+	c.Set(fiber.HeaderETag, p.etag)
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, p.etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if strings.Contains(c.Get(fiber.HeaderAcceptEncoding), "gzip") {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(p.gz)
+	}
+	return c.Send(p.body)
+}
