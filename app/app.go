@@ -49,6 +49,7 @@ type App struct {
 	assets   *static.Assets
 	views    *templates
 	cache    *pageCache
+	metrics  *metrics
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a
@@ -72,7 +73,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.SignInWindow == 0 {
 		cfg.SignInWindow = 15 * time.Minute
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache()}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), metrics: newMetrics()}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ func (a *App) requestLog(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
+	a.metrics.observe(c, start)
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
 	if status >= 500 {

@@ -63,3 +63,16 @@ func TestExpiredCSRFKeepsInputAndSavesNothing(t *testing.T) {
 		t.Fatalf("stale csrf: %d\n%s", r.Status, r.Body)
 	}
 }
+
+func TestMetricsCountRequestsByRoute(t *testing.T) {
+	f, _ := newTestApp(t)
+	c := newClient(t, f)
+	c.get("/events/nothing-here")
+	c.get("/definitely/unknown")
+	r := c.get("/metrics")
+	if r.Status != http.StatusOK ||
+		!strings.Contains(r.Body, `agora_http_requests_total{method="GET",route="/events/:slug",status="404"} 1`) ||
+		!strings.Contains(r.Body, `route="unmatched"`) {
+		t.Fatalf("metrics:\n%s", r.Body)
+	}
+}

@@ -17,6 +17,7 @@ func (a *App) routes(f *fiber.App) {
 	f.Use(a.securityHeaders)
 
 	f.Get("/healthz", a.healthz)
+	f.Get("/metrics", a.metrics.handler())
 	f.Get("/static/*", a.serveStatic)
 	f.Get("/lang/:lang", a.setLanguage)
 
