@@ -76,3 +76,35 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 		t.Fatalf("metrics:\n%s", r.Body)
 	}
 }
+
+func TestSignInIsRateLimited(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	f, err := New(Config{BaseURL: "http://agora.test", SignInLimit: 3}, Deps{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
+	c := newClient(t, f)
+	c.get("/manage/login")
+	var last response
+	for i := 0; i < 4; i++ {
+		last = c.post("/manage/login", url.Values{"email": {"owner@example.org"}, "password": {"nope-nope-nope"}})
+	}
+	if last.Status != http.StatusTooManyRequests || !strings.Contains(last.Body, "Too many sign-in attempts") || !strings.Contains(last.Body, `value="owner@example.org"`) {
+		t.Fatalf("fourth attempt: %d\n%s", last.Status, last.Body)
+	}
+}
+
+func TestUnknownLanguageFallsBackAndSwitcherIsSafe(t *testing.T) {
+	f, _ := newTestApp(t)
+	c := newClient(t, f)
+	if r := c.get("/lang/xx?next=/"); r.Status != http.StatusSeeOther || c.cookies[langCookie] != "" {
+		t.Fatalf("unknown language stored: %d %v", r.Status, c.cookies)
+	}
+	if r := c.get("/lang/es?next=//evil.example.org/"); r.Location != "/" {
+		t.Fatalf("open redirect: %q", r.Location)
+	}
+	if r := c.get("/"); !strings.Contains(r.Body, `<html lang="es">`) || !strings.Contains(r.Body, "Próximos eventos") {
+		t.Fatal("language choice not applied")
+	}
+}
