@@ -97,7 +97,7 @@ func TestPickLanguage(t *testing.T) {
 		{"", "es-ES,es;q=0.9,en;q=0.8", "es"},
 		{"", "fr-FR,fr;q=0.9", "en"},
 		{"es", "en", "es"},
-		{"xx", "es", "es"},              // an unknown choice is ignored
+		{"xx", "es", "es"},               // an unknown choice is ignored
 		{"", "\x00garbage;;q=abc", "en"}, // malformed header
 	}
 	for _, c := range cases {
