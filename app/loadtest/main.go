@@ -1,0 +1,50 @@
+// Command loadtest drives real journeys against a running Agora over HTTP and
+// prints requests per second, p50 and p99 latency and errors. It also serves
+// the reference: a bare Fiber handler returning a fixed page, so a figure
+// for Agora is always read beside a figure for the same machine and settings.
+//
+//	go run ./app/loadtest -journey browse -target http://127.0.0.1:3000 -c 64 -d 10s
+//	go run ./app/loadtest -serve-reference 127.0.0.1:3900 -page-from http://127.0.0.1:3000/events/health-innovation-forum
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"time"
+)
+
+func main() {
+	target := flag.String("target", "http://127.0.0.1:3000", "base URL of the Agora (or reference) server")
+	journey := flag.String("journey", "browse", "browse, page (one URL)")
+	path := flag.String("path", "/events/health-innovation-forum", "the URL path for -journey page")
+	conc := flag.Int("c", 64, "concurrent clients")
+	dur := flag.Duration("d", 10*time.Second, "how long to run")
+	gzip := flag.Bool("gzip", false, "send Accept-Encoding: gzip")
+	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
+	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
+	flag.Parse()
+
+	if *serveRef != "" {
+		if err := serveReference(*serveRef, *pageFrom); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	var j journeyFunc
+	switch *journey {
+	case "browse":
+		j = browse(*target, *gzip)
+	case "page":
+		j = onePage(*target, *path, *gzip)
+	default:
+		fmt.Fprintln(os.Stderr, "loadtest: unknown journey", *journey)
+		os.Exit(2)
+	}
+	res := run(j, *conc, *dur)
+	fmt.Println(res.String(*journey, *conc, *dur))
+	if res.errors > 0 || res.server5xx > 0 {
+		os.Exit(1)
+	}
+}
