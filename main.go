@@ -23,7 +23,10 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/agora-events/agora/app"
+	"github.com/agora-events/agora/app/jobs"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/demo"
 )
@@ -137,13 +140,17 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + displayAddr(*addr)
 	}
+	registry := prometheus.NewRegistry()
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://")},
-		app.Deps{DB: db, Logger: log})
+		app.Deps{DB: db, Logger: log, Registry: registry})
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	runner := jobs.NewRunner(db, instanceName(), log, registry, jobs.Standard(db)...)
+	runner.Start(ctx)
+	defer runner.Wait()
 	errc := make(chan error, 1)
 	go func() { errc <- f.Listen(*addr) }()
 	fmt.Fprintf(out, "Agora is running at %s\n", *baseURL)
@@ -158,6 +165,12 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	log.Info("shutting down")
 	// Finish requests in flight; a registration that was acknowledged is committed.
 	return f.ShutdownWithTimeout(20 * time.Second)
+}
+
+// instanceName identifies this process in job leases and outbox claims.
+func instanceName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%100000)
 }
 
 // displayAddr turns a listen address such as ":3000" into "127.0.0.1:3000".

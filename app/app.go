@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
@@ -35,6 +36,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now returns the current time; tests move it.
 	Now func() time.Time
+	// Registry collects the metrics served at /metrics; nil makes a new one.
+	Registry *prometheus.Registry
 }
 
 // App holds what handlers share. Handlers are methods on it.
@@ -73,7 +76,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.SignInWindow == 0 {
 		cfg.SignInWindow = 15 * time.Minute
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), metrics: newMetrics()}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), metrics: newMetrics(deps.Registry)}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, err
