@@ -150,7 +150,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	defer stop()
 	runner := jobs.NewRunner(db, instanceName(), log, registry, jobs.Standard(db)...)
 	runner.Start(ctx)
-	defer runner.Wait()
+	defer func() { stop(); runner.Wait() }() // on every return path, jobs stop before we exit
 	errc := make(chan error, 1)
 	go func() { errc <- f.Listen(*addr) }()
 	fmt.Fprintf(out, "Agora is running at %s\n", *baseURL)
