@@ -1,0 +1,141 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/agora-events/agora/models"
+)
+
+func eventURL(e *models.Event) string { return fmt.Sprintf("/manage/events/%d", e.ID) }
+
+// renderEventForm shows the new or edit form with the person's input and messages.
+func (a *App) renderEventForm(c *fiber.Ctx, status int, e *models.Event, f EventForm, errs FieldErrors) error {
+	var orgs []selectOption
+	for _, m := range editableMemberships(c) {
+		orgs = append(orgs, selectOption{Value: itoa(int(m.OrganizationID)), Label: m.Organization.Name})
+	}
+	action := "/manage/events"
+	if e != nil {
+		action = eventURL(e) + "/edit"
+	}
+	return a.renderStatus(c, status, "manage/event_form", fiber.Map{
+		"Event": e, "Form": f, "Errors": errs, "Action": action, "Orgs": orgs,
+		"Kinds": optionsOf(models.EventKinds), "TimeZones": timeZoneChoices,
+	})
+}
+
+func (a *App) newEvent(c *fiber.Ctx) error {
+	ms := editableMemberships(c)
+	if len(ms) == 0 {
+		return errForbidden()
+	}
+	f := EventForm{Kind: models.KindForum, TimeZone: DefaultTimeZone, OrganizationID: itoa(int(ms[0].OrganizationID))}
+	return a.renderEventForm(c, fiber.StatusOK, nil, f, FieldErrors{})
+}
+
+// createEvent stores a new draft event in one of the user's organizations.
+func (a *App) createEvent(c *fiber.Ctx) error {
+	ms := editableMemberships(c)
+	if len(ms) == 0 {
+		return errForbidden()
+	}
+	errs := csrfErrors(c)
+	f := parseEventForm(c)
+	if len(ms) == 1 {
+		f.OrganizationID = itoa(int(ms[0].OrganizationID))
+	}
+	errs.merge(f.Validate())
+	orgID := parseID(f.OrganizationID)
+	if m := membershipIn(c, orgID); m == nil || !m.CanEditEvents() {
+		errs.Add("organization_id", "form.choose")
+	}
+	if !errs.Any() {
+		e := &models.Event{OrganizationID: orgID, Status: models.StatusDraft}
+		f.Apply(e)
+		err := models.CreateEvent(a.db, e)
+		if err == nil {
+			a.flash(c, "event.created")
+			return c.Redirect(eventURL(e), fiber.StatusSeeOther)
+		}
+		if !errors.Is(err, models.ErrSlugTaken) {
+			return errInternal("create event", err)
+		}
+		errs.Add("slug", "event.slug_taken")
+	}
+	return a.renderEventForm(c, fiber.StatusUnprocessableEntity, nil, f, errs)
+}
+
+// eventOverview shows an event's facts and the actions the organizer may take.
+func (a *App) eventOverview(c *fiber.Ctx) error {
+	e, m, err := a.loadManagedEvent(c, false)
+	if err != nil {
+		return err
+	}
+	ag, err := models.LoadAgenda(a.db, e.ID)
+	if err != nil {
+		return errInternal("load agenda", err)
+	}
+	return a.render(c, "manage/event", fiber.Map{
+		"Event": e, "Loc": e.Location(), "CanEdit": m.CanEditEvents(), "Agenda": ag,
+	})
+}
+
+func (a *App) editEvent(c *fiber.Ctx) error {
+	e, _, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	return a.renderEventForm(c, fiber.StatusOK, e, eventFormFrom(e), FieldErrors{})
+}
+
+// updateEvent saves the edit form; the event keeps its organization.
+func (a *App) updateEvent(c *fiber.Ctx) error {
+	e, _, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	errs := csrfErrors(c)
+	f := parseEventForm(c)
+	errs.merge(f.Validate())
+	if !errs.Any() {
+		f.Apply(e)
+		err := models.SaveEvent(a.db, e)
+		if err == nil {
+			a.flash(c, "event.saved")
+			return c.Redirect(eventURL(e), fiber.StatusSeeOther)
+		}
+		if !errors.Is(err, models.ErrSlugTaken) {
+			return errInternal("save event", err)
+		}
+		errs.Add("slug", "event.slug_taken")
+	}
+	return a.renderEventForm(c, fiber.StatusUnprocessableEntity, e, f, errs)
+}
+
+// setStatus returns a handler moving an event to status from one of the
+// states in from; other states leave it as it is.
+func (a *App) setStatus(status, flash string, from ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		e, _, err := a.loadManagedEvent(c, true)
+		if err != nil {
+			return err
+		}
+		if status == models.StatusCancelled && c.FormValue("confirm") != "yes" {
+			a.flash(c, "event.cancel_unconfirmed")
+			return c.Redirect(eventURL(e)+"#cancel", fiber.StatusSeeOther)
+		}
+		for _, s := range from {
+			if e.Status == s {
+				if err := models.SetEventStatus(a.db, e, status); err != nil {
+					return errInternal("set event status", err)
+				}
+				a.flash(c, flash)
+				break
+			}
+		}
+		return c.Redirect(eventURL(e), fiber.StatusSeeOther)
+	}
+}

@@ -1,0 +1,28 @@
+package models
+
+import (
+	"errors"
+
+	"gorm.io/gorm"
+)
+
+// ErrOrgSlugTaken is returned when another organization uses the slug.
+var ErrOrgSlugTaken = errors.New("organization slug already in use")
+
+// CreateOrganization stores a new organization, reporting ErrOrgSlugTaken for a duplicate slug.
+func CreateOrganization(db *gorm.DB, o *Organization) error {
+	err := db.Create(o).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return ErrOrgSlugTaken
+	}
+	return err
+}
+
+// SaveOrganization writes the editable fields of o.
+func SaveOrganization(db *gorm.DB, o *Organization) error {
+	err := db.Model(o).Select("Name", "Slug", "LegalName", "Address", "VATID", "UpdatedAt").Updates(o).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return ErrOrgSlugTaken
+	}
+	return err
+}
