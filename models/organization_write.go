@@ -18,11 +18,17 @@ func CreateOrganization(db *gorm.DB, o *Organization) error {
 	return err
 }
 
-// SaveOrganization writes the editable fields of o.
+// SaveOrganization writes the editable fields of o. Its events' pages show
+// the organization's name, so their versions move too.
 func SaveOrganization(db *gorm.DB, o *Organization) error {
-	err := db.Model(o).Select("Name", "Slug", "LegalName", "Address", "VATID", "UpdatedAt").Updates(o).Error
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return ErrOrgSlugTaken
-	}
-	return err
+	return db.Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(o).Select("Name", "Slug", "LegalName", "Address", "VATID", "UpdatedAt").Updates(o).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return ErrOrgSlugTaken
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Model(&Event{}).Where("organization_id = ?", o.ID).UpdateColumn("version", gorm.Expr("version + 1")).Error
+	})
 }
