@@ -379,3 +379,38 @@ func TestScheduleGeneratedEvent(t *testing.T) {
 		}
 	}
 }
+
+// The validator itself must catch each kind of broken schedule, for the
+// right reason, or the tests above prove nothing.
+func TestScheduleValidatorCatchesBrokenSchedules(t *testing.T) {
+	in := ScheduleInput{Slots: []uint{1, 2}, Tables: []SchedTable{{ID: 10}, {ID: 11, Unavailable: []uint{2}}, {ID: 12}},
+		Participants: []SchedParticipant{{ID: 1, MaxMeetings: 1}, {ID: 2}, {ID: 3, Unavailable: []uint{2}}, {ID: 4}, {ID: 5}},
+		Wishes:       append(mutual([2]uint{1, 2}, [2]uint{3, 4}, [2]uint{1, 3}, [2]uint{1, 5}), SchedWish{2, 4}),
+		Booked:       []SchedPlacement{{A: 2, B: 4, Slot: 2, Table: 10}}}
+	// 2 and 4 are booked in slot 2 and 3 is away, and 1 may meet once: 3–4 and one of 1's pairs.
+	if st := runSchedule(t, in).Stats; st.Placed != 2 || st.UpperBound != 2 {
+		t.Fatalf("placed %d bound %d, want 2 and 2", st.Placed, st.UpperBound)
+	}
+	broken := []struct {
+		why string
+		ps  []SchedPlacement
+	}{
+		{"participant 1 double-booked", []SchedPlacement{{1, 2, 1, 10}, {1, 3, 1, 11}}},
+		{"participant 2 double-booked", []SchedPlacement{{1, 2, 2, 11}}}, // clashes with the booked 2–4
+		{"location double-booked", []SchedPlacement{{1, 2, 1, 10}, {3, 4, 1, 10}}},
+		{"not a mutual wish", []SchedPlacement{{2, 4, 1, 10}}},
+		{"pair already meets", []SchedPlacement{{1, 2, 1, 10}, {1, 2, 2, 11}}},
+		{"participant 3 unavailable", []SchedPlacement{{3, 4, 2, 10}}},
+		{"location unavailable", []SchedPlacement{{1, 5, 2, 11}}},
+		{"unknown location", []SchedPlacement{{1, 2, 1, 99}}},
+		{"unknown slot", []SchedPlacement{{1, 2, 7, 10}}},
+		{"limit 1", []SchedPlacement{{1, 2, 1, 10}, {1, 5, 2, 12}}},
+		{"A must be the smaller", []SchedPlacement{{2, 1, 1, 10}}},
+	}
+	for _, c := range broken {
+		res := ScheduleResult{Placements: c.ps, Stats: ScheduleStats{Placed: len(c.ps), UpperBound: 4, MutualPairs: 4}}
+		if err := validateSchedule(in, res); err == nil || !strings.Contains(err.Error(), c.why) {
+			t.Errorf("%v: err = %v, want %q", c.ps, err, c.why)
+		}
+	}
+}
