@@ -4,12 +4,17 @@ package models
 // chain of changes that makes room for it without losing a meeting:
 //   - move a meeting of one (or both) of its people to another slot those
 //     people share, freeing a slot the pair has in common;
+//   - when both are free in a slot whose tables are all taken, move another
+//     meeting out of that slot;
 //   - when one of them is at their limit, swap out one of their meetings
 //     and place the partner left behind with someone else (an augmenting path).
 // Every attempt that fails is undone, so the schedule stays valid throughout.
 
 // schedMaxRepairRounds bounds the passes over the unplaced pairs.
 const schedMaxRepairRounds = 4
+
+// schedRoomScanBudget bounds the meetings looked at to free a place at a table.
+const schedRoomScanBudget = 2_000_000
 
 // schedUndo records one change so a failed attempt can be rolled back.
 type schedUndo struct {
@@ -25,6 +30,7 @@ const (
 )
 
 func (s *scheduler) repair() {
+	s.roomScans = schedRoomScanBudget
 	cand := make([]uint64, s.w)
 	score := make([]int, s.nSlots)
 	var log []schedUndo
@@ -83,10 +89,16 @@ func (s *scheduler) placeByMoving(pi int, cand []uint64, score []int, log *[]sch
 			continue
 		}
 		ma, mb := int(s.busy[p.a*s.nSlots+sl]), int(s.busy[p.b*s.nSlots+sl])
-		if ma < 0 && mb < 0 {
-			continue // free for both: placeDirect found no room here, moving people will not help
-		}
 		mark := len(*log)
+		if ma < 0 && mb < 0 {
+			// Both free, but every location is taken: move another meeting out.
+			if s.freeAPlace(sl, cand, log) {
+				s.place(pi, sl)
+				*log = append(*log, schedUndo{meeting: s.pairs[pi].meeting, kind: undoPlace})
+				return true
+			}
+			continue
+		}
 		ok := true
 		for _, mi := range [2]int{ma, mb} {
 			if mi >= 0 && !s.moveAway(mi, cand, log) {
@@ -101,6 +113,26 @@ func (s *scheduler) placeByMoving(pi int, cand []uint64, score []int, log *[]sch
 		}
 		s.undo((*log)[mark:])
 		*log = (*log)[:mark]
+	}
+	return false
+}
+
+// freeAPlace moves some placed meeting at a physical table in slot sl to another
+// slot, so a place opens in sl. It scans the meetings, so a budget keeps a
+// hall that is full in every slot from costing time for nothing.
+func (s *scheduler) freeAPlace(sl int, cand []uint64, log *[]schedUndo) bool {
+	if s.roomScans <= 0 || countSet(s.roomSet) == 0 {
+		return false
+	}
+	for mi := range s.meetings {
+		s.roomScans--
+		m := s.meetings[mi]
+		if m.slot != sl || m.booked || m.dead || s.tCap[m.table] == schedOnlineCap {
+			continue
+		}
+		if s.moveAway(mi, cand, log) {
+			return true
+		}
 	}
 	return false
 }

@@ -49,6 +49,8 @@ type scheduler struct {
 	adj      [][]int32 // per person: indexes of their pairs
 	placed   int
 
+	roomScans int // budget left for freeAPlace
+
 	seed  uint64
 	stats ScheduleStats
 }

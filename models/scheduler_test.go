@@ -146,6 +146,29 @@ func TestScheduleRepairMovesAMeetingOutOfTheWay(t *testing.T) {
 	}
 }
 
+// One table: a naive choice puts 1–2 in slot 1, the only slot of person 3.
+// Repair moves 1–2 to slot 2, which frees the table for 3–4.
+func TestScheduleRepairFreesATable(t *testing.T) {
+	in := ScheduleInput{Slots: []uint{1, 2}, Tables: tables(10),
+		Participants: []SchedParticipant{{ID: 1}, {ID: 2}, {ID: 3, Unavailable: []uint{2}}, {ID: 4}},
+		Wishes:       mutual([2]uint{1, 2}, [2]uint{3, 4})}
+	s, err := newScheduler(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.place(0, 0) // 1–2 in slot 1
+	s.repair()
+	got := s.placements()
+	want := []SchedPlacement{{A: 3, B: 4, Slot: 1, Table: 10}, {A: 1, B: 2, Slot: 2, Table: 10}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after repair: %+v, want %+v", got, want)
+	}
+	res := ScheduleResult{Placements: got, Stats: ScheduleStats{Placed: 2, UpperBound: 2, MutualPairs: 2}}
+	if err := validateSchedule(in, res); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // With limits of one, a naive choice of 1–2 leaves 1–3 and 2–4 out. Repair
 // swaps along the augmenting path 3–1–2–4: drop 1–2, place 1–3 and 2–4.
 func TestScheduleRepairSwapsAtALimit(t *testing.T) {
