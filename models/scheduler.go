@@ -27,7 +27,7 @@ type SchedTable struct {
 // SchedParticipant is a person who takes part in networking.
 type SchedParticipant struct {
 	ID uint
-	// MaxMeetings caps their meetings, already booked ones included; 0 means no limit.
+	// MaxMeetings caps their meetings, already booked ones included; 0 or less means no limit.
 	MaxMeetings int
 	// Unavailable lists the slot ids they marked as not available.
 	Unavailable []uint
