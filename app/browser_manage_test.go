@@ -67,7 +67,7 @@ func TestBrowserOrganizerJourney(t *testing.T) {
 			setInput("#f-ends_at", s.end),
 		)
 		follow(t, ctx, 200, chromedp.Click(submit))
-		if strings.HasSuffix(currentURL(t, ctx), "/sessions/new") || strings.Contains(pageText(t, ctx), "Please check") {
+		if strings.HasSuffix(currentURL(t, ctx), "/sessions/new") || strings.Contains(pageText(t, ctx), "Please correct the fields") {
 			t.Fatalf("adding session %q did not save:\n%s", s.title, pageText(t, ctx))
 		}
 	}
