@@ -93,6 +93,12 @@ func TestBrowserAccessibilityWCAG22AA(t *testing.T) {
 		open(t, ctx, base+path, 200)
 		checkAxe(t, ctx, axeJS, path)
 	}
+	// The sign-in form with its error messages shown (aria-invalid, aria-describedby).
+	follow(t, ctx, 422, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll("[aria-invalid=true]").length`); n == 0 {
+		t.Fatal("the empty sign-in form came back without marked fields")
+	}
+	checkAxe(t, ctx, axeJS, "/manage/login with errors")
 	// The same pages in Spanish: longer words, other language attribute.
 	follow(t, ctx, 200, chromedp.Click(chromedp.CSS(`.langs a[hreflang="es"]`)))
 	checkAxe(t, ctx, axeJS, "/manage/login (es)")
