@@ -13,7 +13,7 @@ import (
 )
 
 // manageEventURL matches the organizer's page of one event.
-var manageEventURL = regexp.MustCompile(`/manage/events/(\d+)$`)
+var manageEventURL = regexp.MustCompile(`/manage/events/(\d+)/?(?:[?#].*)?$`)
 
 // An organizer signs in, creates an event, adds two sessions, publishes it,
 // and a visitor then sees both sessions on the public page. Everything goes
