@@ -1,0 +1,219 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"gorm.io/gorm"
+
+	"github.com/agora-events/agora/app/testenv"
+	"github.com/agora-events/agora/models/modeltest"
+)
+
+// browserTimeout bounds one browser test, so a hung page fails the test
+// instead of the whole suite.
+const browserTimeout = 90 * time.Second
+
+// startServer runs the whole app on a real listener on 127.0.0.1 with a fresh
+// database of the suite's engine (SQLite or PostgreSQL). setup fills the
+// database before the first request. It returns the base URL.
+func startServer(t *testing.T, setup func(db *gorm.DB)) string {
+	t.Helper()
+	db, _ := modeltest.NewDB(t)
+	if setup != nil {
+		setup(db)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	base := "http://" + ln.Addr().String()
+	f, err := New(Config{BaseURL: base}, Deps{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("app.New: %v", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- f.Listener(ln) }()
+	t.Cleanup(func() {
+		_ = f.ShutdownWithTimeout(5 * time.Second)
+		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
+			t.Logf("server: %v", err)
+		}
+	})
+	return base
+}
+
+// newBrowser starts a headless Chromium with a fresh profile and returns a
+// context for one tab. Everything stops when the test ends.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	bin := testenv.Chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+		cancelTimeout()
+	})
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start chromium (%s): %v", bin, err)
+	}
+	return bctx
+}
+
+// open navigates to url and fails unless the page answers with want.
+func open(t *testing.T, ctx context.Context, url string, want int) {
+	t.Helper()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	if int(res.Status) != want {
+		t.Fatalf("open %s: status %d, want %d", url, res.Status, want)
+	}
+}
+
+// follow runs steps that start a navigation (a click on a link or a submit
+// button) and waits for the new page; it fails unless the page answers with want.
+func follow(t *testing.T, ctx context.Context, want int, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	res, err := chromedp.RunResponse(ctx, steps...)
+	if err != nil {
+		t.Fatalf("navigation: %v", err)
+	}
+	if int(res.Status) != want {
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		t.Fatalf("navigation to %s: status %d, want %d\n%s", res.URL, res.Status, want, html)
+	}
+}
+
+// eval runs JavaScript in the page and returns its value.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// pageText is the visible text of the page.
+func pageText(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, `document.body.innerText`)
+}
+
+// currentURL is the address of the page in the tab.
+func currentURL(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	u, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("location: %v", err)
+	}
+	return u
+}
+
+// do runs steps that stay on the page.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+// setInput gives a field a value the way a script must for datetime-local
+// inputs (typing into them differs between browsers and locales), then fires
+// the events a person's typing would.
+func setInput(sel, value string) chromedp.Action[chromedp.Void] {
+	js := `(() => { const el = document.querySelector(` + jsString(sel) + `);
+	  if (!el) throw new Error("no element ` + strings.ReplaceAll(sel, `"`, `'`) + `");
+	  el.value = ` + jsString(value) + `;
+	  el.dispatchEvent(new Event("input", {bubbles: true}));
+	  el.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`
+	return chromedp.Evaluate[chromedp.Void](js)
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "<", `\u003c`)
+	return `"` + r.Replace(s) + `"`
+}
+
+// axeViolation is one failed axe-core rule with the elements that fail it.
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+// axeTags are the WCAG 2.2 AA rule sets.
+const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]`
+
+// runAxe injects axe-core into the open page (once) and returns the page's
+// violations of the WCAG 2.2 AA rules. DevTools evaluation is not subject to
+// the page's Content-Security-Policy, so the site's CSP stays strict.
+func runAxe(t *testing.T, ctx context.Context, axeJS string) []axeViolation {
+	t.Helper()
+	if ok := eval[bool](t, ctx, `typeof window.axe === "object"`); !ok {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axeJS)); err != nil {
+			t.Fatalf("inject axe-core: %v", err)
+		}
+	}
+	js := `axe.run(document, {runOnly: {type: "tag", values: ` + axeTags + `}, resultTypes: ["violations"]})
+	  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
+	    targets: v.nodes.map(n => n.target.join(" ") + " — " + (n.failureSummary || "").replace(/\s+/g, " "))})))`
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe.run: %v", err)
+	}
+	return violations
+}
+
+// checkAxe fails the test for each WCAG 2.2 AA violation on the open page.
+func checkAxe(t *testing.T, ctx context.Context, axeJS, page string) {
+	t.Helper()
+	for _, v := range runAxe(t, ctx, axeJS) {
+		t.Errorf("%s: axe %s (%s): %s\n    %s", page, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n    "))
+	}
+}
+
+// statusOf fetches url without a browser, for pages the test only counts.
+func statusOf(t *testing.T, url string) int {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// axeSource is axe-core's source, or a skip (a failure in CI) without it.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	return testenv.AxeJS(t)
+}
