@@ -197,11 +197,10 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 		o.ExpiresAt = &exp
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
-		// The order row first: a concurrent post of the same form waits here
-		// on the unique key before it takes any place.
-		if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
-			return err
-		}
+		// Places first, then the rows that point at them: on PostgreSQL the
+		// counter rows are then locked for update before any foreign-key
+		// check takes a share lock on them (mixing the two under heavy
+		// concurrency trips "new multixact has more than one updating member").
 		var cs []claim
 		for _, a := range in.Attendees {
 			cs = append(cs, attendeeClaims(Attendee{EventID: ev.ID, TicketTypeID: tt.ID}, a.SessionIDs)...)
@@ -210,7 +209,7 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 		if in.fromOffer != nil {
 			// Win the offer first (once, even when accepted twice at once).
 			res := tx.Model(&WaitlistEntry{}).Where("id = ? AND status = ? AND offer_expires_at > ?", in.fromOffer.ID, WaitlistOffered, in.Now).
-				Updates(map[string]any{"status": WaitlistAccepted, "order_id": o.ID, "updated_at": in.Now})
+				Updates(map[string]any{"status": WaitlistAccepted, "updated_at": in.Now})
 			if res.Error != nil {
 				return res.Error
 			}
@@ -225,6 +224,16 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 		}
 		if err := takePlaces(tx, cs); err != nil {
 			return err
+		}
+		// A second post of the same form fails here on the unique key and
+		// rolls back the places it took.
+		if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
+			return err
+		}
+		if in.fromOffer != nil {
+			if err := tx.Model(&WaitlistEntry{}).Where("id = ?", in.fromOffer.ID).Update("order_id", o.ID).Error; err != nil {
+				return err
+			}
 		}
 		for i, ai := range in.Attendees {
 			if err := createAttendee(tx, o, tt, i+1, ai, in.Now); err != nil {

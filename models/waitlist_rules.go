@@ -78,6 +78,10 @@ func JoinWaitlist(db *gorm.DB, in JoinWaitlistInput) (*WaitlistEntry, error) {
 	w := &WaitlistEntry{EventID: in.EventID, TicketTypeID: in.TicketTypeID, SessionID: in.SessionID, Name: p.BuyerName,
 		Email: p.BuyerEmail, Language: lang, Status: WaitlistWaiting}
 	err := db.Transaction(func(tx *gorm.DB) error {
+		// Lock the event row before inserting a row that points at it (see placeOrderTx).
+		if err := tx.Exec("UPDATE events SET places_taken = places_taken WHERE id = ?", in.EventID).Error; err != nil {
+			return err
+		}
 		q := tx.Model(&WaitlistEntry{}).Where("event_id = ? AND email = ? AND status IN ?", in.EventID, w.Email, []string{WaitlistWaiting, WaitlistOffered})
 		q = nullableEq(q, "ticket_type_id", in.TicketTypeID)
 		q = nullableEq(q, "session_id", in.SessionID)
