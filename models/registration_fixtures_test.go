@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -130,3 +131,7 @@ func outboxCount(t *testing.T, db *gorm.DB, kind string) int64 {
 	}
 	return n
 }
+
+func itoa(n uint) string { return fmt.Sprint(n) }
+
+func lower(s string) string { return strings.ToLower(s) }
