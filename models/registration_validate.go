@@ -202,12 +202,22 @@ func ValidEmail(s string) bool {
 }
 
 // TrimRegistration trims spaces from the text a person typed and normalises
-// e-mail addresses, so "  Ana " and "Ana" are one name.
+// e-mail addresses, so "  Ana " and "Ana" are one name. It replaces the
+// attendee slice and answer maps with trimmed copies and never writes into
+// the caller's, so one input may be shared between goroutines.
 func TrimRegistration(in *PlaceOrderInput) {
 	in.BuyerName = strings.TrimSpace(in.BuyerName)
 	in.BuyerEmail = NormalizeEmail(in.BuyerEmail)
+	in.Attendees = append([]AttendeeInput(nil), in.Attendees...)
 	for i := range in.Attendees {
 		a := &in.Attendees[i]
+		answers := make(map[uint]string, len(a.Answers))
+		for k, v := range a.Answers {
+			answers[k] = v
+		}
+		a.Answers = answers
+		a.ConsentTextIDs = append([]uint(nil), a.ConsentTextIDs...)
+		a.SessionIDs = append([]uint(nil), a.SessionIDs...)
 		a.Name = strings.TrimSpace(a.Name)
 		a.Email = NormalizeEmail(a.Email)
 		a.Organization = strings.TrimSpace(a.Organization)
