@@ -24,6 +24,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/app"
+	"github.com/agora-events/agora/app/jobs"
+	"github.com/agora-events/agora/app/mail"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/demo"
 )
@@ -44,6 +46,8 @@ Environment (each flag has one; flags win):
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
   AGORA_LOG_FORMAT  text (default) or json
+  AGORA_SMTP_URL    smtp://user:pass@host:port or smtps://...; unset = mails are logged
+  AGORA_MAIL_FROM   sender address of e-mails (default "Agora <no-reply@localhost>")
 `
 
 func main() {
@@ -144,6 +148,11 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	worker, err := startBackground(ctx, db, strings.TrimRight(*baseURL, "/"), log)
+	if err != nil {
+		return err
+	}
+	_ = worker // the registration pages will nudge it after each order
 	errc := make(chan error, 1)
 	go func() { errc <- f.Listen(*addr) }()
 	fmt.Fprintf(out, "Agora is running at %s\n", *baseURL)
@@ -158,6 +167,25 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	log.Info("shutting down")
 	// Finish requests in flight; a registration that was acknowledged is committed.
 	return f.ShutdownWithTimeout(20 * time.Second)
+}
+
+// startBackground starts the mail worker (SMTP when AGORA_SMTP_URL is set,
+// else the log) and the sweep that releases expired holds and offers.
+func startBackground(ctx context.Context, db *gorm.DB, baseURL string, log *slog.Logger) (*mail.Worker, error) {
+	sender, err := mail.SenderFromEnv(log)
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := mail.NewRenderer(db, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	w := &mail.Worker{DB: db, Sender: sender, Renderer: renderer, InstanceID: fmt.Sprintf("%s-%d", host, os.Getpid()), Log: log}
+	go w.Run(ctx)
+	exp := &jobs.Expiry{DB: db, Log: log, Released: w.Nudge}
+	go exp.Run(ctx)
+	return w, nil
 }
 
 // displayAddr turns a listen address such as ":3000" into "127.0.0.1:3000".

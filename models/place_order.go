@@ -262,7 +262,7 @@ func createAttendee(tx *gorm.DB, o *Order, tt TicketType, pos int, ai AttendeeIn
 	if err := tx.Omit(clause.Associations).Create(a).Error; err != nil {
 		return fmt.Errorf("create attendee: %w", err)
 	}
-	if err := saveAnswers(tx, a.ID, ai.Answers); err != nil {
+	if err := insertAnswers(tx, a.ID, ai.Answers); err != nil {
 		return err
 	}
 	for _, cid := range ai.ConsentTextIDs {
@@ -286,6 +286,10 @@ func saveAnswers(tx *gorm.DB, attendeeID uint, answers map[uint]string) error {
 	if err := tx.Where("attendee_id = ?", attendeeID).Delete(&Answer{}).Error; err != nil {
 		return err
 	}
+	return insertAnswers(tx, attendeeID, answers)
+}
+
+func insertAnswers(tx *gorm.DB, attendeeID uint, answers map[uint]string) error {
 	qids := make([]uint, 0, len(answers))
 	for q, v := range answers {
 		if v != "" {
