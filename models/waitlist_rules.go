@@ -245,15 +245,38 @@ func containsUint(xs []uint, v uint) bool {
 // go to the next person.
 func CancelWaitlistEntry(db *gorm.DB, entryID uint, now time.Time) error {
 	now = now.UTC()
+	for try := 0; ; try++ {
+		err := cancelWaitlistEntry(db, entryID, now)
+		if !errors.Is(err, errRetry) || try == 5 {
+			return err
+		}
+	}
+}
+
+// errRetry says a row changed under a transaction; run it again.
+var errRetry = errors.New("row changed meanwhile; retry")
+
+func cancelWaitlistEntry(db *gorm.DB, entryID uint, now time.Time) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		var w WaitlistEntry
 		if err := tx.Take(&w, entryID).Error; err != nil {
 			return err
 		}
-		res := tx.Model(&WaitlistEntry{}).Where("id = ? AND status IN ?", entryID, []string{WaitlistWaiting, WaitlistOffered}).
+		if w.Status != WaitlistWaiting && w.Status != WaitlistOffered {
+			return nil
+		}
+		// Gate on the status just read: if an offer was made meanwhile, this
+		// matches nothing and we look again, so held places are never lost.
+		res := tx.Model(&WaitlistEntry{}).Where("id = ? AND status = ?", entryID, w.Status).
 			Updates(map[string]any{"status": WaitlistCancelled, "updated_at": now})
-		if res.Error != nil || res.RowsAffected != 1 || w.Status != WaitlistOffered {
+		if res.Error != nil {
 			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errRetry
+		}
+		if w.Status != WaitlistOffered {
+			return nil
 		}
 		if err := releasePlaces(tx, offerClaims(w)); err != nil {
 			return err

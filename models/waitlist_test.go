@@ -183,3 +183,77 @@ func TestOfferExpiryPassesToNextPerson(t *testing.T) {
 		t.Fatalf("event places = %d, want 1 (the second offer)", p)
 	}
 }
+
+func TestCancelledOfferPassesOn(t *testing.T) {
+	db, _ := regDB(t)
+	ev := openEvent(t, db, 1)
+	tt := ticketType(t, db, ev.ID, 0, 0, 1)
+	now := time.Now().UTC()
+	o := place(t, db, orderInput(t, db, ev, tt, 1))
+	a, _ := models.JoinWaitlist(db, models.JoinWaitlistInput{EventID: ev.ID, Name: "A", Email: "a@example.org", Now: now})
+	b, _ := models.JoinWaitlist(db, models.JoinWaitlistInput{EventID: ev.ID, Name: "B", Email: "b@example.org", Now: now})
+	if _, err := models.CancelOrder(db, o.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := models.CancelWaitlistEntry(db, a.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := models.CancelWaitlistEntry(db, a.ID, now); err != nil { // twice: nothing more
+		t.Fatal(err)
+	}
+	db.Take(b, b.ID)
+	if b.Status != models.WaitlistOffered {
+		t.Fatalf("next person: %s, want offered", b.Status)
+	}
+	if p := placesTaken(t, db, "events", ev.ID); p != 1 {
+		t.Fatalf("places %d, want 1", p)
+	}
+	if _, err := models.JoinWaitlist(db, models.JoinWaitlistInput{EventID: ev.ID, Name: "", Email: "bad", Now: now}); err == nil {
+		t.Fatal("invalid waitlist entry accepted")
+	}
+}
+
+// TestLiveOfferHoldsItsPlaceUnderRace: while 50 people try to register for
+// an event whose only free place is held by an offer, the offer's owner
+// accepts; only they get in.
+func TestLiveOfferHoldsItsPlaceUnderRace(t *testing.T) {
+	db, dsn := regDB(t)
+	ev := openEvent(t, db, 3)
+	tt := ticketType(t, db, ev.ID, 0, 0, 3)
+	now := time.Now().UTC()
+	o := place(t, db, orderInput(t, db, ev, tt, 3))
+	w, _ := models.JoinWaitlist(db, models.JoinWaitlistInput{EventID: ev.ID, Name: "W", Email: "w@example.org", Now: now})
+	models.CancelAttendee(db, o.Attendees[0].ID, now)
+	db.Take(w, w.ID)
+	if w.Status != models.WaitlistOffered {
+		t.Fatalf("entry %s, want offered", w.Status)
+	}
+	pools := append(extraPools(t, dsn, 2), db)
+	in := orderInput(t, db, ev, tt, 1)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var wrong []error
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if _, err := models.PlaceOrder(pools[i%len(pools)], in); !errors.Is(err, models.ErrEventFull) {
+				mu.Lock()
+				wrong = append(wrong, err)
+				mu.Unlock()
+			}
+		}(i)
+	}
+	acc, err := models.AcceptOffer(db, models.AcceptOfferInput{Secret: *w.OfferSecret, TicketTypeID: tt.ID, Now: now,
+		Attendee: models.AttendeeInput{Name: "W", Email: "w@example.org", ConsentTextIDs: []uint{privacyID(t, db, ev.ID)}}})
+	wg.Wait()
+	if err != nil || acc.Status != models.OrderConfirmed {
+		t.Fatalf("accept: %v", err)
+	}
+	if len(wrong) > 0 {
+		t.Fatalf("%d racers were not refused as full, first: %v", len(wrong), wrong[0])
+	}
+	if p := placesTaken(t, db, "events", ev.ID); p != 3 {
+		t.Fatalf("places %d, want 3", p)
+	}
+}
