@@ -160,8 +160,8 @@ func TestConcurrentDoubleCancelFreesOnce(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
-	if wins > 1 {
-		t.Fatalf("%d cancels of the order won, want at most 1", wins)
+	if wins != 1 {
+		t.Fatalf("%d cancels of the order won, want exactly 1", wins)
 	}
 	if got := placesTaken(t, db, "events", ev.ID); got != 1 {
 		t.Fatalf("event places_taken = %d, want 1 (the other order)", got)
