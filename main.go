@@ -27,6 +27,7 @@ import (
 
 	"github.com/agora-events/agora/app"
 	"github.com/agora-events/agora/app/jobs"
+	"github.com/agora-events/agora/app/mail"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/demo"
 )
@@ -47,6 +48,8 @@ Environment (each flag has one; flags win):
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
   AGORA_LOG_FORMAT  text (default) or json
+  AGORA_SMTP_URL    smtp://user:pass@host:port or smtps://...; unset = mails are logged
+  AGORA_MAIL_FROM   sender address of e-mails (default "Agora <no-reply@localhost>")
 `
 
 func main() {
@@ -148,7 +151,12 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	runner := jobs.NewRunner(db, instanceName(), log, registry, jobs.Standard(db)...)
+	worker, err := startMailWorker(ctx, db, strings.TrimRight(*baseURL, "/"), log)
+	if err != nil {
+		return err
+	}
+	expiry := &jobs.Expiry{DB: db, Log: log, Released: worker.Nudge}
+	runner := jobs.NewRunner(db, instanceName(), log, registry, append(jobs.Standard(db), expiry.Job())...)
 	runner.Start(ctx)
 	defer func() { stop(); runner.Wait() }() // on every return path, jobs stop before we exit
 	errc := make(chan error, 1)
@@ -171,6 +179,22 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 func instanceName() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%100000)
+}
+
+// startMailWorker starts the outbox worker (SMTP when AGORA_SMTP_URL is set,
+// else the log). It runs on every instance; claims keep each mail sent once.
+func startMailWorker(ctx context.Context, db *gorm.DB, baseURL string, log *slog.Logger) (*mail.Worker, error) {
+	sender, err := mail.SenderFromEnv(log)
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := mail.NewRenderer(db, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	w := &mail.Worker{DB: db, Sender: sender, Renderer: renderer, InstanceID: instanceName(), Log: log}
+	go w.Run(ctx)
+	return w, nil
 }
 
 // displayAddr turns a listen address such as ":3000" into "127.0.0.1:3000".

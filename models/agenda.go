@@ -68,9 +68,11 @@ type Session struct {
 	// Capacity limits sign-up when SignUp is set; 0 means no limit.
 	Capacity int  `gorm:"not null;default:0"`
 	SignUp   bool `gorm:"not null;default:false"`
-	Room     *Room
-	Track    *Track
-	Speakers []Speaker `gorm:"many2many:session_speakers"`
+	// PlacesTaken counts sign-ups of active attendees and live waitlist offers.
+	PlacesTaken int `gorm:"not null;default:0"`
+	Room        *Room
+	Track       *Track
+	Speakers    []Speaker `gorm:"many2many:session_speakers"`
 }
 
 // Agenda is an event's programme, loaded in one go.

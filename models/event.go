@@ -45,6 +45,9 @@ type Event struct {
 	RegistrationOpensAt  *time.Time
 	RegistrationClosesAt *time.Time
 	Capacity             int `gorm:"not null;default:0"` // 0 = no overall limit
+	// PlacesTaken counts active attendees of pending and confirmed orders plus
+	// live waitlist offers; only the capacity rules change it.
+	PlacesTaken int `gorm:"not null;default:0"`
 	// Version increases on every change to the event or its agenda, so cached
 	// renderings know when they are stale.
 	Version      int `gorm:"not null;default:1"`

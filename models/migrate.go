@@ -19,6 +19,7 @@ type migration struct {
 // migrations is the ordered history of the schema. Append only.
 var migrations = []migration{
 	{1, "foundation: organizations, users, events, agenda, kv store", migrate0001Foundation},
+	{2, "registration: ticket types, orders, attendees, consents, waitlist, outbox", migrate0002Registration},
 	{3, "job leases", migrate0003JobLeases},
 }
 

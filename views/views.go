@@ -3,7 +3,8 @@ package views
 
 import "embed"
 
-// FS holds every template (*.html) and message file (i18n/*.json).
+// FS holds every template (*.html), mail template (mail/*.tmpl) and
+// message file (i18n/*.json).
 //
-//go:embed layouts partials public manage admin errors i18n
+//go:embed layouts partials public manage admin errors i18n mail
 var FS embed.FS

@@ -1,0 +1,277 @@
+package mail
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/skip2/go-qrcode"
+	"gorm.io/gorm"
+
+	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/views"
+)
+
+// Links in mails. The web side serves these paths.
+const (
+	OrderPathPrefix = "/orders/"   // + order secret: the self-service page
+	OfferPathPrefix = "/waitlist/" // + offer secret: accept a waitlist offer
+)
+
+// Renderer turns outbox messages that name a kind into e-mails, from the
+// rows they point at, in the recipient's language.
+type Renderer struct {
+	db      *gorm.DB
+	baseURL string
+	bundle  *i18n.Bundle
+	html    *htmltemplate.Template
+	text    *texttemplate.Template
+}
+
+// NewRenderer parses the mail templates (views/mail) and messages; an error
+// here stops the process at start-up.
+func NewRenderer(db *gorm.DB, baseURL string) (*Renderer, error) {
+	b, err := loadBundle()
+	if err != nil {
+		return nil, err
+	}
+	h, err := htmltemplate.ParseFS(views.FS, "mail/*.html.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("mail templates: %w", err)
+	}
+	t, err := texttemplate.ParseFS(views.FS, "mail/*.txt.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("mail templates: %w", err)
+	}
+	return &Renderer{db: db, baseURL: strings.TrimRight(baseURL, "/"), bundle: b, html: h, text: t}, nil
+}
+
+// ticket is one attendee's ticket as a mail shows it.
+type ticket struct {
+	Name       string
+	TicketType string
+	Code       string
+	QRCID      string
+	Sessions   []string
+	Needs      bool
+}
+
+// data is what every mail template gets.
+type data struct {
+	L            *translator
+	Event        models.Event
+	When         string
+	Place        string
+	EventURL     string
+	Order        *models.Order
+	Tickets      []ticket
+	Link         string
+	Name         string
+	OfferExpires string
+	TicketType   string
+	Session      string
+}
+
+// Render returns the e-mail for m: its own content when it has no kind,
+// else rendered from the rows it points at. ErrSkip means drop it.
+func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
+	if m.Kind == "" {
+		out := Message{To: m.To, Subject: m.Subject, Text: m.TextBody, HTML: m.HTMLBody}
+		for _, a := range m.Attachments {
+			out.Attachments = append(out.Attachments, Attachment{a.Filename, a.ContentType, a.Content, a.ContentID})
+		}
+		return out, nil
+	}
+	L := newTranslator(r.bundle, m.Language)
+	var (
+		d    *data
+		atts []Attachment
+		name string
+		subj string
+		err  error
+	)
+	switch m.Kind {
+	case models.MailOrderConfirmation:
+		d, atts, err = r.orderData(L, m.RefID, true)
+		name, subj = "confirmation", "mail.confirmation.subject"
+	case models.MailOrderLink:
+		d, _, err = r.orderData(L, m.RefID, false)
+		name, subj = "link", "mail.link.subject"
+	case models.MailOrderCancelled:
+		d, _, err = r.orderData(L, m.RefID, false)
+		name, subj = "cancelled", "mail.cancelled.subject"
+	case models.MailWaitlistOffer:
+		d, err = r.offerData(L, m.RefID)
+		name, subj = "offer", "mail.offer.subject"
+	default:
+		return Message{}, fmt.Errorf("%w: unknown mail kind %q", ErrSkip, m.Kind)
+	}
+	if err != nil {
+		return Message{}, err
+	}
+	out := Message{To: m.To, Subject: L.T(subj, "Event", d.Event.Title), Attachments: atts}
+	var buf bytes.Buffer
+	if err := r.html.ExecuteTemplate(&buf, name+".html.tmpl", d); err != nil {
+		return Message{}, fmt.Errorf("render %s html: %w", name, err)
+	}
+	out.HTML = buf.String()
+	buf.Reset()
+	if err := r.text.ExecuteTemplate(&buf, name+".txt.tmpl", d); err != nil {
+		return Message{}, fmt.Errorf("render %s text: %w", name, err)
+	}
+	out.Text = buf.String()
+	if len(*L.missing) > 0 {
+		return Message{}, fmt.Errorf("mail %s: missing messages %v", name, *L.missing)
+	}
+	return out, nil
+}
+
+func (r *Renderer) eventData(L *translator, e models.Event) *data {
+	loc := e.Location()
+	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
+	when := L.DateTime(start) + " – "
+	if start.Format("20060102") == end.Format("20060102") {
+		when += end.Format("15:04")
+	} else {
+		when += L.DateTime(end)
+	}
+	return &data{L: L, Event: e, When: when + " (" + e.TimeZone + ")", Place: place(e), EventURL: r.baseURL + "/events/" + e.Slug}
+}
+
+// orderData loads an order for a mail; with tickets it also makes each
+// active attendee's QR code (inline PNG) and the event's .ics file.
+func (r *Renderer) orderData(L *translator, orderID uint, tickets bool) (*data, []Attachment, error) {
+	var o models.Order
+	err := r.db.Preload("Event").Preload("Attendees", func(db *gorm.DB) *gorm.DB {
+		return db.Where("status = ?", models.AttendeeActive).Order("position, id")
+	}).Preload("Attendees.TicketType").Take(&o, orderID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, ErrSkip
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if tickets && o.Status != models.OrderConfirmed {
+		return nil, nil, ErrSkip // cancelled before the mail went out
+	}
+	d := r.eventData(L, o.Event)
+	d.Order, d.Name, d.Link = &o, o.BuyerName, r.baseURL+OrderPathPrefix+o.Secret
+	if !tickets {
+		return d, nil, nil
+	}
+	var atts []Attachment
+	var sessions []models.Session
+	seen := map[uint]bool{}
+	for _, a := range o.Attendees {
+		png, err := qrcode.Encode(a.QRSecret, qrcode.Medium, 320)
+		if err != nil {
+			return nil, nil, fmt.Errorf("qr code: %w", err)
+		}
+		code := o.Code + "-" + strconv.Itoa(a.Position)
+		cid := "qr-" + strconv.FormatUint(uint64(a.ID), 10) + "@agora"
+		atts = append(atts, Attachment{Filename: "ticket-" + code + ".png", ContentType: "image/png", Data: png, ContentID: cid})
+		var ss []models.Session
+		if err := r.db.Joins("JOIN session_signups ON session_signups.session_id = sessions.id").
+			Where("session_signups.attendee_id = ?", a.ID).Order("starts_at, sessions.id").Find(&ss).Error; err != nil {
+			return nil, nil, err
+		}
+		t := ticket{Name: a.Name, TicketType: a.TicketType.Name, Code: code, QRCID: cid, Needs: a.Needs.Any()}
+		for _, s := range ss {
+			t.Sessions = append(t.Sessions, L.DateTime(s.StartsAt.In(o.Event.Location()))+" · "+s.Title)
+			if !seen[s.ID] {
+				seen[s.ID] = true
+				sessions = append(sessions, s)
+			}
+		}
+		d.Tickets = append(d.Tickets, t)
+	}
+	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(o.Event, sessions))})
+	return d, atts, nil
+}
+
+func (r *Renderer) offerData(L *translator, entryID uint) (*data, error) {
+	var w models.WaitlistEntry
+	if err := r.db.Take(&w, entryID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrSkip
+		}
+		return nil, err
+	}
+	if w.Status != models.WaitlistOffered || w.OfferSecret == nil || w.OfferExpiresAt == nil {
+		return nil, ErrSkip
+	}
+	var e models.Event
+	if err := r.db.Take(&e, w.EventID).Error; err != nil {
+		return nil, err
+	}
+	d := r.eventData(L, e)
+	d.Name, d.Link = w.Name, r.baseURL+OfferPathPrefix+*w.OfferSecret
+	d.OfferExpires = L.DateTime(w.OfferExpiresAt.In(e.Location())) + " (" + e.TimeZone + ")"
+	if w.TicketTypeID != nil {
+		var tt models.TicketType
+		if r.db.Take(&tt, *w.TicketTypeID).Error == nil {
+			d.TicketType = tt.Name
+		}
+	}
+	if w.SessionID != nil {
+		var s models.Session
+		if r.db.Take(&s, *w.SessionID).Error == nil {
+			d.Session = s.Title
+		}
+	}
+	return d, nil
+}
+
+// calendar is the event, and the sessions signed up for, as one .ics file.
+func (r *Renderer) calendar(e models.Event, sessions []models.Session) string {
+	cal := ics.NewCalendar()
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//Agora//Agora events//EN")
+	cal.SetName(e.Title)
+	host := strings.TrimPrefix(strings.TrimPrefix(r.baseURL, "https://"), "http://")
+	if i := strings.IndexAny(host, "/:"); i >= 0 {
+		host = host[:i]
+	}
+	add := func(uid, title, desc string, start, end time.Time, url string) {
+		v := cal.AddEvent(uid + "@" + host)
+		v.SetDtStampTime(time.Now().UTC())
+		v.SetStartAt(start.UTC())
+		v.SetEndAt(end.UTC())
+		v.SetSummary(title)
+		if desc != "" {
+			v.SetDescription(desc)
+		}
+		if p := place(e); p != "" {
+			v.SetLocation(p)
+		}
+		v.SetURL(url)
+		v.SetStatus(ics.ObjectStatusConfirmed)
+	}
+	eventURL := r.baseURL + "/events/" + e.Slug
+	add("event-"+strconv.FormatUint(uint64(e.ID), 10), e.Title, e.Summary, e.StartsAt, e.EndsAt, eventURL)
+	for _, s := range sessions {
+		add("session-"+strconv.FormatUint(uint64(s.ID), 10), s.Title+" — "+e.Title, "", s.StartsAt, s.EndsAt,
+			eventURL+"#session-"+strconv.FormatUint(uint64(s.ID), 10))
+	}
+	return cal.Serialize()
+}
+
+func place(e models.Event) string {
+	var parts []string
+	for _, p := range []string{e.Venue, e.Address} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return e.OnlineURL
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,316 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// DefaultHold is how long a pending (paid) order holds its places when the
+// input names no hold.
+const DefaultHold = 30 * time.Minute
+
+// PlaceOrderInput is one registration as the form gives it.
+type PlaceOrderInput struct {
+	EventID      uint
+	TicketTypeID uint
+	// UnlockHidden lets a hidden ticket type be ordered (a secret link or
+	// code the UI checked); visible types need nothing.
+	UnlockHidden bool
+	BuyerName    string
+	BuyerEmail   string
+	Language     string
+	Attendees    []AttendeeInput
+	// IdempotencyKey (a random token in the form) makes a form posted twice
+	// one order: the second call returns the first order with Reused set.
+	IdempotencyKey string
+	// Hold is how long a paid order stays pending; 0 means DefaultHold.
+	Hold time.Duration
+	Now  time.Time
+	// fromOffer is the waitlist offer whose held places this order uses.
+	fromOffer *WaitlistEntry
+}
+
+// LoadRegistrationForm loads what a registration for ticket type ttID of
+// event eventID is validated against. An unknown or foreign ticket type is
+// ErrInvalidTicketType.
+func LoadRegistrationForm(db *gorm.DB, eventID, ttID uint) (*RegistrationForm, error) {
+	f := &RegistrationForm{}
+	if err := db.Where("id = ? AND event_id = ?", ttID, eventID).Take(&f.TicketType).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrInvalidTicketType
+		}
+		return nil, err
+	}
+	if err := db.Where("event_id = ?", eventID).Order("position, id").Find(&f.Questions).Error; err != nil {
+		return nil, err
+	}
+	if err := db.Where("event_id = ?", eventID).Order("kind, version").Find(&f.ConsentTexts).Error; err != nil {
+		return nil, err
+	}
+	if err := db.Where("event_id = ? AND sign_up = ?", eventID, true).Order("starts_at, id").Find(&f.SignupSessions).Error; err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// RegistrationOpen reports whether e takes registrations at now: published,
+// not ended, and inside its registration window.
+func RegistrationOpen(e Event, now time.Time) bool {
+	if e.Status != StatusPublished || !now.Before(e.EndsAt) {
+		return false
+	}
+	if e.RegistrationOpensAt != nil && now.Before(*e.RegistrationOpensAt) {
+		return false
+	}
+	if e.RegistrationClosesAt != nil && !now.Before(*e.RegistrationClosesAt) {
+		return false
+	}
+	return true
+}
+
+// PlaceOrder registers the attendees of in: it checks the event is open,
+// the ticket type on sale and the input valid, then in ONE transaction
+// creates the order, takes the places of the event, the ticket type and
+// each chosen session (conditional updates: invariant 1), stores attendees,
+// answers, consents and sign-ups, and enqueues the confirmation e-mail of a
+// free order. A free order is confirmed at once; a paid one is pending until
+// now+Hold. Errors: ErrEventNotOpen, ErrInvalidTicketType, ErrSalesClosed,
+// ErrTooManyAttendees, ErrNoAttendees, ErrInvalidSession, ErrEventFull,
+// ErrTicketTypeFull, ErrSessionFull, or *ValidationError.
+func PlaceOrder(db *gorm.DB, in PlaceOrderInput) (*Order, error) {
+	if in.Now.IsZero() {
+		in.Now = time.Now()
+	}
+	in.Now = in.Now.UTC()
+	TrimRegistration(&in)
+	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
+	if len(in.IdempotencyKey) > 100 {
+		in.IdempotencyKey = in.IdempotencyKey[:100]
+	}
+	if in.IdempotencyKey != "" {
+		if o, err := orderByKey(db, in.EventID, in.IdempotencyKey); err == nil {
+			return o, nil
+		}
+	}
+	var ev Event
+	if err := db.Take(&ev, in.EventID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrEventNotOpen
+		}
+		return nil, err
+	}
+	if !RegistrationOpen(ev, in.Now) {
+		return nil, ErrEventNotOpen
+	}
+	form, err := LoadRegistrationForm(db, in.EventID, in.TicketTypeID)
+	if err != nil {
+		return nil, err
+	}
+	tt := form.TicketType
+	if tt.Hidden && !in.UnlockHidden && in.fromOffer == nil {
+		return nil, ErrInvalidTicketType
+	}
+	if !tt.OnSale(in.Now) && in.fromOffer == nil {
+		return nil, ErrSalesClosed
+	}
+	switch {
+	case len(in.Attendees) == 0:
+		return nil, ErrNoAttendees
+	case len(in.Attendees) > tt.MaxAttendees() || len(in.Attendees) > MaxAttendeeCap:
+		return nil, ErrTooManyAttendees
+	}
+	for _, a := range in.Attendees {
+		for _, sid := range a.SessionIDs {
+			if !sessionOpen(form.SignupSessions, sid) {
+				return nil, ErrInvalidSession
+			}
+		}
+	}
+	if ps := ValidateRegistration(in, *form); len(ps) > 0 {
+		return nil, &ValidationError{Problems: ps}
+	}
+	// A unique index collision is either the same form posted concurrently
+	// (return that order) or, very rarely, a random code collision (try again).
+	for try := 0; ; try++ {
+		o, err := placeOrderTx(db, in, ev, *form)
+		if errors.Is(err, gorm.ErrDuplicatedKey) && try < 3 {
+			if in.IdempotencyKey != "" {
+				if o, err := orderByKey(db, in.EventID, in.IdempotencyKey); err == nil {
+					return o, nil
+				}
+			}
+			continue
+		}
+		return o, err
+	}
+}
+
+func sessionOpen(ss []Session, id uint) bool {
+	for _, s := range ss {
+		if s.ID == id && s.SignUp {
+			return true
+		}
+	}
+	return false
+}
+
+func orderByKey(db *gorm.DB, eventID uint, key string) (*Order, error) {
+	var o Order
+	if err := db.Where("event_id = ? AND idempotency_key = ?", eventID, key).Take(&o).Error; err != nil {
+		return nil, err
+	}
+	o.Reused = true
+	return &o, nil
+}
+
+func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationForm) (*Order, error) {
+	tt := form.TicketType
+	o := &Order{
+		EventID: ev.ID, Code: newCode(8), Secret: NewSecret(), BuyerName: in.BuyerName, BuyerEmail: in.BuyerEmail,
+		Language: in.Language, Total: tt.Price * int64(len(in.Attendees)), Currency: tt.Currency,
+	}
+	if o.Language == "" {
+		o.Language = "en"
+	}
+	if in.IdempotencyKey != "" {
+		o.IdempotencyKey = &in.IdempotencyKey
+	}
+	if in.fromOffer != nil {
+		o.FromWaitlistID = &in.fromOffer.ID
+	}
+	if tt.IsFree() {
+		o.Status = OrderConfirmed
+		o.ConfirmedAt = &in.Now
+	} else {
+		o.Status = OrderPending
+		hold := in.Hold
+		if hold <= 0 {
+			hold = DefaultHold
+		}
+		exp := in.Now.Add(hold)
+		o.ExpiresAt = &exp
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
+		// Places first, then the rows that point at them: on PostgreSQL the
+		// counter rows are then locked for update before any foreign-key
+		// check takes a share lock on them (mixing the two under heavy
+		// concurrency trips "new multixact has more than one updating member").
+		var cs []claim
+		for _, a := range in.Attendees {
+			cs = append(cs, attendeeClaims(Attendee{EventID: ev.ID, TicketTypeID: tt.ID}, a.SessionIDs)...)
+		}
+		cs = mergeClaims(cs)
+		if in.fromOffer != nil {
+			// Win the offer first (once, even when accepted twice at once).
+			res := tx.Model(&WaitlistEntry{}).Where("id = ? AND status = ? AND offer_expires_at > ?", in.fromOffer.ID, WaitlistOffered, in.Now).
+				Updates(map[string]any{"status": WaitlistAccepted, "updated_at": in.Now})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return ErrOfferUsed
+			}
+			// The offer's held places become the order's: give them back and
+			// take the order's in the same transaction, under the same locks.
+			if err := releasePlaces(tx, offerClaims(*in.fromOffer)); err != nil {
+				return err
+			}
+		}
+		if err := takePlaces(tx, cs); err != nil {
+			return err
+		}
+		// A second post of the same form fails here on the unique key and
+		// rolls back the places it took.
+		if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
+			return err
+		}
+		if in.fromOffer != nil {
+			if err := tx.Model(&WaitlistEntry{}).Where("id = ?", in.fromOffer.ID).Update("order_id", o.ID).Error; err != nil {
+				return err
+			}
+		}
+		for i, ai := range in.Attendees {
+			if err := createAttendee(tx, o, tt, i+1, ai, in.Now); err != nil {
+				return err
+			}
+		}
+		if o.Status == OrderConfirmed {
+			return enqueueOrderMail(tx, o, MailOrderConfirmation, "")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func createAttendee(tx *gorm.DB, o *Order, tt TicketType, pos int, ai AttendeeInput, now time.Time) error {
+	cat := ai.Category
+	if cat == "" {
+		cat = tt.Category
+	}
+	a := &Attendee{OrderID: o.ID, EventID: o.EventID, TicketTypeID: tt.ID, Position: pos, Name: ai.Name, Email: ai.Email,
+		Organization: ai.Organization, Category: cat, Needs: ai.Needs, NeedsNote: ai.NeedsNote, Status: AttendeeActive,
+		QRSecret: NewSecret()}
+	if err := tx.Omit(clause.Associations).Create(a).Error; err != nil {
+		return fmt.Errorf("create attendee: %w", err)
+	}
+	if err := insertAnswers(tx, a.ID, ai.Answers); err != nil {
+		return err
+	}
+	for _, cid := range ai.ConsentTextIDs {
+		if err := tx.Create(&ConsentRecord{AttendeeID: a.ID, ConsentTextID: cid, GivenAt: now}).Error; err != nil {
+			return fmt.Errorf("create consent: %w", err)
+		}
+	}
+	sids := append([]uint(nil), ai.SessionIDs...)
+	sort.Slice(sids, func(i, j int) bool { return sids[i] < sids[j] })
+	for _, sid := range sids {
+		if err := tx.Create(&SessionSignup{AttendeeID: a.ID, SessionID: sid}).Error; err != nil {
+			return fmt.Errorf("create signup: %w", err)
+		}
+	}
+	o.Attendees = append(o.Attendees, *a)
+	return nil
+}
+
+// saveAnswers replaces the attendee's answers; empty answers are not stored.
+func saveAnswers(tx *gorm.DB, attendeeID uint, answers map[uint]string) error {
+	if err := tx.Where("attendee_id = ?", attendeeID).Delete(&Answer{}).Error; err != nil {
+		return err
+	}
+	return insertAnswers(tx, attendeeID, answers)
+}
+
+func insertAnswers(tx *gorm.DB, attendeeID uint, answers map[uint]string) error {
+	qids := make([]uint, 0, len(answers))
+	for q, v := range answers {
+		if v != "" {
+			qids = append(qids, q)
+		}
+	}
+	sort.Slice(qids, func(i, j int) bool { return qids[i] < qids[j] })
+	for _, q := range qids {
+		if err := tx.Create(&Answer{AttendeeID: attendeeID, QuestionID: q, Value: answers[q]}).Error; err != nil {
+			return fmt.Errorf("save answer: %w", err)
+		}
+	}
+	return nil
+}
+
+// enqueueOrderMail queues a mail about the order to its buyer; the worker
+// renders it from the order's rows. suffix distinguishes repeatable mails.
+func enqueueOrderMail(tx *gorm.DB, o *Order, kind, suffix string) error {
+	key := fmt.Sprintf("%s:%d", kind, o.ID)
+	if suffix != "" {
+		key += ":" + suffix
+	}
+	return Enqueue(tx, &OutboxMessage{To: o.BuyerEmail, Language: o.Language, Kind: kind, RefID: o.ID, DedupeKey: key})
+}
