@@ -143,15 +143,15 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + displayAddr(*addr)
 	}
-	registry := prometheus.NewRegistry()
-	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://")},
-		app.Deps{DB: db, Logger: log, Registry: registry})
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	worker, err := startMailWorker(ctx, db, strings.TrimRight(*baseURL, "/"), log)
+	if err != nil {
+		return err
+	}
+	registry := prometheus.NewRegistry()
+	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://")},
+		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge})
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,9 @@ type Deps struct {
 	Now func() time.Time
 	// Registry collects the metrics served at /metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// NudgeMail asks the outbox worker to send now rather than at its next
+	// poll; handlers call it after committing something that e-mails. May be nil.
+	NudgeMail func()
 }
 
 // App holds what handlers share. Handlers are methods on it.
@@ -51,6 +54,7 @@ type App struct {
 	bundle   *i18n.Bundle
 	assets   *static.Assets
 	views    *templates
+	nudge    func()
 	cache    *pageCache
 	metrics  *metrics
 }
@@ -64,6 +68,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
+	if deps.NudgeMail == nil {
+		deps.NudgeMail = func() {}
+	}
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
@@ -76,7 +83,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.SignInWindow == 0 {
 		cfg.SignInWindow = 15 * time.Minute
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), metrics: newMetrics(deps.Registry)}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry)}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, err
