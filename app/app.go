@@ -83,7 +83,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.SignInWindow == 0 {
 		cfg.SignInWindow = 15 * time.Minute
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry)}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB)}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, err

@@ -72,7 +72,10 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	r := c.get("/metrics")
 	if r.Status != http.StatusOK ||
 		!strings.Contains(r.Body, `agora_http_requests_total{method="GET",route="/events/:slug",status="404"} 1`) ||
-		!strings.Contains(r.Body, `route="unmatched"`) {
+		!strings.Contains(r.Body, `route="unmatched"`) ||
+		!strings.Contains(r.Body, `agora_orders{status="confirmed"} 0`) ||
+		!strings.Contains(r.Body, `agora_outbox_messages{status="pending"} 0`) ||
+		!strings.Contains(r.Body, "agora_database_up 1") {
 		t.Fatalf("metrics:\n%s", r.Body)
 	}
 }
