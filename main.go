@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,7 @@ Usage:
   agora seed    --demo [--db agora.db]
   agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
   agora backup FILE [--db agora.db]
+  agora migrate-to postgres://USER@HOST/DB [--db agora.db]   copy a SQLite installation into an empty PostgreSQL
 
 Environment (each flag has one; flags win):
   AGORA_ADDR        address to listen on (default :3000)
@@ -97,6 +99,8 @@ func run(args []string, out io.Writer, log *slog.Logger) error {
 		return cmdUser(rest, out)
 	case "backup":
 		return cmdBackup(rest, out)
+	case "migrate-to":
+		return cmdMigrateTo(rest, out)
 	}
 	fmt.Fprint(out, usage)
 	return fmt.Errorf("unknown command %q", cmd)
@@ -315,5 +319,49 @@ func cmdBackup(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "backup written to %s\n", target)
+	return nil
+}
+
+// cmdMigrateTo copies a SQLite installation into an empty PostgreSQL database
+// (migrating its schema first). Stop the SQLite instance before running it.
+func cmdMigrateTo(args []string, out io.Writer) error {
+	fs, dsn := newFlags("migrate-to", out)
+	var target string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		target, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if target == "" && fs.NArg() > 0 {
+		target = fs.Arg(0)
+	}
+	if !models.IsPostgresDSN(target) {
+		return errors.New("migrate-to: give the target as a postgres:// URL")
+	}
+	if models.IsPostgresDSN(*dsn) {
+		return errors.New("migrate-to: the source (--db or AGORA_DB) must be the SQLite file")
+	}
+	src, err := openDB(*dsn)
+	if err != nil {
+		return err
+	}
+	dst, err := openDB(target)
+	if err != nil {
+		return err
+	}
+	report, err := models.CopyDatabase(src, dst)
+	if err != nil {
+		return err
+	}
+	tables := make([]string, 0, len(report))
+	for t := range report {
+		tables = append(tables, t)
+	}
+	sort.Strings(tables)
+	for _, t := range tables {
+		fmt.Fprintf(out, "%-24s %d rows\n", t, report[t])
+	}
+	fmt.Fprintln(out, "done: point AGORA_DB at the PostgreSQL URL and start the instances")
 	return nil
 }
