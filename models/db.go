@@ -86,6 +86,7 @@ func gormConfig(opts OpenOptions) *gorm.Config {
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
+		PrepareStmt:            true,
 	}
 	if opts.Logger != nil {
 		cfg.Logger = opts.Logger
