@@ -52,6 +52,7 @@ Environment (each flag has one; flags win):
   AGORA_LOG_FORMAT  text (default) or json
   AGORA_SMTP_URL    smtp://user:pass@host:port or smtps://...; unset = mails are logged
   AGORA_MAIL_FROM   sender address of e-mails (default "Agora <no-reply@localhost>")
+  AGORA_MAIL_LEASE  how long an instance's claim on an e-mail lasts before another may send it (default 2m)
 `
 
 func main() {
@@ -196,7 +197,11 @@ func startMailWorker(ctx context.Context, db *gorm.DB, baseURL string, log *slog
 	if err != nil {
 		return nil, err
 	}
-	w := &mail.Worker{DB: db, Sender: sender, Renderer: renderer, InstanceID: instanceName(), Log: log}
+	lease, err := time.ParseDuration(env("AGORA_MAIL_LEASE", "2m"))
+	if err != nil || lease < time.Second {
+		return nil, fmt.Errorf("AGORA_MAIL_LEASE: want a duration of at least 1s, e.g. 2m")
+	}
+	w := &mail.Worker{DB: db, Sender: sender, Renderer: renderer, InstanceID: instanceName(), Log: log, Lease: lease}
 	go w.Run(ctx)
 	return w, nil
 }
