@@ -16,11 +16,13 @@ import (
 
 func main() {
 	target := flag.String("target", "http://127.0.0.1:3000", "base URL of the Agora (or reference) server")
-	journey := flag.String("journey", "browse", "browse, page (one URL)")
+	journey := flag.String("journey", "browse", "browse, page (one URL), register (the HTML form)")
 	path := flag.String("path", "/events/health-innovation-forum", "the URL path for -journey page")
 	conc := flag.Int("c", 64, "concurrent clients")
 	dur := flag.Duration("d", 10*time.Second, "how long to run")
 	gzip := flag.Bool("gzip", false, "send Accept-Encoding: gzip")
+	slug := flag.String("event", "living-lab-agora-ageing-at-home", "event slug for -journey register")
+	ticket := flag.String("ticket", "", "ticket type id for -journey register (default: the first on the form)")
 	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
 	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
 	flag.Parse()
@@ -38,6 +40,12 @@ func main() {
 		j = browse(*target, *gzip)
 	case "page":
 		j = onePage(*target, *path, *gzip)
+	case "register":
+		var err error
+		if j, err = register(*target, *slug, *ticket); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
 	default:
 		fmt.Fprintln(os.Stderr, "loadtest: unknown journey", *journey)
 		os.Exit(2)

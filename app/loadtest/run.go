@@ -14,9 +14,11 @@ type journeyFunc func(id int, rec *recorder) error
 
 // recorder collects one client's latencies, to merge at the end.
 type recorder struct {
-	latencies []time.Duration
-	server5xx int
-	statuses  map[int]int
+	latencies  []time.Duration
+	server5xx  int
+	statuses   map[int]int
+	registered int // registrations accepted
+	refused    int // registrations refused because the event was full
 }
 
 func (r *recorder) observe(status int, d time.Duration) {
@@ -28,13 +30,15 @@ func (r *recorder) observe(status int, d time.Duration) {
 }
 
 type result struct {
-	requests  int
-	errors    int64
-	server5xx int
-	elapsed   time.Duration
-	p50, p99  time.Duration
-	statuses  map[int]int
-	firstErr  error
+	requests   int
+	registered int
+	refused    int
+	errors     int64
+	server5xx  int
+	elapsed    time.Duration
+	p50, p99   time.Duration
+	statuses   map[int]int
+	firstErr   error
 }
 
 // run drives j with conc clients for dur and merges what they saw.
@@ -69,6 +73,8 @@ func run(j journeyFunc, conc int, dur time.Duration) result {
 	for _, r := range recs {
 		all = append(all, r.latencies...)
 		res.server5xx += r.server5xx
+		res.registered += r.registered
+		res.refused += r.refused
 		for s, n := range r.statuses {
 			res.statuses[s] += n
 		}
@@ -86,6 +92,9 @@ func (r result) String(journey string, conc int, dur time.Duration) string {
 	s := fmt.Sprintf("journey=%s clients=%d duration=%s requests=%d rps=%.0f p50=%s p99=%s errors=%d 5xx=%d statuses=%v",
 		journey, conc, dur, r.requests, float64(r.requests)/r.elapsed.Seconds(), r.p50.Round(10*time.Microsecond),
 		r.p99.Round(10*time.Microsecond), r.errors, r.server5xx, r.statuses)
+	if r.registered+r.refused > 0 {
+		s += fmt.Sprintf("\nregistered=%d (%.0f/s) refused_full=%d", r.registered, float64(r.registered)/r.elapsed.Seconds(), r.refused)
+	}
 	if r.firstErr != nil {
 		s += "\nfirst error: " + r.firstErr.Error()
 	}
