@@ -143,7 +143,7 @@ func (a *App) registrationDetail(c *fiber.Ctx) error {
 	return a.render(c, "manage/registration", fiber.Map{"Event": e, "Loc": e.Location(), "A": at,
 		"Code": attendeeCode(at), "Answers": answers, "Consents": consents, "ShowSensitive": sensitive,
 		"Active": at.Status == models.AttendeeActive && at.Order != nil && at.Order.IsLive(),
-		"URL": fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)})
+		"URL":    fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)})
 }
 
 // canSeeSensitive is the permission for health and access answers
