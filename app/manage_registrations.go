@@ -216,6 +216,10 @@ func (a *App) attendeeAction(c *fiber.Ctx) error {
 		if err := models.AnonymiseAttendee(a.db, at.ID, a.now()); err != nil {
 			return errInternal("anonymise attendee", err)
 		}
+		// Someone who registered themselves is also the order's buyer.
+		if _, err := models.AnonymiseBuyer(a.db, at.OrderID, at.Email, a.now()); err != nil {
+			return errInternal("anonymise buyer", err)
+		}
 		a.flash(c, "reglist.anonymised_flash")
 	}
 	return c.Redirect(url, fiber.StatusSeeOther)
