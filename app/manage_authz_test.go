@@ -52,6 +52,8 @@ func TestOtherOrganizationsRecordsAre404Everywhere(t *testing.T) {
 	eB := modeltest.Event(t, db, orgB.ID, "b-event", models.StatusPublished)
 	fx := newAgendaFixture(t, db, eB)
 	gets, posts := orgBURLs(eB, fx, orgB.ID, userB.ID)
+	rg, rp := registrationAdminURLs(newRegFixture(t, db, eB))
+	gets, posts = append(gets, rg...), append(posts, rp...)
 
 	c := newClient(t, f)
 	c.signIn("a@example.org")
@@ -100,6 +102,8 @@ func TestPostsWithoutCSRFTokenSaveNothing(t *testing.T) {
 	e := modeltest.Event(t, db, org.ID, "a-event", models.StatusDraft)
 	fx := newAgendaFixture(t, db, e)
 	_, posts := orgBURLs(e, fx, org.ID, u.ID)
+	_, rp := registrationAdminURLs(newRegFixture(t, db, e))
+	posts = append(posts, rp...)
 	posts = append(posts, "/manage/events")
 
 	c := newClient(t, f)

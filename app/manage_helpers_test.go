@@ -99,6 +99,10 @@ func dbSnapshot(t *testing.T, db *gorm.DB) string {
 	dump("SELECT organization_id, user_id, role FROM memberships ORDER BY organization_id, user_id")
 	dump("SELECT id, email FROM users ORDER BY id")
 	dump("SELECT id, name, slug FROM organizations ORDER BY id")
+	dump("SELECT id, event_id, name, price, capacity, places_taken FROM ticket_types ORDER BY id")
+	dump("SELECT id, event_id, label, kind FROM questions ORDER BY id")
+	dump("SELECT id, event_id, kind, version FROM consent_texts ORDER BY id")
+	dump("SELECT id, name, email, status, checked_in_at, check_in_count FROM attendees ORDER BY id")
 	return b.String()
 }
 

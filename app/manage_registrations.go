@@ -1,0 +1,266 @@
+package app
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/agora-events/agora/models"
+)
+
+func registrationsURL(e *models.Event) string { return eventURL(e) + "/registrations" }
+
+// countRow is one line of a counts table: a ticket type, a category or the total.
+type countRow struct {
+	Label    string
+	Category string // set for category rows, translated in the template
+	Capacity int    // 0 = unlimited; -1 = not applicable
+	Taken    int
+	models.RegistrationCounts
+}
+
+// registrationCounts turns the stats into the rows of the two counts tables.
+func registrationCounts(e *models.Event, ts []models.TicketType, st *models.RegistrationStats) (byType, byCat []countRow, total countRow) {
+	get := func(c *models.RegistrationCounts) models.RegistrationCounts {
+		if c == nil {
+			return models.RegistrationCounts{}
+		}
+		return *c
+	}
+	for _, t := range ts {
+		byType = append(byType, countRow{Label: t.Name, Capacity: t.Capacity, Taken: t.PlacesTaken, RegistrationCounts: get(st.ByTicketType[t.ID])})
+	}
+	for _, cat := range models.Categories {
+		if c := st.ByCategory[cat]; c != nil {
+			byCat = append(byCat, countRow{Category: cat, Capacity: -1, RegistrationCounts: *c})
+		}
+	}
+	// Categories outside the known list (older data) still count.
+	var extra []string
+	for cat := range st.ByCategory {
+		if !models.ValidCategory(cat) {
+			extra = append(extra, cat)
+		}
+	}
+	sort.Strings(extra)
+	for _, cat := range extra {
+		byCat = append(byCat, countRow{Label: cat, Capacity: -1, RegistrationCounts: *st.ByCategory[cat]})
+	}
+	total = countRow{Capacity: e.Capacity, Taken: e.PlacesTaken, RegistrationCounts: st.Total}
+	return byType, byCat, total
+}
+
+// registrationsPage lists the event's attendees with search, filters,
+// pages and counts. Owners and managers only: the list holds personal data.
+func (a *App) registrationsPage(c *fiber.Ctx) error {
+	e, _, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	f := parseRegistrationFilter(q)
+	as, total, err := models.ListRegistrations(a.db, e.ID, f.Filter())
+	if err != nil {
+		return errInternal("list registrations", err)
+	}
+	ts, err := models.TicketTypesOf(a.db, e.ID)
+	if err != nil {
+		return errInternal("list ticket types", err)
+	}
+	st, err := models.EventRegistrationStats(a.db, e.ID)
+	if err != nil {
+		return errInternal("count registrations", err)
+	}
+	byType, byCat, tot := registrationCounts(e, ts, st)
+	var ttOpts []selectOption
+	for _, t := range ts {
+		ttOpts = append(ttOpts, selectOption{Value: itoa(int(t.ID)), Label: t.Name})
+	}
+	pages := int((total + registrationsPerPage - 1) / registrationsPerPage)
+	base := registrationsURL(e)
+	data := fiber.Map{"Event": e, "Loc": e.Location(), "Filter": f, "Attendees": as, "Total": total,
+		"ByType": byType, "ByCategory": byCat, "Overall": tot, "Stats": st, "TicketTypes": ttOpts,
+		"Categories": optionsOf(models.Categories), "Statuses": optionsOf(orderStatuses),
+		"Page": f.Page, "Pages": pages, "Errors": FieldErrors{}}
+	if f.Page > 1 {
+		data["PrevURL"] = f.PageURL(base, f.Page-1)
+	}
+	if f.Page < pages {
+		data["NextURL"] = f.PageURL(base, f.Page+1)
+	}
+	return a.render(c, "manage/registrations", data)
+}
+
+// answerView is one answered question on the attendee page.
+type answerView struct {
+	Label     string
+	Value     string
+	Sensitive bool
+}
+
+// loadEventAttendee returns the event's attendee named by :aid (404 otherwise).
+func (a *App) loadEventAttendee(c *fiber.Ctx, e *models.Event) (*models.Attendee, error) {
+	at, err := models.AttendeeOfEvent(a.db, e.ID, parseID(c.Params("aid")))
+	if err != nil {
+		return nil, dbErr("load attendee", err)
+	}
+	return at, nil
+}
+
+// registrationDetail shows one attendee. Access needs and answers to
+// sensitive questions are shown only to roles allowed to see them.
+func (a *App) registrationDetail(c *fiber.Ctx) error {
+	e, m, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	sensitive := canSeeSensitive(m)
+	qs, err := models.QuestionsOf(a.db, e.ID)
+	if err != nil {
+		return errInternal("list questions", err)
+	}
+	values := map[uint]string{}
+	for _, an := range at.Answers {
+		values[an.QuestionID] = an.Value
+	}
+	var answers []answerView
+	for _, q := range qs {
+		if q.Sensitive && !sensitive {
+			continue
+		}
+		answers = append(answers, answerView{Label: q.Label, Value: values[q.ID], Sensitive: q.Sensitive})
+	}
+	consents, err := models.AttendeeConsents(a.db, at.ID)
+	if err != nil {
+		return errInternal("load consents", err)
+	}
+	return a.render(c, "manage/registration", fiber.Map{"Event": e, "Loc": e.Location(), "A": at,
+		"Code": attendeeCode(at), "Answers": answers, "Consents": consents, "ShowSensitive": sensitive,
+		"Active": at.Status == models.AttendeeActive && at.Order != nil && at.Order.IsLive(),
+		"URL":    fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)})
+}
+
+// canSeeSensitive is the permission for health and access answers
+// (invariant 5): owners and managers, never check-in staff.
+func canSeeSensitive(m *models.Membership) bool { return m != nil && m.CanEditEvents() }
+
+// attendeeCode is what the door types for this attendee: CODE-N.
+func attendeeCode(at *models.Attendee) string {
+	if at.Order == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s-%d", at.Order.Code, at.Position)
+}
+
+// attendeeActions are the organizer's actions on one attendee, each with a
+// confirmation page first.
+var attendeeActions = map[string]bool{"cancel": true, "anonymise": true}
+
+// confirmAttendeeAction asks "are you sure?" before cancelling or
+// anonymising: a page, so it works without JavaScript.
+func (a *App) confirmAttendeeAction(c *fiber.Ctx) error {
+	e, _, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	action := c.Params("action")
+	if !attendeeActions[action] {
+		return errNotFound()
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "manage/registration_confirm", fiber.Map{"Event": e, "A": at, "Action": action,
+		"Code": attendeeCode(at), "URL": fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)})
+}
+
+// attendeeAction cancels (freeing the place, which the waitlist then gets)
+// or anonymises an attendee, through the rules that keep counts right.
+func (a *App) attendeeAction(c *fiber.Ctx) error {
+	e, _, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	action := c.Params("action")
+	if !attendeeActions[action] {
+		return errNotFound()
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	url := fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)
+	if c.FormValue("confirm") != "yes" {
+		return c.Redirect(url+"/"+action, fiber.StatusSeeOther)
+	}
+	switch action {
+	case "cancel":
+		done, err := models.CancelAttendee(a.db, at.ID, a.now())
+		if err != nil {
+			return errInternal("cancel attendee", err)
+		}
+		a.nudge() // a freed place may have gone to the waitlist by e-mail
+		if done {
+			a.flash(c, "reglist.cancelled_flash")
+		} else {
+			a.flash(c, "reglist.already_cancelled")
+		}
+	case "anonymise":
+		if err := models.AnonymiseAttendee(a.db, at.ID, a.now()); err != nil {
+			return errInternal("anonymise attendee", err)
+		}
+		// Someone who registered themselves is also the order's buyer.
+		if _, err := models.AnonymiseBuyer(a.db, at.OrderID, at.Email, a.now()); err != nil {
+			return errInternal("anonymise buyer", err)
+		}
+		a.flash(c, "reglist.anonymised_flash")
+	}
+	return c.Redirect(url, fiber.StatusSeeOther)
+}
+
+// waitlistRow is a waitlist entry with its place in the queue.
+type waitlistRow struct {
+	models.WaitlistEntry
+	Position   int // among those still waiting; 0 otherwise
+	TicketName string
+}
+
+// waitlistPage lists the event's waitlist in the order it is served.
+func (a *App) waitlistPage(c *fiber.Ctx) error {
+	e, _, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	ws, err := models.EventWaitlist(a.db, e.ID)
+	if err != nil {
+		return errInternal("list waitlist", err)
+	}
+	ts, err := models.TicketTypesOf(a.db, e.ID)
+	if err != nil {
+		return errInternal("list ticket types", err)
+	}
+	names := map[uint]string{}
+	for _, t := range ts {
+		names[t.ID] = t.Name
+	}
+	rows := make([]waitlistRow, len(ws))
+	pos := 0
+	for i, w := range ws {
+		rows[i] = waitlistRow{WaitlistEntry: w}
+		if w.Status == models.WaitlistWaiting {
+			pos++
+			rows[i].Position = pos
+		}
+		if w.TicketTypeID != nil {
+			rows[i].TicketName = names[*w.TicketTypeID]
+		}
+	}
+	return a.render(c, "manage/waitlist", fiber.Map{"Event": e, "Loc": e.Location(), "Entries": rows})
+}

@@ -1,0 +1,162 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/agora-events/agora/models"
+)
+
+// utf8BOM makes Excel read the file as UTF-8 (LibreOffice does either way).
+const utf8BOM = "\ufeff"
+
+// csvSafe guards a cell against formula injection: a spreadsheet runs a cell
+// that starts with = + - @ (or a tab or carriage return before one), so such
+// cells get a leading apostrophe and are shown as text.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// registrationsExport is what the CSV is built from.
+type registrationsExport struct {
+	Event     *models.Event
+	Attendees []models.Attendee
+	Questions []models.Question
+	Consents  map[uint][]models.ConsentRecord
+	// Sensitive adds access needs and sensitive questions' answers.
+	Sensitive bool
+	L         *Translator
+}
+
+// writeRegistrationsCSV writes one row per attendee: UTF-8 with a BOM, CRLF
+// line ends, every cell quoted as needed by encoding/csv and guarded by csvSafe.
+func writeRegistrationsCSV(x registrationsExport) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(utf8BOM)
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	loc := x.Event.Location()
+	stamp := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(loc).Format("2006-01-02 15:04")
+	}
+	header := []string{"regcsv.code", "regcsv.name", "regcsv.email", "regcsv.organization", "regcsv.ticket_type", "regcsv.category",
+		"regcsv.order_status", "regcsv.attendee_status", "regcsv.buyer_email", "regcsv.registered_at", "regcsv.checked_in_at"}
+	for i, h := range header {
+		header[i] = x.L.T(h)
+	}
+	for _, k := range models.ConsentKinds {
+		header = append(header, x.L.T("regcsv.consent", "Kind", x.L.T("regconsent.kind."+k)))
+	}
+	var qs []models.Question
+	for _, q := range x.Questions {
+		if !q.Sensitive || x.Sensitive {
+			qs = append(qs, q)
+			header = append(header, q.Label)
+		}
+	}
+	if x.Sensitive {
+		for _, h := range []string{"regadmin.needs.step_free", "regadmin.needs.interpretation", "regadmin.needs.easy_read", "regadmin.needs.dietary", "regadmin.needs.companion", "regadmin.needs.note"} {
+			header = append(header, x.L.T(h))
+		}
+	}
+	if err := w.Write(guardRow(header)); err != nil {
+		return nil, err
+	}
+	yes := func(b bool) string {
+		if b {
+			return x.L.T("regcsv.yes")
+		}
+		return ""
+	}
+	for _, at := range x.Attendees {
+		o := models.Order{}
+		if at.Order != nil {
+			o = *at.Order
+		}
+		row := []string{fmt.Sprintf("%s-%d", o.Code, at.Position), at.Name, at.Email, at.Organization, at.TicketType.Name,
+			x.L.T("regadmin.category." + at.Category), x.L.T("regadmin.order_status." + o.Status), x.L.T("regadmin.attendee_status." + at.Status),
+			o.BuyerEmail, stamp(&at.CreatedAt), stamp(at.CheckedInAt)}
+		for _, k := range models.ConsentKinds {
+			row = append(row, consentCell(x.L, x.Consents[at.ID], k, loc))
+		}
+		answers := map[uint]string{}
+		for _, an := range at.Answers {
+			answers[an.QuestionID] = an.Value
+		}
+		for _, q := range qs {
+			row = append(row, answers[q.ID])
+		}
+		if x.Sensitive {
+			n := at.Needs
+			row = append(row, yes(n.StepFree), n.Interpretation, yes(n.EasyRead), n.Dietary, yes(n.Companion), at.NeedsNote)
+		}
+		if err := w.Write(guardRow(row)); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+func guardRow(row []string) []string {
+	for i := range row {
+		row[i] = csvSafe(row[i])
+	}
+	return row
+}
+
+// consentCell says what the attendee agreed to of kind: "v2 2026-05-01 10:00",
+// with the withdrawal when there was one; empty when they did not agree.
+func consentCell(l *Translator, rs []models.ConsentRecord, kind string, loc *time.Location) string {
+	for _, r := range rs {
+		if r.ConsentText.Kind != kind {
+			continue
+		}
+		s := l.T("regcsv.consent_given", "Version", r.ConsentText.Version, "At", r.GivenAt.In(loc).Format("2006-01-02 15:04"))
+		if r.WithdrawnAt != nil {
+			s += "; " + l.T("regcsv.consent_withdrawn", "At", r.WithdrawnAt.In(loc).Format("2006-01-02 15:04"))
+		}
+		return s
+	}
+	return ""
+}
+
+// registrationsCSV downloads every attendee of the event as CSV.
+func (a *App) registrationsCSV(c *fiber.Ctx) error {
+	e, m, err := a.loadManagedEvent(c, true)
+	if err != nil {
+		return err
+	}
+	as, err := models.EventAttendeesForExport(a.db, e.ID)
+	if err != nil {
+		return errInternal("export attendees", err)
+	}
+	qs, err := models.QuestionsOf(a.db, e.ID)
+	if err != nil {
+		return errInternal("list questions", err)
+	}
+	cs, err := models.EventConsentRecords(a.db, e.ID)
+	if err != nil {
+		return errInternal("export consents", err)
+	}
+	body, err := writeRegistrationsCSV(registrationsExport{Event: e, Attendees: as, Questions: qs, Consents: cs,
+		Sensitive: canSeeSensitive(m), L: newTranslator(a.bundle, a.lang(c))})
+	if err != nil {
+		return errInternal("write csv", err)
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-registrations.csv"`, e.Slug))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
