@@ -44,6 +44,9 @@ func (a *App) routes(f *fiber.App) {
 	// Site admin: organizations.
 	adm := f.Group("/admin", a.requireUser, a.requireAdmin)
 	a.adminRoutes(adm)
+
+	// Attendees: registration, self-service, lost links, waitlist.
+	a.registrationRoutes(f)
 }
 
 func (a *App) healthz(c *fiber.Ctx) error {

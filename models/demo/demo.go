@@ -36,7 +36,12 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 		return false, err
 	}
 	if n > 0 {
-		return false, nil
+		// Older demo databases lack registration: add it once.
+		added, err := seedRegistration(db)
+		if err != nil {
+			return false, fmt.Errorf("demo seed: registration: %w", err)
+		}
+		return added, nil
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
 		org := models.Organization{Name: "Vallmar Health & Care Cluster", Slug: OrgSlug,
@@ -70,6 +75,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 	})
 	if err != nil {
 		return false, fmt.Errorf("demo seed: %w", err)
+	}
+	if _, err := seedRegistration(db); err != nil {
+		return false, fmt.Errorf("demo seed: registration: %w", err)
 	}
 	return true, nil
 }
