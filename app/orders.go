@@ -57,10 +57,11 @@ type ticketView struct {
 	QR       template.URL // data: URL of the QR code PNG; empty when no valid ticket
 	Sessions []models.Session
 	Consents []models.ConsentRecord
-	Answers  []answerView
+	Answers  []orderAnswer
 }
 
-type answerView struct {
+// orderAnswer is one answered question on the attendee's own ticket.
+type orderAnswer struct {
 	Question string
 	Value    string
 }
@@ -113,7 +114,7 @@ func (a *App) ticketViews(o *models.Order) ([]ticketView, error) {
 		}
 		for _, q := range qs {
 			if v, ok := byQ[q.ID]; ok {
-				tv.Answers = append(tv.Answers, answerView{q.Label, v})
+				tv.Answers = append(tv.Answers, orderAnswer{q.Label, v})
 			}
 		}
 		out = append(out, tv)
