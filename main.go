@@ -29,6 +29,7 @@ import (
 	"github.com/agora-events/agora/app"
 	"github.com/agora-events/agora/app/jobs"
 	"github.com/agora-events/agora/app/mail"
+	"github.com/agora-events/agora/app/payment"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/demo"
 )
@@ -37,6 +38,7 @@ const usage = `agora — event and agora registration for health and care innova
 
 Usage:
   agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo]
+                [--stripe-secret-key K] [--stripe-webhook-secret S] [--stripe-api-base URL]
   agora migrate [--db agora.db]
   agora seed    --demo [--db agora.db]
   agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
@@ -53,6 +55,9 @@ Environment (each flag has one; flags win):
   AGORA_SMTP_URL    smtp://user:pass@host:port or smtps://...; unset = mails are logged
   AGORA_MAIL_FROM   sender address of e-mails (default "Agora <no-reply@localhost>")
   AGORA_MAIL_LEASE  how long an instance's claim on an e-mail lasts before another may send it (default 2m)
+  STRIPE_SECRET_KEY     Stripe secret key (sk_test_... or sk_live_...); unset = paid tickets are not sold
+  STRIPE_WEBHOOK_SECRET signing secret of the /stripe/webhook endpoint (whsec_...)
+  STRIPE_API_BASE       Stripe API address, e.g. http://127.0.0.1:12111 for stripe-mock (default Stripe)
 `
 
 func main() {
@@ -133,6 +138,9 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	addr := fs.String("addr", env("AGORA_ADDR", ":3000"), "address to listen on (AGORA_ADDR)")
 	baseURL := fs.String("base-url", env("AGORA_BASE_URL", ""), "public URL for links (AGORA_BASE_URL)")
 	withDemo := fs.Bool("demo", false, "add the demo organization and events first")
+	stripeKey := fs.String("stripe-secret-key", env("STRIPE_SECRET_KEY", ""), "Stripe secret key (STRIPE_SECRET_KEY)")
+	stripeWebhook := fs.String("stripe-webhook-secret", env("STRIPE_WEBHOOK_SECRET", ""), "Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET)")
+	stripeBase := fs.String("stripe-api-base", env("STRIPE_API_BASE", ""), "Stripe API address, for stripe-mock (STRIPE_API_BASE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -156,7 +164,8 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	registry := prometheus.NewRegistry()
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://")},
-		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge})
+		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge,
+			Payments: payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})})
 	if err != nil {
 		return err
 	}

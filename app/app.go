@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
 
+	"github.com/agora-events/agora/app/payment"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/static"
 )
@@ -41,6 +42,9 @@ type Deps struct {
 	// NudgeMail asks the outbox worker to send now rather than at its next
 	// poll; handlers call it after committing something that e-mails. May be nil.
 	NudgeMail func()
+	// Payments is the Stripe client; nil when no key is configured, and then
+	// paid tickets are not sold.
+	Payments *payment.Stripe
 }
 
 // App holds what handlers share. Handlers are methods on it.
@@ -57,6 +61,7 @@ type App struct {
 	nudge    func()
 	cache    *pageCache
 	metrics  *metrics
+	pay      *payment.Stripe
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a
@@ -83,7 +88,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.SignInWindow == 0 {
 		cfg.SignInWindow = 15 * time.Minute
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB)}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, err

@@ -1,8 +1,6 @@
 package app
 
-import "os"
-
-// paymentsConfigured reports whether paid tickets can be sold. A first
-// version: the Stripe integration owns and replaces this file with the real
-// check.
-func (a *App) paymentsConfigured() bool { return os.Getenv("STRIPE_SECRET_KEY") != "" }
+// paymentsConfigured reports whether paid tickets can be sold online: a
+// Stripe secret key is configured (STRIPE_SECRET_KEY). Ticket type pages
+// use it to tell organizers why a price cannot be put on sale.
+func (a *App) paymentsConfigured() bool { return a.pay != nil }

@@ -64,8 +64,16 @@ type Payment struct {
 	State             string  `gorm:"size:20;not null"`
 	Amount            int64   `gorm:"not null"`
 	Currency          string  `gorm:"size:3;not null"`
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// RefundedAmount is the sum of the refunds of this payment (minor units).
+	RefundedAmount int64 `gorm:"not null;default:0"`
+	// CheckoutURL and SessionExpires let a second "pay" click reuse an open
+	// Checkout Session instead of starting another.
+	CheckoutURL    string `gorm:"size:1000"`
+	SessionExpires *time.Time
+	// Note says why a payment failed or was flagged (e.g. a tampered amount).
+	Note      string `gorm:"size:500"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read aloud and typed at the door.

@@ -77,6 +77,7 @@ type data struct {
 	OfferExpires string
 	TicketType   string
 	Session      string
+	Amount       string
 }
 
 // Render returns the e-mail for m: its own content when it has no kind,
@@ -110,6 +111,12 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 	case models.MailWaitlistOffer:
 		d, err = r.offerData(L, m.RefID)
 		name, subj = "offer", "mail.offer.subject"
+	case models.MailPaymentLateRefunded, models.MailOrderRefunded:
+		d, err = r.refundData(L, m.RefID)
+		name, subj = "refund", "mail.refund.subject"
+		if m.Kind == models.MailPaymentLateRefunded {
+			name, subj = "late_refund", "mail.late_refund.subject"
+		}
 	default:
 		return Message{}, fmt.Errorf("%w: unknown mail kind %q", ErrSkip, m.Kind)
 	}

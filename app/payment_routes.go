@@ -1,0 +1,16 @@
+package app
+
+import "github.com/gofiber/fiber/v2"
+
+// paymentRoutes declares the payment pages of an order (under its secret
+// link), receipts and the Stripe webhook.
+func (a *App) paymentRoutes(f *fiber.App) {
+	// Stripe posts events here; they are signed, not forms, so no CSRF.
+	f.Post("/stripe/webhook", a.stripeWebhook)
+	f.Get("/orders/:secret/payment", a.paymentPage)
+	a.postAction(f, "/orders/:secret/payment", a.startPayment)
+	a.postAction(f, "/orders/:secret/payment/invoice", a.chooseInvoice)
+	f.Get("/orders/:secret/payment/return", a.paymentReturn)
+	f.Get("/orders/:secret/receipt", a.receiptPage)
+	f.Get("/orders/:secret/receipt.pdf", a.receiptPDF)
+}
