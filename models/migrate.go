@@ -21,6 +21,7 @@ var migrations = []migration{
 	{1, "foundation: organizations, users, events, agenda, kv store", migrate0001Foundation},
 	{2, "registration: ticket types, orders, attendees, consents, waitlist, outbox", migrate0002Registration},
 	{3, "job leases", migrate0003JobLeases},
+	{5, "one-to-one meetings", migrate0005Meetings},
 }
 
 // schemaVersion is the row that records which migrations have run.
