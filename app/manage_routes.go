@@ -34,6 +34,8 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.postForm(m, "/events/:id/sessions/:sid/edit", a.saveSession)
 	a.postAction(m, "/events/:id/sessions/:sid/delete", a.deleteSession)
 
+	a.manageMeetingRoutes(m)
+
 	m.Get("/orgs/:orgID/team", a.teamPage)
 	a.postForm(m, "/orgs/:orgID/team", a.addTeamMember)
 	a.postAction(m, "/orgs/:orgID/team/:userID/role", a.changeTeamRole)

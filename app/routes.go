@@ -26,6 +26,7 @@ func (a *App) routes(f *fiber.App) {
 	f.Get("/events/:slug.ics", a.eventICS)
 	f.Get("/events/:slug/sessions/:id.ics", a.sessionICS)
 	f.Get("/events/:slug", a.eventPage)
+	a.meetingRoutes(f)
 
 	// Organizer sign-in.
 	f.Get("/manage/login", a.showSignIn)
