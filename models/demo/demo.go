@@ -36,7 +36,7 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 		return false, err
 	}
 	if n > 0 {
-		return false, nil
+		return false, seedMeetings(db)
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
 		org := models.Organization{Name: "Vallmar Health & Care Cluster", Slug: OrgSlug,
@@ -70,6 +70,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 	})
 	if err != nil {
 		return false, fmt.Errorf("demo seed: %w", err)
+	}
+	if err := seedMeetings(db); err != nil {
+		return false, fmt.Errorf("demo seed meetings: %w", err)
 	}
 	return true, nil
 }
