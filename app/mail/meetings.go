@@ -12,10 +12,10 @@ import (
 
 // Paths of the networking area in mails (the web side serves them).
 const (
-	MeetingsPath   = "/meetings"           // after /events/{slug}: the networking home
-	MeetingsSignIn = "/meetings/signin/"   // + token: a one-time sign-in link
-	MeetingsInbox  = "/meetings/requests"  // requests to answer
-	MeetingsAgenda = "/meetings/agenda"    // the personal agenda
+	MeetingsPath   = "/meetings"          // after /events/{slug}: the networking home
+	MeetingsSignIn = "/meetings/signin/"  // + token: a one-time sign-in link
+	MeetingsInbox  = "/meetings/requests" // requests to answer
+	MeetingsAgenda = "/meetings/agenda"   // the personal agenda
 )
 
 // meetingData is what the meeting mail templates get; its first fields
