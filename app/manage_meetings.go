@@ -113,7 +113,7 @@ func (a *App) renderDashboard(c *fiber.Ctx, status int, e *models.Event, m *mode
 		return errInternal("participants", err)
 	}
 	return a.renderStatus(c, status, "manage/meetings", fiber.Map{"Event": e, "Me": m, "Set": set, "Grid": g, "Meetings": ms, "Counts": k,
-		"People": people, "Errors": errs, "Stats": stats, "Loc": e.Location(), "Form": c.Request().PostArgs().String()})
+		"People": people, "Errors": errs, "Stats": stats, "Loc": e.Location()})
 }
 
 // meetingsCreate books a meeting for two people chosen by the organizer.
