@@ -170,7 +170,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	expiry := &jobs.Expiry{DB: db, Log: log, Released: worker.Nudge}
-	runner := jobs.NewRunner(db, instanceName(), log, registry, append(jobs.Standard(db), expiry.Job())...)
+	runner := jobs.NewRunner(db, instanceName(), log, registry, append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: worker.Nudge}).Job())...)
 	runner.Start(ctx)
 	defer func() { stop(); runner.Wait() }() // on every return path, jobs stop before we exit
 	errc := make(chan error, 1)

@@ -4,26 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/agora-events/agora/models"
 )
-
-// utf8BOM makes Excel read the file as UTF-8 (LibreOffice does either way).
-const utf8BOM = "\ufeff"
-
-// csvSafe guards a cell against formula injection: a spreadsheet runs a cell
-// that starts with = + - @ (or a tab or carriage return before one), so such
-// cells get a leading apostrophe and are shown as text.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // registrationsExport is what the CSV is built from.
 type registrationsExport struct {

@@ -22,6 +22,7 @@ var migrations = []migration{
 	{2, "registration: ticket types, orders, attendees, consents, waitlist, outbox", migrate0002Registration},
 	{3, "job leases", migrate0003JobLeases},
 	{4, "payments: refunds, stripe events, vouchers, event payment settings", migrate0004Payments},
+	{5, "one-to-one meetings", migrate0005Meetings},
 }
 
 // schemaVersion is the row that records which migrations have run.

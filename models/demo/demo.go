@@ -36,10 +36,13 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 		return false, err
 	}
 	if n > 0 {
-		// Older demo databases lack registration: add it once.
+		// Older demo databases lack registration or networking: add them once.
 		added, err := seedRegistration(db)
 		if err != nil {
 			return false, fmt.Errorf("demo seed: registration: %w", err)
+		}
+		if err := seedMeetings(db); err != nil {
+			return false, fmt.Errorf("demo seed: meetings: %w", err)
 		}
 		return added, nil
 	}
@@ -78,6 +81,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 	}
 	if _, err := seedRegistration(db); err != nil {
 		return false, fmt.Errorf("demo seed: registration: %w", err)
+	}
+	if err := seedMeetings(db); err != nil {
+		return false, fmt.Errorf("demo seed: meetings: %w", err)
 	}
 	return true, nil
 }

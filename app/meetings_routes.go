@@ -1,0 +1,51 @@
+package app
+
+import "github.com/gofiber/fiber/v2"
+
+// meetingRoutes declares the attendees' networking area: sign-in by e-mail
+// link, profile, directory, requests, and the personal agenda.
+func (a *App) meetingRoutes(f *fiber.App) {
+	f.Get("/orders/:secret/meetings", a.meetingsFromOrder)
+	a.postAction(f, "/orders/:secret/meetings", a.meetingsFromOrderChoose)
+	f.Get("/events/:slug/meetings/signin", a.meetingSignInPage)
+	a.postForm(f, "/events/:slug/meetings/signin", a.meetingSignInSend)
+	f.Get("/events/:slug/meetings/signin/:token", a.meetingSignInConfirm)
+	a.postAction(f, "/events/:slug/meetings/signin/:token", a.meetingSignInUse)
+	a.postAction(f, "/events/:slug/meetings/signout", a.meetingSignOut)
+	f.Get("/events/:slug/meetings/agenda/:token.ics", a.meetingAgendaICS)
+
+	g := f.Group("/events/:slug/meetings", a.requireMeetingAttendee)
+	g.Get("/", a.meetingsHome)
+	a.postForm(g, "/profile", a.meetingSaveProfile)
+	a.postAction(g, "/leave", a.meetingLeave)
+	a.postAction(g, "/availability", a.meetingSaveAvailability)
+	g.Get("/directory", a.meetingDirectory)
+	g.Get("/people/:pid", a.meetingPerson)
+	a.postAction(g, "/people/:pid/wish", a.meetingWish)
+	a.postForm(g, "/people/:pid/request", a.meetingSendRequest)
+	g.Get("/requests", a.meetingRequests)
+	a.postAction(g, "/requests/:rid/accept", a.meetingAccept)
+	a.postAction(g, "/requests/:rid/decline", a.meetingDecline)
+	a.postAction(g, "/requests/:rid/propose", a.meetingPropose)
+	a.postAction(g, "/requests/:rid/withdraw", a.meetingWithdraw)
+	a.postAction(g, "/meetings/:mid/cancel", a.meetingCancel)
+	g.Get("/agenda", a.meetingAgenda)
+}
+
+// manageMeetingRoutes declares the organizer's networking pages.
+func (a *App) manageMeetingRoutes(m fiber.Router) {
+	m.Get("/events/:id/networking", a.networkingSetup)
+	a.postForm(m, "/events/:id/networking", a.networkingSave)
+	a.postForm(m, "/events/:id/networking/blocks", a.networkingAddBlock)
+	a.postAction(m, "/events/:id/networking/blocks/:bid/delete", a.networkingDeleteBlock)
+	a.postAction(m, "/events/:id/networking/locations", a.networkingAddLocations)
+	a.postAction(m, "/events/:id/networking/locations/:lid/delete", a.networkingDeleteLocation)
+	m.Get("/events/:id/meetings", a.meetingsDashboard)
+	m.Get("/events/:id/meetings/plan.csv", a.meetingsPlanCSV)
+	m.Get("/events/:id/meetings/plan", a.meetingsPlanPrint)
+	a.postForm(m, "/events/:id/meetings", a.meetingsCreate)
+	a.postAction(m, "/events/:id/meetings/:mid/move", a.meetingsMove)
+	a.postAction(m, "/events/:id/meetings/:mid/cancel", a.meetingsCancel)
+	a.postAction(m, "/events/:id/meetings/:mid/noshow", a.meetingsNoShow)
+	a.postAction(m, "/events/:id/meetings/schedule", a.meetingsRunScheduler)
+}
