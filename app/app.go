@@ -58,10 +58,13 @@ type App struct {
 	bundle   *i18n.Bundle
 	assets   *static.Assets
 	views    *templates
-	nudge    func()
-	cache    *pageCache
-	metrics  *metrics
-	pay      *payment.Stripe
+	// orders groups concurrent registrations into shared commits on SQLite
+	// (see models.OrderBatcher); nil on PostgreSQL, which needs no help.
+	orders  *models.OrderBatcher
+	nudge   func()
+	cache   *pageCache
+	metrics *metrics
+	pay     *payment.Stripe
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a
@@ -89,6 +92,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		cfg.SignInWindow = 15 * time.Minute
 	}
 	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments}
+	if !models.IsPostgres(deps.DB) {
+		a.orders = models.NewOrderBatcher(deps.DB)
+	}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, err
@@ -118,4 +124,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	})
 	a.routes(f)
 	return f, nil
+}
+
+// placeOrder writes a registration, through the commit batcher where there is one.
+func (a *App) placeOrder(in models.PlaceOrderInput) (*models.Order, error) {
+	if a.orders != nil {
+		return a.orders.PlaceOrder(in)
+	}
+	return models.PlaceOrder(a.db, in)
 }

@@ -269,7 +269,7 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 	in.EventID = p.Event.ID
 	in.Language = a.lang(c)
 	in.Now = a.now()
-	o, err := models.PlaceOrder(a.db, in)
+	o, err := a.placeOrder(in)
 	if err != nil {
 		wl, status, perr := a.placeOrderErrors(errs, err, f)
 		if perr != nil {

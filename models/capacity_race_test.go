@@ -12,8 +12,20 @@ import (
 
 // TestRaceForLastPlaces: 200 people at once for the last 10 places of an
 // event, of a ticket type, and of a session. Exactly 10 get in; everyone
-// else is told it is full; the counters agree with the rows.
+// else is told it is full; the counters agree with the rows. Each case runs
+// with separate commits (PlaceOrder) and with grouped commits (one
+// OrderBatcher per connection pool, as each instance of the app has).
 func TestRaceForLastPlaces(t *testing.T) {
+	for _, batched := range []bool{false, true} {
+		name := "separate commits"
+		if batched {
+			name = "grouped commits"
+		}
+		t.Run(name, func(t *testing.T) { raceForLastPlaces(t, batched) })
+	}
+}
+
+func raceForLastPlaces(t *testing.T, batched bool) {
 	cases := []struct {
 		name                  string
 		eventCap, ttCap, sCap int
@@ -33,6 +45,10 @@ func TestRaceForLastPlaces(t *testing.T) {
 			place(t, db, orderInput(t, db, ev, tt, 5, s.ID))
 			in := orderInput(t, db, ev, tt, 1, s.ID)
 			pools := append([]*gorm.DB{db}, extraPools(t, dsn, 3)...)
+			batchers := make([]*models.OrderBatcher, len(pools))
+			for i, p := range pools {
+				batchers[i] = models.NewOrderBatcher(p)
+			}
 
 			const racers = 200
 			var wg sync.WaitGroup
@@ -45,7 +61,12 @@ func TestRaceForLastPlaces(t *testing.T) {
 				go func(i int) {
 					defer wg.Done()
 					<-start
-					_, err := models.PlaceOrder(pools[i%len(pools)], in)
+					var err error
+					if batched {
+						_, err = batchers[i%len(batchers)].PlaceOrder(in)
+					} else {
+						_, err = models.PlaceOrder(pools[i%len(pools)], in)
+					}
 					mu.Lock()
 					defer mu.Unlock()
 					switch {

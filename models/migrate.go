@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"gorm.io/gorm"
@@ -71,4 +72,14 @@ func SchemaVersion(db *gorm.DB) (int, error) {
 	var v int
 	err := db.Model(&schemaVersion{}).Select("COALESCE(MAX(version), 0)").Scan(&v).Error
 	return v, err
+}
+
+// MigrationsFingerprint names the schema the migrations build (their numbers
+// and names), so a prepared copy of it can be reused while they are unchanged.
+func MigrationsFingerprint() string {
+	h := fnv.New64a()
+	for _, m := range migrations {
+		fmt.Fprintf(h, "%d:%s;", m.Version, m.Name)
+	}
+	return fmt.Sprintf("%d_%x", len(migrations), h.Sum64())
 }

@@ -84,6 +84,17 @@ func RegistrationOpen(e Event, now time.Time) bool {
 // ErrTooManyAttendees, ErrNoAttendees, ErrInvalidSession, ErrEventFull,
 // ErrTicketTypeFull, ErrSessionFull, or *ValidationError.
 func PlaceOrder(db *gorm.DB, in PlaceOrderInput) (*Order, error) {
+	return placeOrder(db, in, func(in PlaceOrderInput, ev Event, form RegistrationForm) (*Order, error) {
+		return placeOrderTx(db, in, ev, form)
+	})
+}
+
+// commitOrder writes a checked order: in its own transaction (PlaceOrder),
+// or in a shared one (OrderBatcher).
+type commitOrder func(in PlaceOrderInput, ev Event, form RegistrationForm) (*Order, error)
+
+// placeOrder checks in, then writes it with commit.
+func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, error) {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
@@ -138,7 +149,7 @@ func PlaceOrder(db *gorm.DB, in PlaceOrderInput) (*Order, error) {
 	// A unique index collision is either the same form posted concurrently
 	// (return that order) or, very rarely, a random code collision (try again).
 	for try := 0; ; try++ {
-		o, err := placeOrderTx(db, in, ev, *form)
+		o, err := commit(in, ev, *form)
 		if errors.Is(err, gorm.ErrDuplicatedKey) && try < 3 {
 			if in.IdempotencyKey != "" {
 				if o, err := orderByKey(db, in.EventID, in.IdempotencyKey); err == nil {

@@ -6,7 +6,7 @@ import (
 )
 
 // PostgresDSNEnv names the variable that points the suite at a PostgreSQL
-// server (each test gets a private schema; see models/modeltest).
+// server (each test gets a database of its own, copied from a migrated template; see models/modeltest).
 const PostgresDSNEnv = "AGORA_TEST_POSTGRES_DSN"
 
 // EngineEnv, set to "sqlite" by .ci/test for its SQLite pass, says that no

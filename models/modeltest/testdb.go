@@ -1,5 +1,6 @@
 // Package modeltest opens fresh, migrated databases for tests: a temporary
-// SQLite file by default, or a private schema in PostgreSQL when
+// SQLite file by default, or a database of its own (copied from a migrated
+// template) in PostgreSQL when
 // AGORA_TEST_POSTGRES_DSN is set.
 package modeltest
 
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
@@ -57,43 +59,112 @@ func NewSQLiteDB(t testing.TB) (*gorm.DB, string) {
 	return db, path
 }
 
-// NewPostgresDB creates a private schema in the server at baseDSN, migrates
-// it, and drops it when the test ends.
+// NewPostgresDB gives the test its own database in the server at baseDSN,
+// copied from a migrated template (CREATE DATABASE ... TEMPLATE is much
+// faster than running the migrations for every test), and drops it when the
+// test ends.
 func NewPostgresDB(t testing.TB, baseDSN string) (*gorm.DB, string) {
 	t.Helper()
 	admin, err := models.Open(baseDSN, models.OpenOptions{})
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
-	schema := "t_" + randomHex(8)
-	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	u, err := url.Parse(baseDSN)
+	t.Cleanup(func() {
+		if sqlDB, err := admin.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+	})
+	tpl, err := postgresTemplate(admin, baseDSN)
 	if err != nil {
-		t.Fatalf("parse dsn: %v", err)
+		t.Fatalf("postgres template: %v", err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	dsn := u.String()
+	name := "t_" + randomHex(8)
+	if err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl).Error; err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	dsn, err := withDatabase(baseDSN, name)
+	if err != nil {
+		t.Fatal(err)
+	}
 	db, err := models.Open(dsn, models.OpenOptions{})
 	if err != nil {
-		t.Fatalf("open postgres schema: %v", err)
-	}
-	if err := models.Migrate(db); err != nil {
-		t.Fatalf("migrate postgres: %v", err)
+		t.Fatalf("open test database: %v", err)
 	}
 	t.Cleanup(func() {
 		if sqlDB, err := db.DB(); err == nil {
 			_ = sqlDB.Close()
 		}
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		if sqlDB, err := admin.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
+		// Other pools the test opened on the same DSN may linger a moment.
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
 	return db, dsn
+}
+
+var (
+	templateMu    sync.Mutex
+	templateReady = map[string]bool{}
+)
+
+// postgresTemplate returns the name of a migrated, unused database to copy,
+// creating it once per schema (several test processes may ask at once: an
+// advisory lock lets one build it while the others wait).
+func postgresTemplate(admin *gorm.DB, baseDSN string) (string, error) {
+	name := "agora_tpl_" + models.MigrationsFingerprint()
+	templateMu.Lock()
+	defer templateMu.Unlock()
+	if templateReady[name] {
+		return name, nil
+	}
+	err := admin.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("SELECT pg_advisory_lock(7146002)").Error; err != nil {
+			return err
+		}
+		defer conn.Exec("SELECT pg_advisory_unlock(7146002)")
+		var n int64
+		if err := conn.Raw("SELECT COUNT(*) FROM pg_database WHERE datname = ?", name).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		building := name + "_building"
+		conn.Exec("DROP DATABASE IF EXISTS " + building + " WITH (FORCE)")
+		if err := conn.Exec("CREATE DATABASE " + building).Error; err != nil {
+			return err
+		}
+		dsn, err := withDatabase(baseDSN, building)
+		if err != nil {
+			return err
+		}
+		tdb, err := models.Open(dsn, models.OpenOptions{})
+		if err != nil {
+			return err
+		}
+		err = models.Migrate(tdb)
+		if sqlDB, derr := tdb.DB(); derr == nil {
+			_ = sqlDB.Close() // a template must have no connections to be copied
+		}
+		if err != nil {
+			return err
+		}
+		// Renamed only once complete, so no one copies a half-built template.
+		return conn.Exec("ALTER DATABASE " + building + " RENAME TO " + name).Error
+	})
+	if err != nil {
+		return "", err
+	}
+	templateReady[name] = true
+	return name, nil
+}
+
+// withDatabase returns dsn pointing at database name on the same server.
+func withDatabase(dsn, name string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }
 
 func randomHex(n int) string {
