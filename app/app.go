@@ -70,8 +70,14 @@ type App struct {
 // New builds the Fiber app. Templates are parsed and checked here, so a
 // broken template stops the process at start-up, not a visitor later.
 func New(cfg Config, deps Deps) (*fiber.App, error) {
+	_, f, err := newApp(cfg, deps)
+	return f, err
+}
+
+// newApp is New, also returning the App so benchmarks can call handlers' parts.
+func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 	if deps.DB == nil {
-		return nil, fmt.Errorf("app: no database")
+		return nil, nil, fmt.Errorf("app: no database")
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
@@ -97,13 +103,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	var err error
 	if a.bundle, err = loadBundle(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if a.assets, err = static.Load(); err != nil {
-		return nil, fmt.Errorf("static: %w", err)
+		return nil, nil, fmt.Errorf("static: %w", err)
 	}
 	if a.views, err = loadTemplates(a.funcs()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.sessions = session.New(session.Config{
 		Storage:        a.kv,
@@ -123,7 +129,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		IdleTimeout:           120 * time.Second,
 	})
 	a.routes(f)
-	return f, nil
+	return a, f, nil
 }
 
 // placeOrder writes a registration, through the commit batcher where there is one.

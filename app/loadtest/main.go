@@ -23,10 +23,26 @@ func main() {
 	gzip := flag.Bool("gzip", false, "send Accept-Encoding: gzip")
 	slug := flag.String("event", "living-lab-agora-ageing-at-home", "event slug for -journey register")
 	ticket := flag.String("ticket", "", "ticket type id for -journey register (default: the first on the form)")
+	prepare := flag.String("prepare-event", "", "database (file or postgres:// URL) to add a load-test event to; prints its slug and ticket id")
+	capacity := flag.Int("capacity", 5000, "places of the event -prepare-event adds")
+	sold := flag.String("sold", "", "database to check: prints places sold for -event and whether the counters agree")
 	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
 	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
 	flag.Parse()
 
+	if *prepare != "" || *sold != "" {
+		var err error
+		if *prepare != "" {
+			err = prepareEvent(*prepare, *capacity)
+		} else {
+			err = soldCount(*sold, *slug)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *serveRef != "" {
 		if err := serveReference(*serveRef, *pageFrom); err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
