@@ -16,7 +16,7 @@ import (
 
 func main() {
 	target := flag.String("target", "http://127.0.0.1:3000", "base URL of the Agora (or reference) server")
-	journey := flag.String("journey", "browse", "browse, page (one URL), register (the HTML form)")
+	journey := flag.String("journey", "browse", "browse, page (one URL), register (the HTML form), meetings (request and accept)")
 	path := flag.String("path", "/events/health-innovation-forum", "the URL path for -journey page")
 	conc := flag.Int("c", 64, "concurrent clients")
 	dur := flag.Duration("d", 10*time.Second, "how long to run")
@@ -26,16 +26,26 @@ func main() {
 	prepare := flag.String("prepare-event", "", "database (file or postgres:// URL) to add a load-test event to; prints its slug and ticket id")
 	capacity := flag.Int("capacity", 5000, "places of the event -prepare-event adds")
 	sold := flag.String("sold", "", "database to check: prints places sold for -event and whether the counters agree")
+	prepMeet := flag.String("prepare-meetings", "", "database to add a networking load-test event to (people, tables, sign-in links)")
+	people := flag.Int("people", 200, "participants -prepare-meetings adds")
+	tables := flag.Int("tables", 40, "tables -prepare-meetings adds")
+	tokens := flag.String("tokens", "meeting-tokens.txt", "file of sign-in links written by -prepare-meetings and read by -journey meetings")
+	checkMeet := flag.String("check-meetings", "", "database to check: prints meetings booked for -event and whether invariant 2 holds")
 	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
 	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
 	flag.Parse()
 
-	if *prepare != "" || *sold != "" {
+	if *prepare != "" || *sold != "" || *prepMeet != "" || *checkMeet != "" {
 		var err error
-		if *prepare != "" {
+		switch {
+		case *prepare != "":
 			err = prepareEvent(*prepare, *capacity)
-		} else {
+		case *sold != "":
 			err = soldCount(*sold, *slug)
+		case *prepMeet != "":
+			err = prepareMeetings(*prepMeet, *people, *tables, *tokens)
+		default:
+			err = checkMeetings(*checkMeet, *slug)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -56,6 +66,12 @@ func main() {
 		j = browse(*target, *gzip)
 	case "page":
 		j = onePage(*target, *path, *gzip)
+	case "meetings":
+		var err error
+		if j, err = meetingsJourney(*target, *slug, *tokens); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
 	case "register":
 		var err error
 		if j, err = register(*target, *slug, *ticket); err != nil {

@@ -92,7 +92,10 @@ func (r result) String(journey string, conc int, dur time.Duration) string {
 	s := fmt.Sprintf("journey=%s clients=%d duration=%s requests=%d rps=%.0f p50=%s p99=%s errors=%d 5xx=%d statuses=%v",
 		journey, conc, dur, r.requests, float64(r.requests)/r.elapsed.Seconds(), r.p50.Round(10*time.Microsecond),
 		r.p99.Round(10*time.Microsecond), r.errors, r.server5xx, r.statuses)
-	if r.registered+r.refused > 0 {
+	switch {
+	case journey == "meetings":
+		s += fmt.Sprintf("\naccepts answered=%d (%.0f/s); count the meetings booked with -check-meetings", r.registered, float64(r.registered)/r.elapsed.Seconds())
+	case r.registered+r.refused > 0:
 		s += fmt.Sprintf("\nregistered=%d (%.0f/s) refused_full=%d", r.registered, float64(r.registered)/r.elapsed.Seconds(), r.refused)
 	}
 	if r.firstErr != nil {
