@@ -1,9 +1,6 @@
 package app
 
 import (
-	"encoding/json"
-	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -14,33 +11,12 @@ import (
 )
 
 // Languages the interface is offered in, default first.
-var Languages = []string{"en", "es"}
+var Languages = views.Languages
 
 var languageNames = map[string]string{"en": "English", "es": "Español"}
 
-// loadBundle reads every views/i18n/<lang>/<area>.json message file. One
-// file per area keeps each part of the site's texts together.
-func loadBundle() (*i18n.Bundle, error) {
-	b := i18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, lang := range Languages {
-		paths, err := fs.Glob(views.FS, "i18n/"+lang+"/*.json")
-		if err != nil || len(paths) == 0 {
-			return nil, fmt.Errorf("i18n: no message files for %s", lang)
-		}
-		for _, p := range paths {
-			buf, err := fs.ReadFile(views.FS, p)
-			if err != nil {
-				return nil, fmt.Errorf("i18n: %w", err)
-			}
-			// go-i18n takes the language from the file name: <area>.<lang>.json.
-			if _, err := b.ParseMessageFileBytes(buf, strings.TrimSuffix(p, ".json")+"."+lang+".json"); err != nil {
-				return nil, fmt.Errorf("i18n %s: %w", p, err)
-			}
-		}
-	}
-	return b, nil
-}
+// loadBundle reads the site's messages (views/i18n/<lang>/<area>.json).
+func loadBundle() (*i18n.Bundle, error) { return views.LoadMessages() }
 
 // Translator renders messages and dates in one language. Templates call its
 // methods: {{$.L.T "events.upcoming"}}, {{$.L.T "events.places" "Count" 3}}.

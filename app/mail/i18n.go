@@ -1,43 +1,19 @@
 package mail
 
 import (
-	"encoding/json"
-	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/language"
 
 	"github.com/agora-events/agora/views"
 )
 
-// languages mail is written in, default first (the same as the site's).
-var languages = []string{"en", "es"}
+// languages mail is written in: the site's.
+var languages = views.Languages
 
-// loadBundle reads every views/i18n/<lang>/*.json file, as the site does,
-// so mail shares the site's date and month names.
-func loadBundle() (*i18n.Bundle, error) {
-	b := i18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, lang := range languages {
-		paths, err := fs.Glob(views.FS, "i18n/"+lang+"/*.json")
-		if err != nil || len(paths) == 0 {
-			return nil, fmt.Errorf("mail i18n: no message files for %s", lang)
-		}
-		for _, p := range paths {
-			buf, err := fs.ReadFile(views.FS, p)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := b.ParseMessageFileBytes(buf, strings.TrimSuffix(p, ".json")+"."+lang+".json"); err != nil {
-				return nil, fmt.Errorf("mail i18n %s: %w", p, err)
-			}
-		}
-	}
-	return b, nil
-}
+// loadBundle reads the site's messages, so mail shares its date and month names.
+func loadBundle() (*i18n.Bundle, error) { return views.LoadMessages() }
 
 // translator renders messages in one language; templates call {{.L.T "id"}}.
 type translator struct {

@@ -1,0 +1,38 @@
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Languages the site and its e-mails are offered in, default first.
+var Languages = []string{"en", "es"}
+
+// LoadMessages reads every i18n/<lang>/<area>.json message file into one
+// bundle; one file per area keeps each part of the site's texts together.
+func LoadMessages() (*i18n.Bundle, error) {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, lang := range Languages {
+		paths, err := fs.Glob(FS, "i18n/"+lang+"/*.json")
+		if err != nil || len(paths) == 0 {
+			return nil, fmt.Errorf("i18n: no message files for %s", lang)
+		}
+		for _, p := range paths {
+			buf, err := fs.ReadFile(FS, p)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			// go-i18n takes the language from the file name: <area>.<lang>.json.
+			if _, err := b.ParseMessageFileBytes(buf, strings.TrimSuffix(p, ".json")+"."+lang+".json"); err != nil {
+				return nil, fmt.Errorf("i18n %s: %w", p, err)
+			}
+		}
+	}
+	return b, nil
+}
