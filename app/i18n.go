@@ -32,19 +32,7 @@ func newTranslator(b *i18n.Bundle, lang string) *Translator {
 // T translates id; args are name/value pairs for the message's template.
 // "Count" also selects the plural form.
 func (t *Translator) T(id string, args ...any) string {
-	cfg := &i18n.LocalizeConfig{MessageID: id}
-	if len(args) > 0 {
-		data := map[string]any{}
-		for i := 0; i+1 < len(args); i += 2 {
-			k, _ := args[i].(string)
-			data[k] = args[i+1]
-			if k == "Count" {
-				cfg.PluralCount = args[i+1]
-			}
-		}
-		cfg.TemplateData = data
-	}
-	s, err := t.loc.Localize(cfg)
+	s, err := views.Localize(t.loc, id, args...)
 	if err != nil {
 		// A missing message shows its id rather than failing the page; a test
 		// checks that every id used exists in every language.

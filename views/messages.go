@@ -36,3 +36,21 @@ func LoadMessages() (*i18n.Bundle, error) {
 	}
 	return b, nil
 }
+
+// Localize renders message id in loc's language. args are name/value pairs
+// for the message's template; "Count" also selects the plural form.
+func Localize(loc *i18n.Localizer, id string, args ...any) (string, error) {
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			k, _ := args[i].(string)
+			data[k] = args[i+1]
+			if k == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	return loc.Localize(cfg)
+}

@@ -36,19 +36,7 @@ func newTranslator(b *i18n.Bundle, lang string) *translator {
 
 // T translates id; args are name/value pairs for the message's template.
 func (t *translator) T(id string, args ...any) string {
-	cfg := &i18n.LocalizeConfig{MessageID: id}
-	if len(args) > 0 {
-		data := map[string]any{}
-		for i := 0; i+1 < len(args); i += 2 {
-			k, _ := args[i].(string)
-			data[k] = args[i+1]
-			if k == "Count" {
-				cfg.PluralCount = args[i+1]
-			}
-		}
-		cfg.TemplateData = data
-	}
-	s, err := t.loc.Localize(cfg)
+	s, err := views.Localize(t.loc, id, args...)
 	if err != nil {
 		*t.missing = append(*t.missing, id)
 		return id
