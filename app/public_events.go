@@ -54,9 +54,14 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 	if err != nil {
 		return nil, errInternal("load agenda", err)
 	}
+	set, err := models.NetworkingFor(a.db, e.ID)
+	if err != nil {
+		return nil, errInternal("load networking", err)
+	}
 	loc := e.Location()
 	return a.renderBytes(c, "public/event", fiber.Map{
-		"Public":   true,
+		"Public":     true,
+		"Networking": set.Enabled,
 		"Event":    e,
 		"Loc":      loc,
 		"Days":     models.GroupByDay(agenda.Sessions, loc),

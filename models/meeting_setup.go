@@ -13,7 +13,14 @@ func SaveNetworking(db *gorm.DB, s *NetworkingSetting) error {
 	if s.Mode != ModeWishes {
 		s.Mode = ModeRequests
 	}
-	return db.Save(s).Error
+	// The public event page links to the networking area when it is on, and
+	// that page is cached per event version.
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Save(s).Error; err != nil {
+			return err
+		}
+		return BumpEventVersion(tx, s.EventID)
+	})
 }
 
 // SlotTimes cuts [start, end) into slots of slotLen separated by gap. The
