@@ -62,13 +62,13 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 	return a.renderBytes(c, "public/event", fiber.Map{
 		"Public":     true,
 		"Networking": set.Enabled,
-		"Event":    e,
-		"Loc":      loc,
-		"Days":     models.GroupByDay(agenda.Sessions, loc),
-		"Speakers": agenda.Speakers,
-		"Past":     e.IsPast(a.now()),
-		"URL":      a.cfg.BaseURL + "/events/" + e.Slug,
-		"JSONLD":   eventJSONLD(a.cfg.BaseURL, e, agenda),
+		"Event":      e,
+		"Loc":        loc,
+		"Days":       models.GroupByDay(agenda.Sessions, loc),
+		"Speakers":   agenda.Speakers,
+		"Past":       e.IsPast(a.now()),
+		"URL":        a.cfg.BaseURL + "/events/" + e.Slug,
+		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda),
 	})
 }
 
