@@ -58,7 +58,7 @@ func TestNetworkingActionsOtherOrgAndStaff(t *testing.T) {
 	}
 	hostile := url.Values{"enabled": {"yes"}, "mode": {"wishes"}, "kind": {"tables"}, "count": {"3"}, "prefix": {"Hijack"},
 		"slot": {fmt.Sprint(fxB.Slots[1].ID)}, "location": {fmt.Sprint(locs[1].ID)}, "participant": {"1"}, "noshow": {"yes"},
-		"starts_at": {localInputOf(fxB.Event, fxB.Event.StartsAt.Add(10 * 3600e9))}, "ends_at": {localInputOf(fxB.Event, fxB.Event.StartsAt.Add(11 * 3600e9))},
+		"starts_at": {localInputOf(fxB.Event, fxB.Event.StartsAt.Add(10*3600e9))}, "ends_at": {localInputOf(fxB.Event, fxB.Event.StartsAt.Add(11*3600e9))},
 		"slot_minutes": {"20"}, "break_minutes": {"5"}}
 	before := dbSnapshot(t, db)
 	var meetingsBefore, blocksBefore, locsBefore int64
