@@ -27,6 +27,13 @@ const browserTimeout = 90 * time.Second
 // database before the first request. It returns the base URL.
 func startServer(t *testing.T, setup func(db *gorm.DB)) string {
 	t.Helper()
+	return startServerWith(t, Deps{}, setup)
+}
+
+// startServerWith is startServer with extra dependencies (e.g. Payments);
+// DB and Logger are filled in.
+func startServerWith(t *testing.T, deps Deps, setup func(db *gorm.DB)) string {
+	t.Helper()
 	db, _ := modeltest.NewDB(t)
 	if setup != nil {
 		setup(db)
@@ -36,7 +43,8 @@ func startServer(t *testing.T, setup func(db *gorm.DB)) string {
 		t.Fatalf("listen: %v", err)
 	}
 	base := "http://" + ln.Addr().String()
-	f, err := New(Config{BaseURL: base}, Deps{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	deps.DB, deps.Logger = db, slog.New(slog.NewTextHandler(io.Discard, nil))
+	f, err := New(Config{BaseURL: base}, deps)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

@@ -156,7 +156,12 @@ func (a *App) managedMeetingAction(c *fiber.Ctx, okMsg string, fn func(e *models
 	if err != nil {
 		return err
 	}
-	err = fn(e, parseID(c.Params("mid")))
+	// Another event's meeting is a 404, not a "no longer active" message.
+	mid := parseID(c.Params("mid"))
+	if err := a.db.Where("id = ? AND event_id = ?", mid, e.ID).Take(&models.Meeting{}).Error; err != nil {
+		return dbErr("load meeting", err)
+	}
+	err = fn(e, mid)
 	switch {
 	case err == nil:
 		a.nudge()

@@ -5,16 +5,18 @@ import "github.com/gofiber/fiber/v2"
 // meetingRoutes declares the attendees' networking area: sign-in by e-mail
 // link, profile, directory, requests, and the personal agenda.
 func (a *App) meetingRoutes(f *fiber.App) {
-	f.Get("/orders/:secret/meetings", a.meetingsFromOrder)
+	// Pages behind a secret (the order's link, a sign-in link) or a personal
+	// sign-in: no cache may keep them, no link may pass the address on.
+	f.Get("/orders/:secret/meetings", a.secretHeaders, a.meetingsFromOrder)
 	a.postAction(f, "/orders/:secret/meetings", a.meetingsFromOrderChoose)
 	f.Get("/events/:slug/meetings/signin", a.meetingSignInPage)
 	a.postForm(f, "/events/:slug/meetings/signin", a.meetingSignInSend)
-	f.Get("/events/:slug/meetings/signin/:token", a.meetingSignInConfirm)
+	f.Get("/events/:slug/meetings/signin/:token", a.secretHeaders, a.meetingSignInConfirm)
 	a.postAction(f, "/events/:slug/meetings/signin/:token", a.meetingSignInUse)
 	a.postAction(f, "/events/:slug/meetings/signout", a.meetingSignOut)
 	f.Get("/events/:slug/meetings/agenda/:token.ics", a.meetingAgendaICS)
 
-	g := f.Group("/events/:slug/meetings", a.requireMeetingAttendee)
+	g := f.Group("/events/:slug/meetings", a.secretHeaders, a.requireMeetingAttendee)
 	g.Get("/", a.meetingsHome)
 	a.postForm(g, "/profile", a.meetingSaveProfile)
 	a.postAction(g, "/leave", a.meetingLeave)

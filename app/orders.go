@@ -132,7 +132,12 @@ func (a *App) showOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("order tickets", err)
 	}
+	links, err := a.linksOfOrder(o)
+	if err != nil {
+		return errInternal("order links", err)
+	}
 	return a.render(c, "register/order", fiber.Map{
+		"Links": links,
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Tickets": tickets,
 		"Welcome": c.Query("welcome") == "1", "Live": o.IsLive(), "Base": "/orders/" + o.Secret,
 		"EventOver": o.Event.IsPast(a.now()),

@@ -54,16 +54,21 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 	if err != nil {
 		return nil, errInternal("load agenda", err)
 	}
+	set, err := models.NetworkingFor(a.db, e.ID)
+	if err != nil {
+		return nil, errInternal("load networking", err)
+	}
 	loc := e.Location()
 	return a.renderBytes(c, "public/event", fiber.Map{
-		"Public":   true,
-		"Event":    e,
-		"Loc":      loc,
-		"Days":     models.GroupByDay(agenda.Sessions, loc),
-		"Speakers": agenda.Speakers,
-		"Past":     e.IsPast(a.now()),
-		"URL":      a.cfg.BaseURL + "/events/" + e.Slug,
-		"JSONLD":   eventJSONLD(a.cfg.BaseURL, e, agenda),
+		"Public":     true,
+		"Networking": set.Enabled,
+		"Event":      e,
+		"Loc":        loc,
+		"Days":       models.GroupByDay(agenda.Sessions, loc),
+		"Speakers":   agenda.Speakers,
+		"Past":       e.IsPast(a.now()),
+		"URL":        a.cfg.BaseURL + "/events/" + e.Slug,
+		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda),
 	})
 }
 

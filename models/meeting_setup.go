@@ -13,7 +13,14 @@ func SaveNetworking(db *gorm.DB, s *NetworkingSetting) error {
 	if s.Mode != ModeWishes {
 		s.Mode = ModeRequests
 	}
-	return db.Save(s).Error
+	// The public event page links to the networking area when it is on, and
+	// that page is cached per event version.
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Save(s).Error; err != nil {
+			return err
+		}
+		return BumpEventVersion(tx, s.EventID)
+	})
 }
 
 // SlotTimes cuts [start, end) into slots of slotLen separated by gap. The
@@ -63,6 +70,10 @@ var ErrBlockInUse = errors.New("the block has meetings")
 // DeleteMeetingBlock removes a block whose slots hold no meetings.
 func DeleteMeetingBlock(db *gorm.DB, eventID, blockID uint) error {
 	return db.Transaction(func(tx *gorm.DB) error {
+		// Another event's block is not found, whether or not it is in use.
+		if err := tx.Where("id = ? AND event_id = ?", blockID, eventID).Take(&MeetingBlock{}).Error; err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Model(&Meeting{}).Where("slot_id IN (?)", tx.Model(&MeetingSlot{}).Select("id").Where("block_id = ?", blockID)).Count(&n).Error; err != nil {
 			return err
@@ -109,6 +120,10 @@ func AddLocation(db *gorm.DB, l *MeetingLocation) error {
 
 // DeleteLocation removes a location that no meeting uses.
 func DeleteLocation(db *gorm.DB, eventID, id uint) error {
+	// Another event's location is not found, whether or not it is in use.
+	if err := db.Where("id = ? AND event_id = ?", id, eventID).Take(&MeetingLocation{}).Error; err != nil {
+		return err
+	}
 	var n int64
 	if err := db.Model(&Meeting{}).Where("location_id = ?", id).Count(&n).Error; err != nil {
 		return err
