@@ -44,7 +44,8 @@ func (a *App) refundableOf(orderID uint) (*refundable, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.Provider != models.ProviderStripe || p.ProviderPaymentID == nil || p.Amount-p.RefundedAmount <= 0 {
+	// A refund_due payment is being refunded automatically (paid too late).
+	if p.Provider != models.ProviderStripe || p.ProviderPaymentID == nil || p.State == models.PaymentRefundDue || p.Amount-p.RefundedAmount <= 0 {
 		return nil, nil
 	}
 	r := &refundable{Payment: p, Left: p.Amount - p.RefundedAmount}
