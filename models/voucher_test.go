@@ -206,3 +206,44 @@ func TestVoucherUseGivenBack(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestVoucherUseGivenBackByLastAttendeeAndReleasedHold covers the other two
+// ways an order ends.
+func TestVoucherUseGivenBackByLastAttendeeAndReleasedHold(t *testing.T) {
+	db, _ := regDB(t)
+	ev := openEvent(t, db, 0)
+	tt := ticketType(t, db, ev.ID, 0, 2000, 2)
+	v := voucher(t, db, models.Voucher{EventID: ev.ID, Code: "TWO", Kind: models.VoucherFixed, Value: 500, MaxUses: 2})
+	in := orderInput(t, db, ev, tt, 2)
+	in.VoucherCode = "two"
+	o := place(t, db, in)
+	if o.Total != 3500 {
+		t.Fatalf("total %d", o.Total)
+	}
+	if _, err := models.CancelAttendee(db, o.Attendees[0].ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := voucherUses(t, db, v.ID); n != 1 {
+		t.Fatalf("one attendee of two cancelled: uses = %d, want 1", n)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := models.CancelAttendee(db, o.Attendees[1].ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := voucherUses(t, db, v.ID); n != 0 {
+		t.Fatalf("last attendee cancelled: uses = %d, want 0", n)
+	}
+	o2 := place(t, db, in)
+	for i := 0; i < 2; i++ {
+		if _, err := models.ReleaseHold(db, o2.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := voucherUses(t, db, v.ID); n != 0 {
+		t.Fatalf("hold released: uses = %d, want 0", n)
+	}
+	if err := models.CheckCounters(db); err != nil {
+		t.Fatal(err)
+	}
+}
