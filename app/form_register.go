@@ -40,6 +40,8 @@ type registerForm struct {
 	Attendees      []attendeeForm
 	// ConsentTextIDs maps a consent kind to the text version the form showed.
 	ConsentTextIDs map[string]uint
+	// VoucherCode is the optional voucher (field voucher_code), as typed.
+	VoucherCode string
 }
 
 // maxAttendeeIndex bounds the attendee numbers read from a post: anything
@@ -66,6 +68,7 @@ func parseRegisterForm(v url.Values) registerForm {
 	f := blankRegisterForm(parseID(v.Get("ticket_type_id")), 0, strings.TrimSpace(v.Get("idempotency_key")))
 	f.BuyerName = v.Get("buyer_name")
 	f.BuyerEmail = v.Get("buyer_email")
+	f.VoucherCode = strings.TrimSpace(v.Get("voucher_code"))
 	n := 0
 	for k := range v {
 		if rest, ok := strings.CutPrefix(k, "attendees."); ok {
@@ -128,7 +131,8 @@ func parseAttendee(v url.Values, p string) attendeeForm {
 // invalid id (0), so validation reports them instead of dropping them.
 // The first attendee may leave name and e-mail empty: they are the buyer's.
 func (f registerForm) input(rf *models.RegistrationForm) models.PlaceOrderInput {
-	in := models.PlaceOrderInput{TicketTypeID: f.TicketTypeID, BuyerName: f.BuyerName, BuyerEmail: f.BuyerEmail, IdempotencyKey: f.IdempotencyKey}
+	in := models.PlaceOrderInput{TicketTypeID: f.TicketTypeID, BuyerName: f.BuyerName, BuyerEmail: f.BuyerEmail, IdempotencyKey: f.IdempotencyKey,
+		VoucherCode: f.VoucherCode}
 	for i, a := range f.Attendees {
 		ai := attendeeInput(a, rf, f.ConsentTextIDs)
 		if i == 0 {

@@ -39,7 +39,8 @@ func hostileValues() url.Values {
 	v := eventValues("Hijacked", "hijacked")
 	for k, val := range map[string]string{"confirm": "yes", "room_name": "Hijacked", "track_name": "Hijacked",
 		"speaker_name": "Hijacked", "format": "talk", "email": "intruder@example.org", "member_name": "Intruder",
-		"role": "owner", "password": "long-enough-password"} {
+		"role": "owner", "password": "long-enough-password", "code": "HIJACK", "kind": "free", "max_uses": "9",
+		"amount": "0.01", "seq": "0", "cancel": "1", "allow_invoice": "1", "invoice_days": "30", "vat_rate": "21"} {
 		v.Set(k, val)
 	}
 	return v

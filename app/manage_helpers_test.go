@@ -103,6 +103,11 @@ func dbSnapshot(t *testing.T, db *gorm.DB) string {
 	dump("SELECT id, event_id, label, kind FROM questions ORDER BY id")
 	dump("SELECT id, event_id, kind, version FROM consent_texts ORDER BY id")
 	dump("SELECT id, name, email, status, checked_in_at, check_in_count FROM attendees ORDER BY id")
+	dump("SELECT id, event_id, code, kind, value, max_uses, uses, ticket_type_ids, unlock_hidden FROM vouchers ORDER BY id")
+	dump("SELECT id, allow_invoice, invoice_days, invoice_notice, vat_rate_bp FROM events ORDER BY id")
+	dump("SELECT id, status, total FROM orders ORDER BY id")
+	dump("SELECT id, order_id, provider, state, amount, refunded_amount FROM payments ORDER BY id")
+	dump("SELECT id, order_id, amount FROM refunds ORDER BY id")
 	return b.String()
 }
 

@@ -35,6 +35,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.postAction(m, "/events/:id/sessions/:sid/delete", a.deleteSession)
 
 	a.registrationAdminRoutes(m)
+	a.paymentAdminRoutes(m)
 	a.manageMeetingRoutes(m)
 
 	m.Get("/orgs/:orgID/team", a.teamPage)

@@ -40,6 +40,8 @@ type stripeStub struct {
 	seq      int
 	requests []stubRequest
 	sessions map[string]map[string]any
+	// refundIDs gives each refund idempotency key its own refund id.
+	refundIDs map[string]string
 }
 
 type stubRequest struct {
@@ -70,6 +72,35 @@ func startStripeStub(t *testing.T) (*stripeStub, string) {
 				_ = json.NewEncoder(w).Encode(s)
 				return
 			}
+		}
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" {
+			// stripe-mock answers every refund with one fixture id; Stripe
+			// gives each refund its own, and the same one again for a
+			// repeated idempotency key.
+			rec := httptest.NewRecorder()
+			proxy.ServeHTTP(rec, r)
+			var obj map[string]any
+			if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &obj) != nil {
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(rec.Body.Bytes())
+				return
+			}
+			st.mu.Lock()
+			if st.refundIDs == nil {
+				st.refundIDs = map[string]string{}
+			}
+			key := r.Header.Get("Idempotency-Key")
+			id, ok := st.refundIDs[key]
+			if !ok || key == "" {
+				st.seq++
+				id = fmt.Sprintf("re_test_agora_%d", st.seq)
+				st.refundIDs[key] = id
+			}
+			obj["id"] = id
+			st.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(obj)
+			return
 		}
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/checkout/sessions" {
 			rec := httptest.NewRecorder()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ type regFixture struct {
 	Privacy   *models.ConsentText
 	Order     *models.Order
 	Attendee  models.Attendee
+	Voucher   *models.Voucher
 }
 
 // newRegFixture fills e (published for the time it takes to register; its
@@ -48,6 +50,10 @@ func newRegFixture(t *testing.T, db *gorm.DB, e *models.Event) regFixture {
 		NeedsNote: "needs a chair near the door",
 		Answers:   map[uint]string{f.Plain.ID: "home care", f.Sensitive.ID: "insulin at noon"}, ConsentTextIDs: []uint{f.Privacy.ID}})
 	f.Attendee = f.Order.Attendees[0]
+	f.Voucher = &models.Voucher{EventID: e.ID, Code: "CARE-" + strings.ToUpper(e.Slug), Kind: models.VoucherPercent, Value: 20, MaxUses: 5}
+	if err := models.SaveVoucher(db, f.Voucher); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 
@@ -82,13 +88,16 @@ func placeRegistration(t *testing.T, db *gorm.DB, e *models.Event, tt *models.Ti
 func registrationAdminURLs(f regFixture) (gets, posts []string) {
 	base := fmt.Sprintf("/manage/events/%d", f.Event.ID)
 	att := fmt.Sprintf("%s/registrations/%d", base, f.Attendee.ID)
+	order := fmt.Sprintf("%s/orders/%d", base, f.Order.ID)
 	gets = []string{base + "/tickets", base + "/tickets/new", fmt.Sprintf("%s/tickets/%d/edit", base, f.Ticket.ID),
 		base + "/questions", fmt.Sprintf("%s/questions/%d/edit", base, f.Plain.ID), base + "/consents",
 		base + "/registrations", base + "/registrations.csv", base + "/registrations/waitlist", att,
-		att + "/cancel", att + "/anonymise", base + "/checkin"}
+		att + "/cancel", att + "/anonymise", base + "/checkin",
+		base + "/vouchers", base + "/vouchers/new", fmt.Sprintf("%s/vouchers/%d/edit", base, f.Voucher.ID), base + "/payments", order}
 	posts = []string{base + "/tickets", fmt.Sprintf("%s/tickets/%d/edit", base, f.Ticket.ID), fmt.Sprintf("%s/tickets/%d/delete", base, f.Ticket.ID),
 		base + "/questions", fmt.Sprintf("%s/questions/%d/edit", base, f.Plain.ID), fmt.Sprintf("%s/questions/%d/delete", base, f.Plain.ID),
-		base + "/consents", att + "/cancel", att + "/anonymise", base + "/checkin"}
+		base + "/consents", att + "/cancel", att + "/anonymise", base + "/checkin",
+		base + "/vouchers", fmt.Sprintf("%s/vouchers/%d/edit", base, f.Voucher.ID), base + "/payments", order + "/refund", order + "/mark-paid"}
 	return gets, posts
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -85,21 +86,34 @@ type registerPage struct {
 	Consents []models.ConsentText
 	Sessions []sessionChoice
 	MaxCount int
+	// Voucher is the valid voucher the page was opened with, if any; its
+	// hidden ticket types are offered too when it unlocks them.
+	Voucher *models.Voucher
 }
 
 // loadRegisterPage loads the event's registration state, its visible ticket
-// types, and, when ticketID names one of them, the form for it.
-func (a *App) loadRegisterPage(slug string, ticketID uint) (*registerPage, error) {
+// types (and the hidden ones a valid voucherCode unlocks), and, when
+// ticketID names one of them, the form for it.
+func (a *App) loadRegisterPage(slug string, ticketID uint, voucherCode string) (*registerPage, error) {
 	e, err := models.PublicEventBySlug(a.db, slug)
 	if err != nil {
 		return nil, dbErr("load event", err)
 	}
 	now := a.now()
 	p := &registerPage{Event: e}
+	if voucherCode != "" {
+		v, verr := models.CheckVoucher(a.db, e.ID, voucherCode, 0, now)
+		if verr == nil {
+			p.Voucher = v
+		} else if voucherFieldMessage(verr) == "" {
+			return nil, errInternal("voucher", verr)
+		}
+	}
 	var tts []models.TicketType
-	if err := a.db.Where("event_id = ? AND hidden = ?", e.ID, false).Order("position, id").Find(&tts).Error; err != nil {
+	if err := a.db.Where("event_id = ?", e.ID).Order("position, id").Find(&tts).Error; err != nil {
 		return nil, errInternal("ticket types", err)
 	}
+	tts = unlockedTicketTypes(tts, p.Voucher)
 	for _, tt := range tts {
 		tc := ticketChoice{TicketType: tt, Left: tt.PlacesLeft(), OnSale: tt.OnSale(now)}
 		tc.Few = tc.Left >= 0 && tc.Left <= fewPlaces
@@ -178,7 +192,8 @@ func registrationState(e *models.Event, tickets []ticketChoice, now time.Time) s
 // showRegister shows the ticket choice and, once a ticket is chosen, the
 // form for as many attendees as asked (?ticket=ID&count=N).
 func (a *App) showRegister(c *fiber.Ctx) error {
-	p, err := a.loadRegisterPage(c.Params("slug"), parseID(c.Query("ticket")))
+	code := strings.TrimSpace(c.Query("voucher"))
+	p, err := a.loadRegisterPage(c.Params("slug"), parseID(c.Query("ticket")), code)
 	if err != nil {
 		return err
 	}
@@ -192,7 +207,14 @@ func (a *App) showRegister(c *fiber.Ctx) error {
 	if p.Chosen != nil {
 		tid = p.Chosen.ID
 	}
-	return a.renderRegister(c, fiber.StatusOK, p, blankRegisterForm(tid, count, randomToken(24)), FieldErrors{}, nil)
+	f := blankRegisterForm(tid, count, randomToken(24))
+	f.VoucherCode = code
+	errs := FieldErrors{}
+	if code != "" {
+		// A link with a code that no longer works says so beside the field.
+		checkVoucherField(errs, a.db, p.Event.ID, code, tid, a.now())
+	}
+	return a.renderRegister(c, fiber.StatusOK, p, f, errs, nil)
 }
 
 // waitlistOffer is the "join the waitlist" box shown when something is full.
@@ -232,9 +254,12 @@ func postValues(c *fiber.Ctx) url.Values {
 func (a *App) postRegister(c *fiber.Ctx) error {
 	errs := csrfErrors(c)
 	f := parseRegisterForm(postValues(c))
-	p, err := a.loadRegisterPage(c.Params("slug"), f.TicketTypeID)
+	p, err := a.loadRegisterPage(c.Params("slug"), f.TicketTypeID, f.VoucherCode)
 	if err != nil {
 		return err
+	}
+	if len(f.VoucherCode) > 200 {
+		f.VoucherCode = f.VoucherCode[:200]
 	}
 	if len(f.Attendees) == 0 {
 		f.Attendees = []attendeeForm{newAttendeeForm()}
@@ -262,6 +287,13 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 	if p.Chosen != nil {
 		errs = validateRegistration(errs, f, p.Reg)
 	}
+	if f.VoucherCode != "" {
+		var tid uint
+		if p.Chosen != nil {
+			tid = p.Chosen.ID
+		}
+		checkVoucherField(errs, a.db, p.Event.ID, f.VoucherCode, tid, a.now())
+	}
 	if errs.Any() {
 		return a.renderRegister(c, fiber.StatusUnprocessableEntity, p, f, errs, nil)
 	}
@@ -276,7 +308,7 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 			return perr
 		}
 		// Places changed: show the counts as they are now.
-		if fresh, lerr := a.loadRegisterPage(c.Params("slug"), f.TicketTypeID); lerr == nil {
+		if fresh, lerr := a.loadRegisterPage(c.Params("slug"), f.TicketTypeID, f.VoucherCode); lerr == nil {
 			p = fresh
 		}
 		return a.renderRegister(c, status, p, f, errs, wl)
@@ -295,6 +327,10 @@ func (a *App) placeOrderErrors(errs FieldErrors, err error, f registerForm) (*wa
 	var ve *models.ValidationError
 	var sf models.ErrSessionFull
 	wl := &waitlistOffer{TicketTypeID: f.TicketTypeID, Name: f.BuyerName, Email: f.BuyerEmail}
+	if msg := voucherFieldMessage(err); msg != "" {
+		errs.Add("voucher_code", msg)
+		return nil, fiber.StatusUnprocessableEntity, nil
+	}
 	switch {
 	case errors.As(err, &ve):
 		problemErrors(errs, ve.Problems)

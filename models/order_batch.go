@@ -28,12 +28,13 @@ type OrderBatcher struct {
 }
 
 type batchedOrder struct {
-	in    PlaceOrderInput
-	ev    Event
-	form  RegistrationForm
-	order *Order
-	err   error
-	done  chan struct{}
+	in      PlaceOrderInput
+	ev      Event
+	form    RegistrationForm
+	voucher *Voucher
+	order   *Order
+	err     error
+	done    chan struct{}
 }
 
 // NewOrderBatcher groups PlaceOrder commits on db. It needs no shutdown: a
@@ -49,8 +50,8 @@ func (b *OrderBatcher) PlaceOrder(in PlaceOrderInput) (*Order, error) {
 	return placeOrder(b.db, in, b.commit)
 }
 
-func (b *OrderBatcher) commit(in PlaceOrderInput, ev Event, form RegistrationForm) (*Order, error) {
-	r := &batchedOrder{in: in, ev: ev, form: form, done: make(chan struct{})}
+func (b *OrderBatcher) commit(in PlaceOrderInput, ev Event, form RegistrationForm, voucher *Voucher) (*Order, error) {
+	r := &batchedOrder{in: in, ev: ev, form: form, voucher: voucher, done: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, r)
 	if !b.running {
@@ -83,7 +84,7 @@ func (b *OrderBatcher) run(batch []*batchedOrder) {
 	err := b.db.Transaction(func(tx *gorm.DB) error {
 		for _, r := range batch {
 			// placeOrderTx's own Transaction becomes a savepoint here.
-			r.order, r.err = placeOrderTx(tx, r.in, r.ev, r.form)
+			r.order, r.err = placeOrderTx(tx, r.in, r.ev, r.form, r.voucher)
 		}
 		return nil
 	})

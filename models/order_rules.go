@@ -111,6 +111,9 @@ func CancelOrder(db *gorm.DB, orderID uint, now time.Time) (bool, error) {
 		if err := releasePlaces(tx, cs); err != nil {
 			return err
 		}
+		if err := releaseVoucherUse(tx, orderID); err != nil {
+			return err
+		}
 		if err := tx.Model(&Attendee{}).Where("order_id = ? AND status = ?", orderID, AttendeeActive).
 			Updates(map[string]any{"status": AttendeeCancelled, "updated_at": now}).Error; err != nil {
 			return err
@@ -164,6 +167,9 @@ func CancelAttendee(db *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
 				Updates(map[string]any{"status": OrderCancelled, "cancelled_at": now, "updated_at": now}).Error; err != nil {
 				return err
 			}
+			if err := releaseVoucherUse(tx, a.OrderID); err != nil {
+				return err
+			}
 		}
 		_, err = offerNext(tx, a.EventID, now, DefaultOfferValidity)
 		return err
@@ -215,6 +221,9 @@ func ExpireHolds(db *gorm.DB, now time.Time) (int, error) {
 				return err
 			}
 			if err := releasePlaces(tx, cs); err != nil {
+				return err
+			}
+			if err := releaseVoucherUse(tx, id); err != nil {
 				return err
 			}
 			var o Order

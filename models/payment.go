@@ -288,6 +288,9 @@ func ReleaseHold(db *gorm.DB, orderID uint, now time.Time) (bool, error) {
 		if err := releasePlaces(tx, cs); err != nil {
 			return err
 		}
+		if err := releaseVoucherUse(tx, orderID); err != nil {
+			return err
+		}
 		var o Order
 		if err := tx.Select("id", "event_id").Take(&o, orderID).Error; err != nil {
 			return err

@@ -29,6 +29,9 @@ type PlaceOrderInput struct {
 	// IdempotencyKey (a random token in the form) makes a form posted twice
 	// one order: the second call returns the first order with Reused set.
 	IdempotencyKey string
+	// VoucherCode (optional) lowers the price and may unlock a hidden
+	// ticket type; its use is taken inside the order's transaction.
+	VoucherCode string
 	// Hold is how long a paid order stays pending; 0 means DefaultHold.
 	Hold time.Duration
 	Now  time.Time
@@ -84,14 +87,14 @@ func RegistrationOpen(e Event, now time.Time) bool {
 // ErrTooManyAttendees, ErrNoAttendees, ErrInvalidSession, ErrEventFull,
 // ErrTicketTypeFull, ErrSessionFull, or *ValidationError.
 func PlaceOrder(db *gorm.DB, in PlaceOrderInput) (*Order, error) {
-	return placeOrder(db, in, func(in PlaceOrderInput, ev Event, form RegistrationForm) (*Order, error) {
-		return placeOrderTx(db, in, ev, form)
+	return placeOrder(db, in, func(in PlaceOrderInput, ev Event, form RegistrationForm, voucher *Voucher) (*Order, error) {
+		return placeOrderTx(db, in, ev, form, voucher)
 	})
 }
 
 // commitOrder writes a checked order: in its own transaction (PlaceOrder),
 // or in a shared one (OrderBatcher).
-type commitOrder func(in PlaceOrderInput, ev Event, form RegistrationForm) (*Order, error)
+type commitOrder func(in PlaceOrderInput, ev Event, form RegistrationForm, voucher *Voucher) (*Order, error)
 
 // placeOrder checks in, then writes it with commit.
 func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, error) {
@@ -124,6 +127,15 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 		return nil, err
 	}
 	tt := form.TicketType
+	var voucher *Voucher
+	if strings.TrimSpace(in.VoucherCode) != "" {
+		if voucher, err = CheckVoucher(db, in.EventID, in.VoucherCode, tt.ID, in.Now); err != nil {
+			return nil, err
+		}
+		if voucher.UnlockHidden {
+			in.UnlockHidden = true
+		}
+	}
 	if tt.Hidden && !in.UnlockHidden && in.fromOffer == nil {
 		return nil, ErrInvalidTicketType
 	}
@@ -149,7 +161,7 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	// A unique index collision is either the same form posted concurrently
 	// (return that order) or, very rarely, a random code collision (try again).
 	for try := 0; ; try++ {
-		o, err := commit(in, ev, *form)
+		o, err := commit(in, ev, *form, voucher)
 		if errors.Is(err, gorm.ErrDuplicatedKey) && try < 3 {
 			if in.IdempotencyKey != "" {
 				if o, err := orderByKey(db, in.EventID, in.IdempotencyKey); err == nil {
@@ -180,11 +192,18 @@ func orderByKey(db *gorm.DB, eventID uint, key string) (*Order, error) {
 	return &o, nil
 }
 
-func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationForm) (*Order, error) {
+func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationForm, voucher *Voucher) (*Order, error) {
 	tt := form.TicketType
 	o := &Order{
 		EventID: ev.ID, Code: newCode(8), Secret: NewSecret(), BuyerName: in.BuyerName, BuyerEmail: in.BuyerEmail,
 		Language: in.Language, Total: tt.Price * int64(len(in.Attendees)), Currency: tt.Currency,
+	}
+	// The price is the server's: ticket price times attendees, less the
+	// voucher's discount. A free voucher on a paid ticket never sees Stripe.
+	var discount int64
+	if voucher != nil {
+		discount = voucher.Discount(o.Total)
+		o.Total -= discount
 	}
 	if o.Language == "" {
 		o.Language = "en"
@@ -195,7 +214,7 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 	if in.fromOffer != nil {
 		o.FromWaitlistID = &in.fromOffer.ID
 	}
-	if tt.IsFree() {
+	if o.Total <= 0 {
 		o.Status = OrderConfirmed
 		o.ConfirmedAt = &in.Now
 	} else {
@@ -236,10 +255,20 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 		if err := takePlaces(tx, cs); err != nil {
 			return err
 		}
+		if voucher != nil {
+			if err := redeemVoucher(tx, voucher, in.Now); err != nil {
+				return err
+			}
+		}
 		// A second post of the same form fails here on the unique key and
 		// rolls back the places it took.
 		if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
 			return err
+		}
+		if voucher != nil {
+			if err := tx.Create(&VoucherRedemption{VoucherID: voucher.ID, OrderID: o.ID, Discount: discount, CreatedAt: in.Now}).Error; err != nil {
+				return err
+			}
 		}
 		if in.fromOffer != nil {
 			if err := tx.Model(&WaitlistEntry{}).Where("id = ?", in.fromOffer.ID).Update("order_id", o.ID).Error; err != nil {
