@@ -209,35 +209,53 @@ func ExpireHolds(db *gorm.DB, now time.Time) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		err := db.Transaction(func(tx *gorm.DB) error {
-			res := tx.Model(&Order{}).Where("id = ? AND status = ? AND expires_at <= ?", id, OrderPending, now).
-				Updates(map[string]any{"status": OrderExpired, "updated_at": now})
-			if res.Error != nil || res.RowsAffected != 1 {
-				return res.Error
-			}
-			n++
-			cs, _, err := activeAttendeeClaims(tx, id, 0)
-			if err != nil {
-				return err
-			}
-			if err := releasePlaces(tx, cs); err != nil {
-				return err
-			}
-			if err := releaseVoucherUse(tx, id); err != nil {
-				return err
-			}
-			var o Order
-			if err := tx.Select("id", "event_id").Take(&o, id).Error; err != nil {
-				return err
-			}
-			_, err = offerNext(tx, o.EventID, now, DefaultOfferValidity)
+		var ended bool
+		err := db.Transaction(func(tx *gorm.DB) (err error) {
+			ended, err = endPendingOrder(tx, id, now, true)
 			return err
 		})
 		if err != nil {
 			return n, fmt.Errorf("expire order %d: %w", id, err)
 		}
+		if ended {
+			n++
+		}
 	}
 	return n, nil
+}
+
+// endPendingOrder makes a pending order expired — once, even when called
+// twice at once — and gives back what it held: its places, its voucher use;
+// the waitlist is offered the places. onlyIfDue ends it only when its hold
+// has run out; otherwise the hold ends now.
+func endPendingOrder(tx *gorm.DB, orderID uint, now time.Time, onlyIfDue bool) (bool, error) {
+	q := tx.Model(&Order{}).Where("id = ? AND status = ?", orderID, OrderPending)
+	set := map[string]any{"status": OrderExpired, "updated_at": now}
+	if onlyIfDue {
+		q = q.Where("expires_at <= ?", now)
+	} else {
+		set["expires_at"] = now
+	}
+	res := q.Updates(set)
+	if res.Error != nil || res.RowsAffected != 1 {
+		return false, res.Error
+	}
+	cs, _, err := activeAttendeeClaims(tx, orderID, 0)
+	if err != nil {
+		return true, err
+	}
+	if err := releasePlaces(tx, cs); err != nil {
+		return true, err
+	}
+	if err := releaseVoucherUse(tx, orderID); err != nil {
+		return true, err
+	}
+	var o Order
+	if err := tx.Select("id", "event_id").Take(&o, orderID).Error; err != nil {
+		return true, err
+	}
+	_, err = offerNext(tx, o.EventID, now, DefaultOfferValidity)
+	return true, err
 }
 
 // UpdateAttendeeAnswers replaces an active attendee's answers after checking

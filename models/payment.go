@@ -272,30 +272,9 @@ func MarkInvoicePaid(db *gorm.DB, orderID uint, now time.Time) (*Order, error) {
 // paying is impossible): it becomes expired and frees its places once; the
 // waitlist is offered them. No mail: the buyer never got a confirmation.
 func ReleaseHold(db *gorm.DB, orderID uint, now time.Time) (bool, error) {
-	now = now.UTC()
 	done := false
-	err := db.Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Order{}).Where("id = ? AND status = ?", orderID, OrderPending).
-			Updates(map[string]any{"status": OrderExpired, "expires_at": now, "updated_at": now})
-		if res.Error != nil || res.RowsAffected != 1 {
-			return res.Error
-		}
-		done = true
-		cs, _, err := activeAttendeeClaims(tx, orderID, 0)
-		if err != nil {
-			return err
-		}
-		if err := releasePlaces(tx, cs); err != nil {
-			return err
-		}
-		if err := releaseVoucherUse(tx, orderID); err != nil {
-			return err
-		}
-		var o Order
-		if err := tx.Select("id", "event_id").Take(&o, orderID).Error; err != nil {
-			return err
-		}
-		_, err = offerNext(tx, o.EventID, now, DefaultOfferValidity)
+	err := db.Transaction(func(tx *gorm.DB) (err error) {
+		done, err = endPendingOrder(tx, orderID, now.UTC(), false)
 		return err
 	})
 	return done, err
