@@ -4,73 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/agora-events/agora/app/mail"
+	"github.com/agora-events/agora/app/testenv"
 	"github.com/agora-events/agora/models/modeltest"
 )
 
-// mailpitBinary is where the CI image installs mailpit.
-const mailpitBinary = "/root/go/bin/mailpit"
-
-// startMailpit runs a real mailpit on free loopback ports and returns its
-// SMTP address and HTTP API base URL. Without mailpit the test is skipped,
-// except under CI=true, where a missing component is a failure.
-func startMailpit(t *testing.T) (smtpAddr, apiURL string) {
-	t.Helper()
-	bin, err := exec.LookPath("mailpit")
-	if err != nil {
-		bin = mailpitBinary
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("mailpit is required in CI but was not found (%s)", mailpitBinary)
-		}
-		t.Skipf("mailpit not installed (looked in PATH and %s); skipping the SMTP delivery test", mailpitBinary)
-	}
-	smtpAddr, httpAddr := freeAddr(t), freeAddr(t)
-	cmd := exec.Command(bin, "--smtp", smtpAddr, "--listen", httpAddr, "--database", t.TempDir()+"/mailpit.db")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start mailpit: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	apiURL = "http://" + httpAddr
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get(apiURL + "/api/v1/messages")
-		if err == nil {
-			resp.Body.Close()
-			if c, err := net.Dial("tcp", smtpAddr); err == nil {
-				c.Close()
-				return smtpAddr, apiURL
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailpit did not start: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+// startMailpit runs a real mailpit (testenv: skipped on a laptop without
+// it, a failure under CI=true).
+func startMailpit(t *testing.T) (smtpAddr, apiURL string) { return testenv.StartMailpit(t) }
 
 func getJSON(t *testing.T, url string, v any) {
 	t.Helper()

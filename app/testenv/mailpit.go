@@ -27,18 +27,17 @@ func StartMailpit(t testing.TB) (smtpAddr, apiURL string) {
 		Missing(t, "mailpit", "go install github.com/axllent/mailpit@v1.33.1, or set "+MailpitSMTPEnv+" and "+MailpitAPIEnv)
 		return "", ""
 	}
-	smtpAddr = fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	httpAddr := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	_, out := startProcess(t, bin,
-		"--smtp", smtpAddr, "--listen", httpAddr,
-		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
-		"--database", t.TempDir()+"/mailpit.db", "--quiet")
-	apiURL = "http://" + httpAddr
-	waitReady(t, "mailpit", out, func(ctx context.Context) error {
-		if err := tcpOpen(ctx, smtpAddr); err != nil {
-			return err
+	dir := t.TempDir()
+	ports := startOnFreePorts(t, "mailpit", 2, func(p []int) (string, []string) {
+		return bin, []string{"--smtp", fmt.Sprintf("127.0.0.1:%d", p[0]), "--listen", fmt.Sprintf("127.0.0.1:%d", p[1]),
+			"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--database", fmt.Sprintf("%s/mailpit-%d.db", dir, p[0]), "--quiet"}
+	}, func(p []int) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			if err := tcpOpen(ctx, fmt.Sprintf("127.0.0.1:%d", p[0])); err != nil {
+				return err
+			}
+			return httpStatus(ctx, fmt.Sprintf("http://127.0.0.1:%d/api/v1/messages", p[1]), nil, 200)
 		}
-		return httpStatus(ctx, apiURL+"/api/v1/messages", nil, 200)
 	})
-	return smtpAddr, apiURL
+	return fmt.Sprintf("127.0.0.1:%d", ports[0]), fmt.Sprintf("http://127.0.0.1:%d", ports[1])
 }

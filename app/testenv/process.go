@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"math/rand/v2"
 	"net/http"
 	"os/exec"
 	"sync"
@@ -13,15 +14,22 @@ import (
 	"time"
 )
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago. It
+// picks below Linux's ephemeral range (32768–60999), where the kernel also
+// takes the source ports of the tests' own outgoing connections, so a port
+// handed out here is far less likely to be taken before a component binds it.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("free port: %v", err)
+	for i := 0; i < 200; i++ {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			l.Close()
+			return port
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("free port: none found")
+	return 0
 }
 
 // lockedBuffer collects a child's output for the failure message.
@@ -45,45 +53,58 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// startProcess runs a component in the background and stops it when the
-// test ends: SIGTERM first, SIGKILL if it lingers.
-func startProcess(t testing.TB, name string, args ...string) (*exec.Cmd, *lockedBuffer) {
+// startOnFreePorts starts a component on nPorts fresh ports and waits until
+// ready says it answers. Another process may take a port between FreePort
+// and the component binding it; then the component exits, and this tries
+// again on new ports.
+func startOnFreePorts(t testing.TB, what string, nPorts int, args func(ports []int) (string, []string),
+	ready func(ports []int) func(ctx context.Context) error) []int {
 	t.Helper()
-	out := &lockedBuffer{}
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
+	var lastOut string
+	for attempt := 0; attempt < 5; attempt++ {
+		ports := make([]int, nPorts)
+		for i := range ports {
+			ports[i] = FreePort(t)
 		}
-	})
-	return cmd, out
-}
-
-// waitReady polls ready until it returns nil or the deadline passes.
-func waitReady(t testing.TB, what string, out *lockedBuffer, ready func(ctx context.Context) error) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	var err error
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err = ready(ctx)
-		cancel()
-		if err == nil {
-			return
+		bin, argv := args(ports)
+		out := &lockedBuffer{}
+		cmd := exec.Command(bin, argv...)
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start %s: %v", what, err)
 		}
-		time.Sleep(100 * time.Millisecond)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		check := ready(ports)
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			err := check(ctx)
+			cancel()
+			if err == nil {
+				t.Cleanup(func() {
+					_ = cmd.Process.Signal(syscall.SIGTERM)
+					select {
+					case <-done:
+					case <-time.After(5 * time.Second):
+						_ = cmd.Process.Kill()
+						<-done
+					}
+				})
+				return ports
+			}
+			select {
+			case <-done: // it exited: most likely a port was taken
+				deadline = time.Time{}
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		_ = cmd.Process.Kill()
+		<-done
+		lastOut = out.String()
 	}
-	t.Fatalf("%s did not become ready: %v\noutput:\n%s", what, err, out.String())
+	t.Fatalf("%s did not become ready after 5 attempts; last output:\n%s", what, lastOut)
+	return nil
 }
 
 // tcpOpen reports whether something accepts connections at addr.

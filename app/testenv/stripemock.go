@@ -27,13 +27,13 @@ func StartStripeMock(t testing.TB) (baseURL string) {
 		Missing(t, "stripe-mock", "go install github.com/stripe/stripe-mock@v0.203.0, or set "+StripeMockURLEnv)
 		return ""
 	}
-	httpAddr := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	httpsAddr := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	_, out := startProcess(t, bin, "-http-addr", httpAddr, "-https-addr", httpsAddr)
-	baseURL = "http://" + httpAddr
 	auth := http.Header{"Authorization": {"Bearer " + StripeTestKey}}
-	waitReady(t, "stripe-mock", out, func(ctx context.Context) error {
-		return httpStatus(ctx, baseURL+"/v1/customers", auth, 200)
+	ports := startOnFreePorts(t, "stripe-mock", 2, func(p []int) (string, []string) {
+		return bin, []string{"-http-addr", fmt.Sprintf("127.0.0.1:%d", p[0]), "-https-addr", fmt.Sprintf("127.0.0.1:%d", p[1])}
+	}, func(p []int) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			return httpStatus(ctx, fmt.Sprintf("http://127.0.0.1:%d/v1/customers", p[0]), auth, 200)
+		}
 	})
-	return baseURL
+	return fmt.Sprintf("http://127.0.0.1:%d", ports[0])
 }
