@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -64,14 +65,19 @@ func CreateUser(db *gorm.DB, email, name, password string, admin bool) (*User, e
 
 // dummyHash is compared against when the e-mail is unknown, so a sign-in
 // takes as long whether or not the account exists.
-var dummyHash, _ = argon2id.CreateHash("agora-dummy-password", argonParams)
+// It is made on first use, not at start-up: hashing costs 32 MiB and tens of
+// milliseconds that a starting instance should not spend.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := argon2id.CreateHash("agora-dummy-password", argonParams)
+	return h
+})
 
 // Authenticate returns the user whose e-mail and password match.
 func Authenticate(db *gorm.DB, email, password string) (*User, error) {
 	var u User
 	err := db.Where("email = ?", NormalizeEmail(email)).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash())
 		return nil, ErrBadCredentials
 	}
 	if err != nil {

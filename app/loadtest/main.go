@@ -31,10 +31,20 @@ func main() {
 	tables := flag.Int("tables", 40, "tables -prepare-meetings adds")
 	tokens := flag.String("tokens", "meeting-tokens.txt", "file of sign-in links written by -prepare-meetings and read by -journey meetings")
 	checkMeet := flag.String("check-meetings", "", "database to check: prints meetings booked for -event and whether invariant 2 holds")
+	startupBin := flag.String("startup", "", "agora binary whose start-up to first served request to measure (with -db and -addr)")
+	startupDB := flag.String("db", "", "database for -startup")
+	startupAddr := flag.String("addr", "127.0.0.1:3899", "address for -startup")
 	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
 	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
 	flag.Parse()
 
+	if *startupBin != "" {
+		if err := measureStartup(*startupBin, *startupDB, *startupAddr, 5); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *prepare != "" || *sold != "" || *prepMeet != "" || *checkMeet != "" {
 		var err error
 		switch {
