@@ -21,7 +21,7 @@ var (
 // register is a person registering through the HTML form, as a browser
 // does: load the form (session cookie, CSRF token, idempotency key), post
 // it, and expect the redirect to the order page. Once the event is full the
-// form answers 422 with the waitlist offer; that is counted, not an error.
+// form answers 409 with the waitlist offer; that is counted, not an error.
 func register(target, slug, ticket string) (journeyFunc, error) {
 	hc, base, err := newClient(target)
 	if err != nil {
@@ -91,8 +91,8 @@ func register(target, slug, ticket string) (journeyFunc, error) {
 		case res.StatusCode() == 303 && strings.Contains(string(res.Header.Peek("Location")), "/orders/"):
 			rec.registered++
 			return nil
-		case res.StatusCode() == 422:
-			rec.refused++ // full: the waitlist is offered
+		case res.StatusCode() == 409:
+			rec.refused++ // full: the form comes back offering the waitlist
 			return nil
 		}
 		return fmt.Errorf("POST register: %d", res.StatusCode())
