@@ -10,7 +10,8 @@ func (a *App) meetingRoutes(f *fiber.App) {
 	f.Get("/orders/:secret/meetings", a.secretHeaders, a.meetingsFromOrder)
 	a.postAction(f, "/orders/:secret/meetings", a.meetingsFromOrderChoose)
 	f.Get("/events/:slug/meetings/signin", a.meetingSignInPage)
-	a.postForm(f, "/events/:slug/meetings/signin", a.meetingSignInSend)
+	// Each post may e-mail someone: limited per address like lost links.
+	f.Post("/events/:slug/meetings/signin", a.meetingSignInLimiter(), a.formHandler(a.meetingSignInSend))
 	f.Get("/events/:slug/meetings/signin/:token", a.secretHeaders, a.meetingSignInConfirm)
 	a.postAction(f, "/events/:slug/meetings/signin/:token", a.meetingSignInUse)
 	a.postAction(f, "/events/:slug/meetings/signout", a.meetingSignOut)

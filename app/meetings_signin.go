@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -150,4 +151,25 @@ func (a *App) meetingsFromOrderChoose(c *fiber.Ctx) error {
 		}
 	}
 	return errNotFound()
+}
+
+// meetingSignInLimiter limits sign-in link requests per address, counted in
+// the shared store, so the form cannot be used to flood people with e-mail.
+func (a *App) meetingSignInLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:          lostLinkLimit,
+		Expiration:   lostLinkWindow,
+		Storage:      a.kv,
+		KeyGenerator: func(c *fiber.Ctx) string { return "meetsignin:" + c.IP() },
+		LimitReached: func(c *fiber.Ctx) error {
+			e, _, err := a.networkingEvent(c)
+			if err != nil {
+				return err
+			}
+			errs := FieldErrors{}
+			errs.Add(formErrorKey, "meetings.signin.too_many")
+			return a.renderStatus(c, fiber.StatusTooManyRequests, "meetings/signin",
+				fiber.Map{"Event": e, "Email": strings.TrimSpace(c.FormValue("email")), "Errors": errs})
+		},
+	})
 }

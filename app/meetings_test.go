@@ -207,3 +207,25 @@ func TestMeetingsSchedulerRun(t *testing.T) {
 	r = o.post(base+"/schedule", nil)
 	mustContain(t, r.Body, "second run", "placed 0 meetings")
 }
+
+// The sign-in link form e-mails people, so one address may ask only so often.
+func TestMeetingSignInLinksAreRateLimited(t *testing.T) {
+	f, db := newTestApp(t)
+	fx := newMeetingFixture(t, db, "limited", 2, models.ModeRequests)
+	c := newClient(t, f)
+	base := "/events/" + fx.Event.Slug + "/meetings/signin"
+	c.get(base)
+	var last response
+	for i := 0; i <= lostLinkLimit; i++ {
+		last = c.post(base, url.Values{"email": {fx.Attendees[0].Email}})
+	}
+	if last.Status != http.StatusTooManyRequests || !strings.Contains(last.Body, "Too many sign-in links") ||
+		!strings.Contains(last.Body, `value="`+fx.Attendees[0].Email+`"`) {
+		t.Fatalf("request %d: status %d\n%.800s", lostLinkLimit+1, last.Status, last.Body)
+	}
+	var links int64
+	db.Model(&models.MeetingSignInToken{}).Count(&links)
+	if links != lostLinkLimit {
+		t.Fatalf("%d sign-in links issued, want %d", links, lostLinkLimit)
+	}
+}

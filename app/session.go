@@ -67,12 +67,18 @@ const csrfFailedKey = "agora.csrf_failed"
 // expired CSRF token the handler still runs, but bindForm reports the token
 // as a form error, so nothing is saved and what the person typed comes back.
 func (a *App) postForm(r fiber.Router, path string, h fiber.Handler) {
-	r.Post(path, func(c *fiber.Ctx) error {
+	r.Post(path, a.formHandler(h))
+}
+
+// formHandler is postForm's wrapper on its own, for a route that needs a
+// middleware (a rate limit) before it.
+func (a *App) formHandler(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
 		if !a.validCSRF(c) {
 			c.Locals(csrfFailedKey, true)
 		}
 		return h(c)
-	})
+	}
 }
 
 // postAction registers a POST with no form to re-render (publish, delete,

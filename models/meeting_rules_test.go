@@ -141,3 +141,31 @@ func TestSchedulerWiringOnGeneratedEvent(t *testing.T) {
 		t.Fatal("limit broken by the scheduler")
 	}
 }
+
+// A sign-in link's raw token is kept for its e-mail only while the link
+// works; afterwards the notice forgets it and the token row goes.
+func TestExpiredSignInLinksAreForgotten(t *testing.T) {
+	db, _ := meetDB(t)
+	n := newNetEvent(t, db, 2, 1, 1, models.NetworkingSetting{})
+	now := time.Now()
+	raw, err := models.IssueSignIn(db, n.ev.ID, n.people[0].AttendeeID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err := models.ForgetExpiredSignIns(db, now.Add(time.Minute)); err != nil || k != 0 {
+		t.Fatalf("a live link was forgotten: %d %v", k, err)
+	}
+	later := now.Add(models.SignInTTL + time.Hour)
+	if k, err := models.ForgetExpiredSignIns(db, later); err != nil || k != 1 {
+		t.Fatalf("forgotten notices: %d %v", k, err)
+	}
+	var kept, tokens int64
+	db.Model(&models.MeetingNotice{}).Where("reason = ?", raw).Count(&kept)
+	db.Model(&models.MeetingSignInToken{}).Count(&tokens)
+	if kept != 0 || tokens != 0 {
+		t.Fatalf("raw token still on %d notices, %d token rows left", kept, tokens)
+	}
+	if _, err := models.ConsumeSignIn(db, n.ev.ID, raw, later); err == nil {
+		t.Fatal("an expired link still signs in")
+	}
+}

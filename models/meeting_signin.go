@@ -101,3 +101,19 @@ func ConsumeSignIn(db *gorm.DB, eventID uint, raw string, now time.Time) (uint, 
 	}
 	return attendeeID, err
 }
+
+// ForgetExpiredSignIns removes what is left of sign-in links that can no
+// longer be used: the raw token kept on the notice for the e-mail, and the
+// token rows themselves. It returns how many notices it cleared.
+func ForgetExpiredSignIns(db *gorm.DB, now time.Time) (int64, error) {
+	cutoff := now.UTC().Add(-SignInTTL)
+	res := db.Model(&MeetingNotice{}).Where("kind = ? AND reason <> '' AND created_at < ?", NoticeSignIn, cutoff).
+		Update("reason", "")
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	if err := db.Where("expires_at < ?", now.UTC()).Delete(&MeetingSignInToken{}).Error; err != nil {
+		return res.RowsAffected, err
+	}
+	return res.RowsAffected, nil
+}

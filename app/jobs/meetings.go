@@ -40,6 +40,10 @@ func (m *Meetings) Run(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// A sign-in link's raw token stays on its notice only while the link works.
+	if _, err := models.ForgetExpiredSignIns(m.DB, now); err != nil {
+		return err
+	}
 	if expired+reminded > 0 {
 		if m.Log != nil {
 			m.Log.Info("meetings job", "expired", expired, "reminders", reminded)
