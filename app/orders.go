@@ -40,6 +40,20 @@ func (a *App) orderFromLink(c *fiber.Ctx) (*models.Order, error) {
 
 // attendeeOfOrder returns the order's attendee named in the path; an
 // attendee of another order is a 404.
+// orderAttendeeFromLink loads the order of the secret link and the attendee
+// :id of it (404 for any other attendee).
+func (a *App) orderAttendeeFromLink(c *fiber.Ctx) (*models.Order, *models.Attendee, error) {
+	o, err := a.orderFromLink(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	at, err := attendeeOfOrder(c, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, at, nil
+}
+
 func attendeeOfOrder(c *fiber.Ctx, o *models.Order) (*models.Attendee, error) {
 	id := parseID(c.Params("id"))
 	for i := range o.Attendees {
@@ -182,11 +196,7 @@ func (a *App) orderCalendar(c *fiber.Ctx) error {
 
 // showAttendeeEdit shows the forms to change one attendee's answers and sessions.
 func (a *App) showAttendeeEdit(c *fiber.Ctx) error {
-	o, err := a.orderFromLink(c)
-	if err != nil {
-		return err
-	}
-	at, err := attendeeOfOrder(c, o)
+	o, at, err := a.orderAttendeeFromLink(c)
 	if err != nil {
 		return err
 	}
@@ -227,11 +237,7 @@ func (a *App) renderAttendeeEdit(c *fiber.Ctx, status int, o *models.Order, at *
 
 // postAttendeeAnswers replaces an attendee's answers.
 func (a *App) postAttendeeAnswers(c *fiber.Ctx) error {
-	o, err := a.orderFromLink(c)
-	if err != nil {
-		return err
-	}
-	at, err := attendeeOfOrder(c, o)
+	o, at, err := a.orderAttendeeFromLink(c)
 	if err != nil {
 		return err
 	}
@@ -270,11 +276,7 @@ func (a *App) postAttendeeAnswers(c *fiber.Ctx) error {
 // postAttendeeSessions changes an attendee's session choices: new places
 // are taken and dropped ones freed in one step.
 func (a *App) postAttendeeSessions(c *fiber.Ctx) error {
-	o, err := a.orderFromLink(c)
-	if err != nil {
-		return err
-	}
-	at, err := attendeeOfOrder(c, o)
+	o, at, err := a.orderAttendeeFromLink(c)
 	if err != nil {
 		return err
 	}
@@ -316,11 +318,7 @@ func (a *App) postAttendeeSessions(c *fiber.Ctx) error {
 
 // postWithdrawConsent withdraws one of an attendee's optional consents.
 func (a *App) postWithdrawConsent(c *fiber.Ctx) error {
-	o, err := a.orderFromLink(c)
-	if err != nil {
-		return err
-	}
-	at, err := attendeeOfOrder(c, o)
+	o, at, err := a.orderAttendeeFromLink(c)
 	if err != nil {
 		return err
 	}
