@@ -58,6 +58,9 @@ type App struct {
 	bundle   *i18n.Bundle
 	assets   *static.Assets
 	views    *templates
+	// csrfKey signs anonymous visitors' CSRF tokens; it lives in the shared
+	// store so every instance accepts every other's forms.
+	csrfKey []byte
 	// orders groups concurrent registrations into shared commits on SQLite
 	// (see models.OrderBatcher); nil on PostgreSQL, which needs no help.
 	orders  *models.OrderBatcher
@@ -102,6 +105,9 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 		a.orders = models.NewOrderBatcher(deps.DB)
 	}
 	var err error
+	if a.csrfKey, err = a.kv.GetOrCreate("agora:csrf-key", []byte(randomToken(32))); err != nil || len(a.csrfKey) == 0 {
+		return nil, nil, fmt.Errorf("app: csrf key: %w", err)
+	}
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, nil, err
 	}

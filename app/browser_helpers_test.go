@@ -74,21 +74,32 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	)
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() {
+	// Chromium now and then dies at start-up on a busy machine (seen as
+	// "chrome failed to start" with a crashpad message); a fresh profile and
+	// a second try is what a person would do too.
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		o := append(opts[:len(opts):len(opts)], chromedp.UserDataDir(t.TempDir()))
+		ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
+		actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o...)
+		bctx, cancelTab := chromedp.NewContext(actx)
+		if lastErr = chromedp.Do(bctx); lastErr == nil {
+			t.Cleanup(func() {
+				cancelTab()
+				cancelAlloc()
+				cancelTimeout()
+			})
+			return bctx
+		}
 		cancelTab()
 		cancelAlloc()
 		cancelTimeout()
-	})
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium (%s): %v", bin, err)
+		time.Sleep(500 * time.Millisecond)
 	}
-	return bctx
+	t.Fatalf("start chromium (%s), 3 attempts: %v", bin, lastErr)
+	return nil
 }
 
 // open navigates to url and fails unless the page answers with want.

@@ -111,3 +111,29 @@ func TestUnknownLanguageFallsBackAndSwitcherIsSafe(t *testing.T) {
 		t.Fatal("language choice not applied")
 	}
 }
+
+// Showing a form to an anonymous visitor writes nothing: its CSRF token is
+// bound to the visitor's own cookie, signed with the site's key. A token
+// made for one visitor does not work with another's cookie.
+func TestAnonymousFormsNeedNoSessionRow(t *testing.T) {
+	f, db := newTestApp(t)
+	modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
+	var before, after int64
+	db.Table("kv_entries").Count(&before)
+	alice := newClient(t, f)
+	alice.get("/manage/login")
+	db.Table("kv_entries").Count(&after)
+	if after != before || alice.cookies["agora_session"] != "" || alice.cookies[csrfCookie] == "" {
+		t.Fatalf("form view: kv rows %d → %d, cookies %v", before, after, alice.cookies)
+	}
+	mallory := newClient(t, f)
+	mallory.get("/manage/login")
+	stolen := url.Values{"email": {"owner@example.org"}, "password": {modeltest.Password}, "_csrf": {alice.csrf}}
+	if r := mallory.post("/manage/login", stolen); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "expired") {
+		t.Fatalf("another visitor's token was accepted: %d", r.Status)
+	}
+	alice.signIn("owner@example.org")
+	if r := alice.get("/manage"); r.Status != http.StatusOK {
+		t.Fatalf("signed in with the anonymous token: %d", r.Status)
+	}
+}

@@ -1,9 +1,12 @@
 package app
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
@@ -35,30 +38,60 @@ func (a *App) session(c *fiber.Ctx) (*session.Session, error) {
 	return s, nil
 }
 
-// csrfToken returns the session's CSRF token, creating the session and the
-// token on first use.
+// csrfToken returns the token forms carry. A visitor with a session (an
+// organizer, a signed-in participant, anyone shown a flash) gets the
+// session's token. An anonymous visitor gets a token bound to a random value
+// in their own cookie (signed double submit), so showing a form to a
+// stranger writes nothing to the database.
 func (a *App) csrfToken(c *fiber.Ctx) (string, error) {
 	s, err := a.session(c)
 	if err != nil {
 		return "", err
 	}
-	if tok, ok := s.Get(sessCSRF).(string); ok && tok != "" {
-		return tok, nil
+	if !s.Fresh() {
+		if tok, ok := s.Get(sessCSRF).(string); ok && tok != "" {
+			return tok, nil
+		}
+		tok := randomToken(32)
+		s.Set(sessCSRF, tok)
+		return tok, s.Save()
 	}
-	tok := randomToken(32)
-	s.Set(sessCSRF, tok)
-	return tok, s.Save()
+	nonce := c.Cookies(csrfCookie)
+	if len(nonce) < 20 || len(nonce) > 64 {
+		nonce = randomToken(18)
+		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: nonce, Path: "/", MaxAge: int(csrfCookieLife.Seconds()),
+			HTTPOnly: true, Secure: a.cfg.Secure, SameSite: "Lax"})
+	}
+	return a.signNonce(nonce), nil
 }
 
-// validCSRF reports whether the posted _csrf field matches the session's token.
+const (
+	csrfCookie = "agora_csrf"
+	// csrfCookieLife bounds how long an anonymous visitor's form stays valid.
+	csrfCookieLife = 12 * time.Hour
+)
+
+// signNonce binds an anonymous visitor's cookie value to the site's key.
+func (a *App) signNonce(nonce string) string {
+	m := hmac.New(sha256.New, a.csrfKey)
+	m.Write([]byte(nonce))
+	return "a." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// validCSRF reports whether the posted _csrf field matches the session's
+// token or, for an anonymous visitor, the signature of their cookie.
 func (a *App) validCSRF(c *fiber.Ctx) bool {
-	s, err := a.session(c)
-	if err != nil {
+	got := c.FormValue("_csrf")
+	if got == "" {
 		return false
 	}
-	want, _ := s.Get(sessCSRF).(string)
-	got := c.FormValue("_csrf")
-	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+	if s, err := a.session(c); err == nil && !s.Fresh() {
+		if want, _ := s.Get(sessCSRF).(string); want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1 {
+			return true
+		}
+	}
+	nonce := c.Cookies(csrfCookie)
+	return nonce != "" && subtle.ConstantTimeCompare([]byte(a.signNonce(nonce)), []byte(got)) == 1
 }
 
 const csrfFailedKey = "agora.csrf_failed"

@@ -78,3 +78,13 @@ func (s *KVStore) DeleteExpired() (int64, error) {
 	res := s.db.Where("expires_at > 0 AND expires_at <= ?", s.now().Unix()).Delete(&kvEntry{})
 	return res.RowsAffected, res.Error
 }
+
+// GetOrCreate returns the value stored under key, storing val first if the
+// key is absent. Instances starting at once agree on the first value stored.
+func (s *KVStore) GetOrCreate(key string, val []byte) ([]byte, error) {
+	if err := s.db.Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&kvEntry{Key: key, Value: val}).Error; err != nil {
+		return nil, err
+	}
+	return s.Get(key)
+}

@@ -62,11 +62,9 @@ func register(target, slug, ticket string) (journeyFunc, error) {
 		if csrf == nil || key == nil {
 			return fmt.Errorf("register form without CSRF token or idempotency key")
 		}
-		var cookie []byte
+		var cookies []string // the session and CSRF cookies the form set
 		res.Header.VisitAllCookie(func(k, v []byte) {
-			if bytes.HasPrefix(v, []byte("agora_session=")) {
-				cookie = append([]byte(nil), v[:bytes.IndexByte(append(v, ';'), ';')]...)
-			}
+			cookies = append(cookies, string(v[:bytes.IndexByte(append(v, ';'), ';')]))
 		})
 		email := fmt.Sprintf("load-%d-%d@example.org", run, n)
 		form := url.Values{"_csrf": {string(csrf[1])}, "idempotency_key": {string(key[1])}, "ticket_type_id": {ticket},
@@ -78,8 +76,8 @@ func register(target, slug, ticket string) (journeyFunc, error) {
 		req.SetRequestURI(base + "/events/" + slug + "/register")
 		req.Header.SetMethod("POST")
 		req.Header.SetContentType("application/x-www-form-urlencoded")
-		if cookie != nil {
-			req.Header.Set("Cookie", string(cookie))
+		if len(cookies) > 0 {
+			req.Header.Set("Cookie", strings.Join(cookies, "; "))
 		}
 		req.SetBodyString(form.Encode())
 		start = time.Now()
