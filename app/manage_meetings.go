@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/csv"
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -161,19 +160,8 @@ func (a *App) managedMeetingAction(c *fiber.Ctx, okMsg string, fn func(e *models
 	if err := a.db.Where("id = ? AND event_id = ?", mid, e.ID).Take(&models.Meeting{}).Error; err != nil {
 		return dbErr("load meeting", err)
 	}
-	err = fn(e, mid)
-	switch {
-	case err == nil:
-		a.nudge()
-		a.flash(c, okMsg)
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return errNotFound()
-	default:
-		id, ok := meetingErrorMsg(err)
-		if !ok {
-			return errInternal("meeting action", err)
-		}
-		a.flash(c, id)
+	if err := a.flashMeetingOutcome(c, fn(e, mid), okMsg, "meeting action"); err != nil {
+		return err
 	}
 	return c.Redirect("/manage/events/"+itoa(int(e.ID))+"/meetings", fiber.StatusSeeOther)
 }

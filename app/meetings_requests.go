@@ -50,19 +50,8 @@ func (a *App) requestAction(c *fiber.Ctx, okMsg string, run func(mc *meetingCtx,
 	if mc.Me == nil {
 		return needProfile(c, mc)
 	}
-	err := run(mc, parseID(c.Params("rid")))
-	switch {
-	case err == nil:
-		a.nudge()
-		a.flash(c, okMsg)
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return errNotFound()
-	default:
-		id, ok := meetingErrorMsg(err)
-		if !ok {
-			return errInternal("request action", err)
-		}
-		a.flash(c, id)
+	if err := a.flashMeetingOutcome(c, run(mc, parseID(c.Params("rid"))), okMsg, "request action"); err != nil {
+		return err
 	}
 	return c.Redirect(meetingsBase(mc.Event)+"/requests", fiber.StatusSeeOther)
 }
@@ -113,4 +102,24 @@ func (a *App) meetingCancel(c *fiber.Ctx) error {
 		a.flash(c, id)
 	}
 	return c.Redirect(meetingsBase(mc.Event)+"/agenda", fiber.StatusSeeOther)
+}
+
+// flashMeetingOutcome tells the person how a meeting action went: okMsg on
+// success (and the mail worker is woken), the rule's message when a rule
+// refused it, a 404 for a record that is not theirs, a 500 otherwise.
+func (a *App) flashMeetingOutcome(c *fiber.Ctx, err error, okMsg, step string) error {
+	switch {
+	case err == nil:
+		a.nudge()
+		a.flash(c, okMsg)
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return errNotFound()
+	default:
+		id, ok := meetingErrorMsg(err)
+		if !ok {
+			return errInternal(step, err)
+		}
+		a.flash(c, id)
+	}
+	return nil
 }
