@@ -70,8 +70,13 @@ func (t *Translator) Clock(tm time.Time) string { return tm.Format("15:04") }
 
 // pickLanguage chooses from an explicit choice (cookie), then Accept-Language.
 func pickLanguage(cookie, acceptLanguage string) string {
-	if isLanguage(cookie) {
-		return cookie
+	// The canonical string, not the cookie's: Fiber's cookie strings point
+	// into a buffer reused by the next request, and the language is kept in
+	// cache keys and e-mails.
+	for _, l := range Languages {
+		if l == cookie {
+			return l
+		}
 	}
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err == nil {

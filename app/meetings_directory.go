@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -157,5 +158,5 @@ func (a *App) meetingWish(c *fiber.Ctx) error {
 	} else if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return errInternal("wish", err)
 	}
-	return c.Redirect(meetingsBase(mc.Event)+"/people/"+c.Params("pid"), fiber.StatusSeeOther)
+	return c.Redirect(meetingsBase(mc.Event)+"/people/"+strconv.FormatUint(uint64(p.ID), 10), fiber.StatusSeeOther)
 }

@@ -48,9 +48,28 @@ func (m *metrics) observe(c *fiber.Ctx, start time.Time) {
 		route = "unmatched" // only the global middleware matched
 	}
 	status := strconv.Itoa(c.Response().StatusCode())
-	m.requests.WithLabelValues(route, c.Method(), status).Inc()
-	m.latency.WithLabelValues(route, c.Method()).Observe(time.Since(start).Seconds())
+	method := methodLabel(c.Method())
+	m.requests.WithLabelValues(route, method, status).Inc()
+	m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 }
+
+// methodLabel names a request's method for a metric label. The registry keeps
+// label values for ever, and c.Method() points into a buffer the next request
+// overwrites, so the label is one of these constants, never Fiber's string
+// (any other method, e.g. "GETT", counts as "other": no one can grow the
+// number of series by inventing methods). Route patterns are the strings the
+// routes were declared with, so they are safe to keep.
+func methodLabel(m string) string {
+	for _, known := range knownMethods {
+		if m == known {
+			return known
+		}
+	}
+	return "other"
+}
+
+var knownMethods = []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch,
+	fiber.MethodDelete, fiber.MethodOptions, fiber.MethodConnect, fiber.MethodTrace}
 
 func (m *metrics) handler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))

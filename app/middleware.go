@@ -12,8 +12,10 @@ import (
 func (a *App) requestLog(c *fiber.Ctx) error {
 	start := time.Now()
 	id := c.Get("X-Request-Id")
-	if id == "" || len(id) > 64 {
+	if id == "" || len(id) > 64 || !cleanText([]byte(id)) {
 		id = randomToken(9)
+	} else {
+		id = strings.Clone(id) // kept in Locals and logs; c.Get's string is reused
 	}
 	c.Locals("agora.request_id", id)
 	c.Set("X-Request-Id", id)
@@ -74,13 +76,4 @@ func (a *App) setLanguage(c *fiber.Ctx) error {
 			HTTPOnly: true, Secure: a.cfg.Secure, SameSite: "Lax"})
 	}
 	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
-}
-
-// safeNext accepts only a local path, so a crafted link cannot send a
-// visitor to another site after signing in or switching language.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }

@@ -15,6 +15,7 @@ func (a *App) routes(f *fiber.App) {
 	f.Use(a.requestLog)
 	f.Use(recover.New())
 	f.Use(a.securityHeaders)
+	f.Use(a.checkInput)
 
 	f.Get("/healthz", a.healthz)
 	f.Get("/metrics", a.metrics.handler())

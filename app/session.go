@@ -126,12 +126,14 @@ func (a *App) postAction(r fiber.Router, path string, h fiber.Handler) {
 }
 
 // csrfErrors starts a form's error set: it holds the form-level message when
-// the CSRF token was missing or expired. Every postForm handler starts here.
+// the CSRF token was missing or expired, and a message beside each field whose
+// value checkInput had to clean. Every postForm handler starts here.
 func csrfErrors(c *fiber.Ctx) FieldErrors {
 	errs := FieldErrors{}
 	if failed, _ := c.Locals(csrfFailedKey).(bool); failed {
 		errs.Add(formErrorKey, "form.csrf_expired")
 	}
+	inputErrors(c, errs)
 	return errs
 }
 
