@@ -75,6 +75,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		a.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
 	}
+	a.setSecurityHeaders(c)
 	c.Status(status)
 	if rerr := a.renderStatus(c, status, "errors/error", fiber.Map{"Status": status, "MessageID": msgID, "Public": true}); rerr != nil {
 		a.log.Error("render error page", "err", rerr)

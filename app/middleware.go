@@ -44,6 +44,14 @@ func requestID(c *fiber.Ctx) string {
 // securityHeaders sets a CSP without inline script, forbids framing, and
 // sends HSTS when the site is served over TLS.
 func (a *App) securityHeaders(c *fiber.Ctx) error {
+	a.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is securityHeaders' work on its own: the error handler
+// calls it too, because an answer Fiber gives before any middleware runs (413
+// for an oversized body, 431 for huge headers) must carry them as well.
+func (a *App) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -53,7 +61,6 @@ func (a *App) securityHeaders(c *fiber.Ctx) error {
 	if a.cfg.Secure {
 		c.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
-	return c.Next()
 }
 
 const langCookie = "agora_lang"

@@ -287,6 +287,13 @@ func TestRegisterHugePostIsAFriendlyPage(t *testing.T) {
 	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "too large") {
 		t.Fatalf("huge post: status %d\n%.500s", res.StatusCode, body)
 	}
+	// Fiber answers before any middleware runs; the page still carries the
+	// security headers every other page has.
+	for _, h := range []string{"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"} {
+		if res.Header.Get(h) == "" {
+			t.Errorf("413 page without %s", h)
+		}
+	}
 	var n int64
 	db.Model(&models.Order{}).Count(&n)
 	if n != 0 {
