@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"net/url"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -162,4 +163,13 @@ func dropBadCookies(h *fasthttp.RequestHeader) {
 	for _, k := range bad {
 		h.DelCookieBytes(k)
 	}
+}
+
+// queryValues copies the request's query parameters, as checkInput left
+// them. Parse the query through this (or c.Query), never from the raw query
+// string, which holds the bytes the check removed.
+func queryValues(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
+	return v
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"net/url"
 	"sort"
 
 	"github.com/gofiber/fiber/v2"
@@ -59,8 +58,7 @@ func (a *App) registrationsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
-	f := parseRegistrationFilter(q)
+	f := parseRegistrationFilter(queryValues(c))
 	as, total, err := models.ListRegistrations(a.db, e.ID, f.Filter())
 	if err != nil {
 		return errInternal("list registrations", err)
