@@ -28,7 +28,7 @@ var ErrPasswordBusy = errors.New("too many password checks at once")
 // rest are refused at once with ErrPasswordBusy. Hashing is CPU-bound, so
 // more slots than cores would not finish sooner.
 const (
-	passwordHashQueue = 8
+	passwordHashQueue = 16
 	passwordHashWait  = 3 * time.Second
 )
 
