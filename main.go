@@ -37,7 +37,7 @@ import (
 const usage = `agora — event and agora registration for health and care innovation networks
 
 Usage:
-  agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo]
+  agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo] [--trusted-proxies CIDRS]
                 [--stripe-secret-key K] [--stripe-webhook-secret S] [--stripe-api-base URL]
   agora migrate [--db agora.db]
   agora seed    --demo [--db agora.db]
@@ -49,6 +49,7 @@ Environment (each flag has one; flags win):
   AGORA_ADDR        address to listen on (default :3000)
   AGORA_DB          SQLite file path (default agora.db) or a postgres:// URL
   AGORA_BASE_URL    public URL used in links, e-mails and calendars
+  AGORA_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed: CIDRs or IPs, comma-separated
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
   AGORA_LOG_FORMAT  text (default) or json
@@ -138,6 +139,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	addr := fs.String("addr", env("AGORA_ADDR", ":3000"), "address to listen on (AGORA_ADDR)")
 	baseURL := fs.String("base-url", env("AGORA_BASE_URL", ""), "public URL for links (AGORA_BASE_URL)")
 	withDemo := fs.Bool("demo", false, "add the demo organization and events first")
+	proxies := fs.String("trusted-proxies", env("AGORA_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1,10.0.0.0/8 (AGORA_TRUSTED_PROXIES)")
 	stripeKey := fs.String("stripe-secret-key", env("STRIPE_SECRET_KEY", ""), "Stripe secret key (STRIPE_SECRET_KEY)")
 	stripeWebhook := fs.String("stripe-webhook-secret", env("STRIPE_WEBHOOK_SECRET", ""), "Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET)")
 	stripeBase := fs.String("stripe-api-base", env("STRIPE_API_BASE", ""), "Stripe API address, for stripe-mock (STRIPE_API_BASE)")
@@ -163,7 +165,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	registry := prometheus.NewRegistry()
-	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://")},
+	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies},
 		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge,
 			Payments: payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})})
 	if err != nil {

@@ -25,10 +25,25 @@ type Config struct {
 	// Secure marks cookies Secure and sends HSTS; set when served over TLS
 	// (derived from BaseURL's scheme when not set explicitly).
 	Secure bool
-	// SignInLimit is how many sign-in attempts one address may make per
-	// SignInWindow (defaults 10 per 15 minutes).
-	SignInLimit  int
-	SignInWindow time.Duration
+	// TrustedProxies lists the reverse proxies in front of the site
+	// (AGORA_TRUSTED_PROXIES): comma-separated CIDR ranges or single
+	// addresses. Only a request from one of them has its X-Forwarded-For
+	// believed; empty = the direct peer is the client. Malformed = New fails.
+	TrustedProxies string
+	// SignInLimit is how many password sign-ins one e-mail address may try per
+	// SignInWindow (defaults 10 per 15 minutes), from anywhere;
+	// SignInAddressLimit is the looser net per client address (default 100),
+	// so many people behind one address are not locked out together.
+	SignInLimit        int
+	SignInAddressLimit int
+	SignInWindow       time.Duration
+	// LinkLimit is how many e-mailed links (lost order link, meetings sign-in
+	// link) one e-mail address may be sent per LinkWindow (defaults 5 per 15
+	// minutes); LinkAddressLimit is the net per client address (default 300:
+	// a hundred attendees on a venue's Wi-Fi asking a few times each).
+	LinkLimit        int
+	LinkAddressLimit int
+	LinkWindow       time.Duration
 }
 
 // Deps are the things the app uses but does not own.
@@ -68,6 +83,8 @@ type App struct {
 	cache   *pageCache
 	metrics *metrics
 	pay     *payment.Stripe
+	// proxies are the reverse proxies whose X-Forwarded-For is believed.
+	proxies trustedProxies
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a
@@ -95,16 +112,31 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 		cfg.BaseURL = "http://127.0.0.1:3000"
 	}
 	if cfg.SignInLimit == 0 {
-		cfg.SignInLimit = 10
+		cfg.SignInLimit = defaultSignInLimit
+	}
+	if cfg.SignInAddressLimit == 0 {
+		cfg.SignInAddressLimit = defaultSignInAddressLimit
 	}
 	if cfg.SignInWindow == 0 {
-		cfg.SignInWindow = 15 * time.Minute
+		cfg.SignInWindow = defaultLimitWindow
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments}
+	if cfg.LinkLimit == 0 {
+		cfg.LinkLimit = defaultLinkLimit
+	}
+	if cfg.LinkAddressLimit == 0 {
+		cfg.LinkAddressLimit = defaultLinkAddressLimit
+	}
+	if cfg.LinkWindow == 0 {
+		cfg.LinkWindow = defaultLimitWindow
+	}
+	proxies, err := parseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments, proxies: proxies}
 	if !models.IsPostgres(deps.DB) {
 		a.orders = models.NewOrderBatcher(deps.DB)
 	}
-	var err error
 	if a.csrfKey, err = a.kv.GetOrCreate("agora:csrf-key", []byte(randomToken(32))); err != nil || len(a.csrfKey) == 0 {
 		return nil, nil, fmt.Errorf("app: csrf key: %w", err)
 	}

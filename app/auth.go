@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/agora-events/agora/models"
 )
@@ -78,6 +77,13 @@ func (a *App) signIn(c *fiber.Ctx) error {
 		switch {
 		case errors.Is(err, models.ErrBadCredentials):
 			errs.Add(formErrorKey, "signin.bad_credentials")
+		case errors.Is(err, models.ErrPasswordBusy):
+			// Too many sign-ins are being checked at once; the form comes back
+			// with the e-mail kept, and Retry-After says when to try again.
+			errs.Add(formErrorKey, "signin.busy")
+			c.Set(fiber.HeaderRetryAfter, "5")
+			f.Password = ""
+			return a.renderStatus(c, fiber.StatusServiceUnavailable, "manage/login", fiber.Map{"Form": f, "Errors": errs})
 		case err != nil:
 			return errInternal("authenticate", err)
 		default:
@@ -112,18 +118,13 @@ func (a *App) signOut(c *fiber.Ctx) error {
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
-// signInLimiter limits sign-in attempts per address, counted in the shared
-// store so that several instances share one limit.
+// signInLimiter limits password sign-ins per e-mail address, and more
+// loosely per client address (see attemptLimit).
 func (a *App) signInLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        a.cfg.SignInLimit,
-		Expiration: a.cfg.SignInWindow,
-		Storage:    a.kv,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			return "signin:" + c.IP()
-		},
-		LimitReached: func(c *fiber.Ctx) error {
-			f := signInForm{Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
+	return a.limitAttempts(attemptLimit{
+		name: "signin", perEmail: a.cfg.SignInLimit, perAddress: a.cfg.SignInAddressLimit, window: a.cfg.SignInWindow,
+		refuse: func(c *fiber.Ctx) error {
+			f := signInForm{Email: strings.TrimSpace(c.FormValue("email")), Next: safeNext(c.FormValue("next"))}
 			errs := FieldErrors{}
 			errs.Add(formErrorKey, "signin.too_many")
 			return a.renderStatus(c, fiber.StatusTooManyRequests, "manage/login", fiber.Map{"Form": f, "Errors": errs})

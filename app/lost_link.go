@@ -2,19 +2,10 @@ package app
 
 import (
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/agora-events/agora/models"
-)
-
-// How often one address may ask for lost links: enough for a typo or two,
-// too few to probe which e-mails are registered.
-const (
-	lostLinkLimit  = 10
-	lostLinkWindow = 15 * time.Minute
 )
 
 type lostLinkForm struct {
@@ -73,18 +64,15 @@ func (a *App) postLostLink(c *fiber.Ctx) error {
 	return a.renderLostLink(c, fiber.StatusOK, f, FieldErrors{}, true)
 }
 
-// lostLinkLimiter limits lost-link requests per address, counted in the
-// shared store so that several instances share one limit.
+// lostLinkLimiter limits lost-link e-mails per e-mail address, and more
+// loosely per client address (see attemptLimit).
 func (a *App) lostLinkLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:          lostLinkLimit,
-		Expiration:   lostLinkWindow,
-		Storage:      a.kv,
-		KeyGenerator: func(c *fiber.Ctx) string { return "lostlink:" + c.IP() },
-		LimitReached: func(c *fiber.Ctx) error {
+	return a.limitAttempts(attemptLimit{
+		name: "lostlink", perEmail: a.cfg.LinkLimit, perAddress: a.cfg.LinkAddressLimit, window: a.cfg.LinkWindow,
+		refuse: func(c *fiber.Ctx) error {
 			errs := FieldErrors{}
 			errs.Add(formErrorKey, "lost.too_many")
-			f := lostLinkForm{Event: c.FormValue("event"), Email: c.FormValue("email")}
+			f := lostLinkForm{Event: strings.TrimSpace(c.FormValue("event")), Email: strings.TrimSpace(c.FormValue("email"))}
 			return a.renderLostLink(c, fiber.StatusTooManyRequests, f, errs, false)
 		},
 	})

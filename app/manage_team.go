@@ -66,6 +66,8 @@ func (a *App) addMember(c *fiber.Ctx, orgID uint, errs FieldErrors) (MemberForm,
 			errs.Add("email", "team.already_member")
 		case errors.Is(err, models.ErrEmailTaken):
 			errs.Add("email", "team.try_again")
+		case errors.Is(err, models.ErrPasswordBusy):
+			errs.Add(formErrorKey, "signin.busy")
 		case err != nil:
 			return f, errInternal("add member", err)
 		}

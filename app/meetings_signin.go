@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -153,15 +152,13 @@ func (a *App) meetingsFromOrderChoose(c *fiber.Ctx) error {
 	return errNotFound()
 }
 
-// meetingSignInLimiter limits sign-in link requests per address, counted in
-// the shared store, so the form cannot be used to flood people with e-mail.
+// meetingSignInLimiter limits sign-in link e-mails per e-mail address, and
+// more loosely per client address (see attemptLimit), so the form cannot be
+// used to flood someone with e-mail.
 func (a *App) meetingSignInLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:          lostLinkLimit,
-		Expiration:   lostLinkWindow,
-		Storage:      a.kv,
-		KeyGenerator: func(c *fiber.Ctx) string { return "meetsignin:" + c.IP() },
-		LimitReached: func(c *fiber.Ctx) error {
+	return a.limitAttempts(attemptLimit{
+		name: "meetsignin", perEmail: a.cfg.LinkLimit, perAddress: a.cfg.LinkAddressLimit, window: a.cfg.LinkWindow,
+		refuse: func(c *fiber.Ctx) error {
 			e, _, err := a.networkingEvent(c)
 			if err != nil {
 				return err

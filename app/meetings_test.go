@@ -216,16 +216,16 @@ func TestMeetingSignInLinksAreRateLimited(t *testing.T) {
 	base := "/events/" + fx.Event.Slug + "/meetings/signin"
 	c.get(base)
 	var last response
-	for i := 0; i <= lostLinkLimit; i++ {
+	for i := 0; i <= defaultLinkLimit; i++ {
 		last = c.post(base, url.Values{"email": {fx.Attendees[0].Email}})
 	}
 	if last.Status != http.StatusTooManyRequests || !strings.Contains(last.Body, "Too many sign-in links") ||
 		!strings.Contains(last.Body, `value="`+fx.Attendees[0].Email+`"`) {
-		t.Fatalf("request %d: status %d\n%.800s", lostLinkLimit+1, last.Status, last.Body)
+		t.Fatalf("request %d: status %d\n%.800s", defaultLinkLimit+1, last.Status, last.Body)
 	}
 	var links int64
 	db.Model(&models.MeetingSignInToken{}).Count(&links)
-	if links != lostLinkLimit {
-		t.Fatalf("%d sign-in links issued, want %d", links, lostLinkLimit)
+	if links != defaultLinkLimit {
+		t.Fatalf("%d sign-in links issued, want %d", links, defaultLinkLimit)
 	}
 }

@@ -471,11 +471,11 @@ func TestLostLinkIsRateLimited(t *testing.T) {
 	r := newRegEnv(t)
 	r.c.get("/orders/lost")
 	last := 0
-	for i := 0; i < lostLinkLimit+1; i++ {
+	for i := 0; i < defaultLinkLimit+1; i++ {
 		last = r.c.post("/orders/lost", url.Values{"event": {"care-forum"}, "email": {"x@example.org"}}).Status
 	}
 	if last != http.StatusTooManyRequests {
-		t.Fatalf("after %d requests: %d", lostLinkLimit+1, last)
+		t.Fatalf("after %d requests: %d", defaultLinkLimit+1, last)
 	}
 }
 

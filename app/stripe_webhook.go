@@ -19,7 +19,7 @@ func (a *App) stripeWebhook(c *fiber.Ctx) error {
 	}
 	ev, err := a.pay.VerifyEvent(c.Body(), c.Get("Stripe-Signature"))
 	if err != nil {
-		a.log.Warn("stripe webhook: rejected", "err", err, "ip", c.IP())
+		a.log.Warn("stripe webhook: rejected", "err", err, "ip", a.clientIP(c))
 		return c.Status(fiber.StatusBadRequest).SendString("bad signature")
 	}
 	if seen, err := models.StripeEventSeen(a.db, ev.ID); err != nil {

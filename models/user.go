@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
 )
 
@@ -32,17 +30,8 @@ var ErrEmailTaken = errors.New("e-mail already in use")
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
-// argonParams are argon2id's recommended defaults with a memory cost that
-// still suits a small server.
-var argonParams = &argon2id.Params{Memory: 32 * 1024, Iterations: 2, Parallelism: 2, SaltLength: 16, KeyLength: 32}
-
 // NormalizeEmail lowercases and trims an address so lookups are stable.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
-
-// HashPassword returns an argon2id hash of pw.
-func HashPassword(pw string) (string, error) {
-	return argon2id.CreateHash(pw, argonParams)
-}
 
 // CreateUser stores a new user with a hashed password.
 func CreateUser(db *gorm.DB, email, name, password string, admin bool) (*User, error) {
@@ -50,6 +39,9 @@ func CreateUser(db *gorm.DB, email, name, password string, admin bool) (*User, e
 		return nil, fmt.Errorf("password must have at least %d characters", MinPasswordLength)
 	}
 	hash, err := HashPassword(password)
+	if errors.Is(err, ErrPasswordBusy) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
@@ -63,31 +55,46 @@ func CreateUser(db *gorm.DB, email, name, password string, admin bool) (*User, e
 	return u, nil
 }
 
-// dummyHash is compared against when the e-mail is unknown, so a sign-in
-// takes as long whether or not the account exists.
-// It is made on first use, not at start-up: hashing costs 32 MiB and tens of
-// milliseconds that a starting instance should not spend.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := argon2id.CreateHash("agora-dummy-password", argonParams)
-	return h
-})
-
-// Authenticate returns the user whose e-mail and password match.
+// Authenticate returns the user whose e-mail and password match. An unknown
+// e-mail costs a hash like a known one, so timing tells no one which exist.
+// It returns ErrPasswordBusy when too many passwords are being checked.
 func Authenticate(db *gorm.DB, email, password string) (*User, error) {
 	var u User
 	err := db.Where("email = ?", NormalizeEmail(email)).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash())
+		if _, err := checkPassword(password, ""); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load user: %w", err)
 	}
-	ok, err := argon2id.ComparePasswordAndHash(password, u.PasswordHash)
-	if err != nil || !ok {
+	ok, err := checkPassword(password, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, ErrBadCredentials
 	}
+	if !hashIsCurrent(u.PasswordHash) {
+		upgradeHash(db, &u, password)
+	}
 	return &u, nil
+}
+
+// upgradeHash stores a hash with today's parameters for a password made
+// under older ones. It is best effort: the sign-in succeeds either way, and
+// a busy moment leaves it for the next sign-in.
+func upgradeHash(db *gorm.DB, u *User, password string) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return
+	}
+	if db.Model(&User{}).Where("id = ? AND password_hash = ?", u.ID, u.PasswordHash).
+		Update("password_hash", hash).Error == nil {
+		u.PasswordHash = hash
+	}
 }
 
 // Memberships returns the user's organizations with roles, by organization name.
