@@ -188,13 +188,51 @@ func (s *Stripe) GetCharge(id string) (Charge, error) {
 // verified, so none is accepted.
 var ErrNoWebhookSecret = errors.New("stripe: no webhook secret configured")
 
-// VerifyEvent checks a webhook's signature and returns the event.
+// WebhookTolerance is how far a webhook signature's timestamp may be from
+// our clock, either way: Stripe's default for old signatures, and the same
+// for clock skew ahead.
+const WebhookTolerance = webhook.DefaultTolerance
+
+// ErrSignatureFromFuture means a webhook was signed with a timestamp beyond
+// WebhookTolerance ahead of our clock. stripe-go only refuses old ones; a
+// signature dated ahead could otherwise be replayed until that date passed.
+var ErrSignatureFromFuture = errors.New("stripe: webhook signature timestamp is in the future")
+
+// VerifyEvent checks a webhook's signature and its timestamp (at most
+// WebhookTolerance old or ahead) and returns the event.
 func (s *Stripe) VerifyEvent(payload []byte, signature string) (stripe.Event, error) {
 	if s.webhookSecret == "" {
 		return stripe.Event{}, ErrNoWebhookSecret
 	}
-	return webhook.ConstructEventWithOptions(payload, signature, s.webhookSecret,
-		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.webhookSecret,
+		webhook.ConstructEventOptions{Tolerance: WebhookTolerance, IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		return stripe.Event{}, err
+	}
+	if at, ok := signatureTime(signature); !ok || at.After(time.Now().Add(WebhookTolerance)) {
+		return stripe.Event{}, ErrSignatureFromFuture
+	}
+	return ev, nil
+}
+
+// signatureTime reads the t= timestamp of a Stripe-Signature header (the
+// last one, parsed as stripe-go does: it is the one the signature was
+// checked with).
+func signatureTime(header string) (time.Time, bool) {
+	var at time.Time
+	found := false
+	for _, part := range strings.Split(header, ",") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || k != "t" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return time.Time{}, false
+		}
+		at, found = time.Unix(n, 0), true
+	}
+	return at, found
 }
 
 func stripeLocale(lang string) string {
