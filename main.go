@@ -176,9 +176,9 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 		defer orders.Close() // deferred calls run last first: before the database closes
 	}
 	registry := prometheus.NewRegistry()
+	pay := payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://")},
-		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge, Orders: orders,
-			Payments: payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})})
+		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge, Orders: orders, Payments: pay})
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,11 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	mailDone := make(chan struct{})
 	go func() { defer close(mailDone); worker.Run(work) }()
 	expiry := &jobs.Expiry{DB: db, Log: log, Released: worker.Nudge}
-	runner := jobs.NewRunner(db, instanceName(), log, registry, append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: worker.Nudge}).Job())...)
+	background := append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: worker.Nudge}).Job())
+	if pay != nil {
+		background = append(background, (&jobs.LateRefunds{DB: db, Pay: pay, Log: log, Refunded: worker.Nudge}).Job())
+	}
+	runner := jobs.NewRunner(db, instanceName(), log, registry, background...)
 	runner.Start(work)
 	defer func() { stopWork(); runner.Wait(); <-mailDone }() // on every return path, before the database closes
 

@@ -13,17 +13,22 @@ import (
 	"github.com/agora-events/agora/models"
 )
 
-// webhookSignedAt posts a completed-session event signed with the right
-// secret but the given signature timestamp.
-func (fx *payFixture) webhookSignedAt(eventID, sessionID string, at time.Time) response {
-	fx.t.Helper()
+// completedWebhook is a checkout.session.completed event about sessionID,
+// signed with the test secret and the given signature timestamp.
+func completedWebhook(eventID, sessionID string, at time.Time) *http.Request {
 	payload := fmt.Sprintf(`{"id":%q,"object":"event","api_version":"2023-10-16","type":"checkout.session.completed","data":{"object":{"id":%q,"object":"checkout.session"}}}`,
 		eventID, sessionID)
 	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: []byte(payload), Secret: testWebhookSecret, Timestamp: at})
 	req := httptest.NewRequest(http.MethodPost, "/stripe/webhook", bytes.NewReader(signed.Payload))
 	req.Header.Set("Stripe-Signature", signed.Header)
 	req.Header.Set("Content-Type", "application/json")
-	return newClient(fx.t, fx.app).do(req)
+	return req
+}
+
+// webhookSignedAt posts a completed-session event signed at the given time.
+func (fx *payFixture) webhookSignedAt(eventID, sessionID string, at time.Time) response {
+	fx.t.Helper()
+	return newClient(fx.t, fx.app).do(completedWebhook(eventID, sessionID, at))
 }
 
 // A signature dated beyond the allowed clock skew in the future is refused

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
+	"github.com/stripe/stripe-go/v76/refund"
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/agora-events/agora/models"
@@ -31,7 +32,11 @@ type Config struct {
 
 // Stripe is a configured Stripe client.
 type Stripe struct {
-	api           *client.API
+	api *client.API
+	// refunds calls the refund API once per Refund: no network retries of
+	// its own, so a refund is asked for once and retried only by our callers,
+	// with the key they stored (see RefundLate).
+	refunds       refund.Client
 	webhookSecret string
 }
 
@@ -47,13 +52,16 @@ func New(cfg Config) *Stripe {
 		bc.URL = stripe.String(strings.TrimRight(cfg.APIBase, "/"))
 	}
 	up := *bc
+	once := *bc
+	once.MaxNetworkRetries = stripe.Int64(0)
 	api := &client.API{}
 	api.Init(cfg.SecretKey, &stripe.Backends{
 		API:     stripe.GetBackendWithConfig(stripe.APIBackend, bc),
 		Connect: stripe.GetBackendWithConfig(stripe.ConnectBackend, bc),
 		Uploads: stripe.GetBackendWithConfig(stripe.UploadsBackend, &up),
 	})
-	return &Stripe{api: api, webhookSecret: cfg.WebhookSecret}
+	return &Stripe{api: api, webhookSecret: cfg.WebhookSecret,
+		refunds: refund.Client{B: stripe.GetBackendWithConfig(stripe.APIBackend, &once), Key: cfg.SecretKey}}
 }
 
 // LineItem is one ticket on the Checkout page; amounts are computed on the
@@ -149,15 +157,15 @@ func (s *Stripe) GetCheckoutSession(id string) (models.CheckoutSession, error) {
 	return out, nil
 }
 
-// Refund gives back amount (minor units) of a payment intent. The key makes
-// a retry return the same refund.
+// Refund gives back amount (minor units) of a payment intent, in one call
+// to Stripe. The key makes a retry by the caller return the same refund.
 func (s *Stripe) Refund(paymentIntent string, amount int64, key string) (refundID string, err error) {
 	if paymentIntent == "" {
 		return "", errors.New("stripe: refund: no payment intent")
 	}
 	params := &stripe.RefundParams{PaymentIntent: stripe.String(paymentIntent), Amount: stripe.Int64(amount)}
 	params.SetIdempotencyKey(key)
-	r, err := s.api.Refunds.New(params)
+	r, err := s.refunds.New(params)
 	if err != nil {
 		return "", fmt.Errorf("stripe: refund: %w", err)
 	}
