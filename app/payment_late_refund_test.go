@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -151,5 +152,38 @@ func TestLateRefundRetryAfterFailureReusesKey(t *testing.T) {
 	}
 	if n := fx.mails(models.MailPaymentLateRefunded); n != 1 {
 		t.Errorf("%d late-refund mails, want 1", n)
+	}
+}
+
+// Eight deliveries racing for the same late payment make one refund call.
+func TestLateRefundRaceAsksOnce(t *testing.T) {
+	fx := newPayFixture(t, 1)
+	_, sid := latePaymentWithoutRoom(fx)
+	const racers = 8
+	statuses := make(chan int, racers)
+	start := make(chan struct{})
+	for i := 0; i < racers; i++ {
+		go func(i int) {
+			<-start
+			res, err := fx.app.Test(completedWebhook(fmt.Sprintf("evt_race_%d", i), sid, time.Now()), 30_000)
+			if err != nil {
+				statuses <- -1
+				return
+			}
+			res.Body.Close()
+			statuses <- res.StatusCode
+		}(i)
+	}
+	close(start)
+	for i := 0; i < racers; i++ {
+		if s := <-statuses; s != 200 {
+			t.Errorf("a racing delivery answered %d", s)
+		}
+	}
+	if n := len(fx.stub.find("POST", "/v1/refunds")); n != 1 {
+		t.Fatalf("%d racing deliveries made %d refund calls, want 1", racers, n)
+	}
+	if p := fx.payment(sid); p.State != models.PaymentRefunded || fx.mails(models.MailPaymentLateRefunded) != 1 {
+		t.Errorf("payment %s, %d mails", p.State, fx.mails(models.MailPaymentLateRefunded))
 	}
 }
