@@ -23,8 +23,10 @@ COPY --from=build /out/agora /usr/local/bin/agora
 USER agora
 WORKDIR /data
 VOLUME /data
+# Defaults only: `docker run -e AGORA_ADDR=... -e AGORA_DB=...` overrides them,
+# so the command names no flag that would win over the environment.
 ENV AGORA_DB=/data/agora.db \
     AGORA_ADDR=:3000
 EXPOSE 3000
 ENTRYPOINT ["agora"]
-CMD ["serve", "--addr", ":3000"]
+CMD ["serve"]

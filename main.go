@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"sort"
@@ -46,7 +47,7 @@ Usage:
   agora migrate-to postgres://USER@HOST/DB [--db agora.db]   copy a SQLite installation into an empty PostgreSQL
 
 Environment (each flag has one; flags win):
-  AGORA_ADDR        address to listen on (default :3000)
+  AGORA_ADDR        address to listen on (default :3000; 127.0.0.1:3000 with --demo)
   AGORA_DB          SQLite file path (default agora.db) or a postgres:// URL
   AGORA_BASE_URL    public URL used in links, e-mails and calendars
   AGORA_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed: CIDRs or IPs, comma-separated
@@ -146,10 +147,19 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *withDemo && !flagGiven(fs, "addr") && os.Getenv("AGORA_ADDR") == "" {
+		// The demo's organizer password is published: only this machine may reach it.
+		*addr = demoAddr
+	}
 	db, err := openDB(*dsn)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err := models.Close(db); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
 	if *withDemo {
 		if _, err := demo.Seed(db, time.Now()); err != nil {
 			return fmt.Errorf("seed demo: %w", err)
@@ -158,25 +168,49 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + displayAddr(*addr)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	worker, err := startMailWorker(ctx, db, strings.TrimRight(*baseURL, "/"), log)
+	worker, err := newMailWorker(db, strings.TrimRight(*baseURL, "/"), log)
 	if err != nil {
 		return err
+	}
+	var orders *models.OrderBatcher
+	if !models.IsPostgres(db) {
+		orders = models.NewOrderBatcher(db)
+		defer orders.Close() // deferred calls run last first: before the database closes
 	}
 	registry := prometheus.NewRegistry()
+	pay := payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies},
-		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge,
-			Payments: payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})})
+		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge, Orders: orders, Payments: pay})
 	if err != nil {
 		return err
 	}
+	// Bind the port before saying anything: a taken port is an error, not a
+	// "running" line followed by one.
+	ln, err := net.Listen(f.Config().Network, *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	// Background work has its own context: it stops after the requests in
+	// flight finished, so what they queued is still picked up by a peer or
+	// the next start, and nothing writes once the database is closed.
+	work, stopWork := context.WithCancel(context.Background())
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); worker.Run(work) }()
 	expiry := &jobs.Expiry{DB: db, Log: log, Released: worker.Nudge}
-	runner := jobs.NewRunner(db, instanceName(), log, registry, append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: worker.Nudge}).Job())...)
-	runner.Start(ctx)
-	defer func() { stop(); runner.Wait() }() // on every return path, jobs stop before we exit
+	background := append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: worker.Nudge}).Job())
+	if pay != nil {
+		background = append(background, (&jobs.LateRefunds{DB: db, Pay: pay, Log: log, Refunded: worker.Nudge}).Job())
+	}
+	runner := jobs.NewRunner(db, instanceName(), log, registry, background...)
+	runner.Start(work)
+	defer func() { stopWork(); runner.Wait(); <-mailDone }() // on every return path, before the database closes
+
 	errc := make(chan error, 1)
-	go func() { errc <- f.Listen(*addr) }()
+	go func() { errc <- f.Listener(ln) }()
 	fmt.Fprintf(out, "Agora is running at %s\n", *baseURL)
 	if *withDemo {
 		fmt.Fprintf(out, "Demo organizer: sign in at %s/manage as %s with password %s\n", *baseURL, demo.OrganizerEmail, demo.OrganizerPassword)
@@ -187,8 +221,21 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	// Finish requests in flight; a registration that was acknowledged is committed.
+	// Stop accepting and finish requests in flight: a registration that was
+	// acknowledged is committed. Then (deferred, in this order) the workers
+	// stop, the order batcher drains and the database is checkpointed and closed.
 	return f.ShutdownWithTimeout(20 * time.Second)
+}
+
+// demoAddr is where `serve --demo` listens unless told otherwise: loopback
+// only, since everyone knows the demo organizer's password.
+const demoAddr = "127.0.0.1:3000"
+
+// flagGiven reports whether flag name was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // instanceName identifies this process in job leases and outbox claims.
@@ -197,9 +244,9 @@ func instanceName() string {
 	return fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%100000)
 }
 
-// startMailWorker starts the outbox worker (SMTP when AGORA_SMTP_URL is set,
+// newMailWorker makes the outbox worker (SMTP when AGORA_SMTP_URL is set,
 // else the log). It runs on every instance; claims keep each mail sent once.
-func startMailWorker(ctx context.Context, db *gorm.DB, baseURL string, log *slog.Logger) (*mail.Worker, error) {
+func newMailWorker(db *gorm.DB, baseURL string, log *slog.Logger) (*mail.Worker, error) {
 	sender, err := mail.SenderFromEnv(log)
 	if err != nil {
 		return nil, err
@@ -212,9 +259,7 @@ func startMailWorker(ctx context.Context, db *gorm.DB, baseURL string, log *slog
 	if err != nil || lease < time.Second {
 		return nil, fmt.Errorf("AGORA_MAIL_LEASE: want a duration of at least 1s, e.g. 2m")
 	}
-	w := &mail.Worker{DB: db, Sender: sender, Renderer: renderer, InstanceID: instanceName(), Log: log, Lease: lease}
-	go w.Run(ctx)
-	return w, nil
+	return &mail.Worker{DB: db, Sender: sender, Renderer: renderer, InstanceID: instanceName(), Log: log, Lease: lease}, nil
 }
 
 // displayAddr turns a listen address such as ":3000" into "127.0.0.1:3000".

@@ -60,6 +60,9 @@ type Deps struct {
 	// Payments is the Stripe client; nil when no key is configured, and then
 	// paid tickets are not sold.
 	Payments *payment.Stripe
+	// Orders batches registrations' commits on SQLite; nil makes one. The
+	// caller that passes it closes it at shutdown, before the database.
+	Orders *models.OrderBatcher
 }
 
 // App holds what handlers share. Handlers are methods on it.
@@ -134,7 +137,7 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 		return nil, nil, err
 	}
 	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments, proxies: proxies}
-	if !models.IsPostgres(deps.DB) {
+	if a.orders = deps.Orders; a.orders == nil && !models.IsPostgres(deps.DB) {
 		a.orders = models.NewOrderBatcher(deps.DB)
 	}
 	if a.csrfKey, err = a.kv.GetOrCreate("agora:csrf-key", []byte(randomToken(32))); err != nil || len(a.csrfKey) == 0 {

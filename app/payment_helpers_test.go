@@ -42,6 +42,11 @@ type stripeStub struct {
 	sessions map[string]map[string]any
 	// refundIDs gives each refund idempotency key its own refund id.
 	refundIDs map[string]string
+	// beforeRefund, when set, is called with the number of each refund
+	// request (1, 2, ...) before it is answered; a status other than 0 is
+	// answered instead of stripe-mock's (a test makes Stripe fail or wait).
+	beforeRefund func(n int) int
+	refundCalls  int
 }
 
 type stubRequest struct {
@@ -74,6 +79,18 @@ func startStripeStub(t *testing.T) (*stripeStub, string) {
 			}
 		}
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" {
+			st.mu.Lock()
+			st.refundCalls++
+			n, hook := st.refundCalls, st.beforeRefund
+			st.mu.Unlock()
+			if hook != nil {
+				if status := hook(n); status != 0 {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(status)
+					_, _ = fmt.Fprintf(w, `{"error":{"type":"api_error","message":"test: refund answered %d"}}`, status)
+					return
+				}
+			}
 			// stripe-mock answers every refund with one fixture id; Stripe
 			// gives each refund its own, and the same one again for a
 			// repeated idempotency key.
@@ -154,6 +171,7 @@ type payFixture struct {
 	app   *fiber.App
 	db    *gorm.DB
 	stub  *stripeStub
+	pay   *payment.Stripe
 	event *models.Event
 	tt    *models.TicketType
 	now   time.Time
@@ -166,6 +184,7 @@ func newPayFixture(t *testing.T, capacity int) *payFixture {
 	db, _ := modeltest.NewDB(t)
 	fx := &payFixture{t: t, db: db, stub: stub, now: time.Now().UTC()}
 	pay := payment.New(payment.Config{SecretKey: testenv.StripeTestKey, WebhookSecret: testWebhookSecret, APIBase: base})
+	fx.pay = pay
 	f, err := New(Config{BaseURL: "http://agora.test"}, Deps{DB: db, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Payments: pay, Now: fx.clock})
 	if err != nil {

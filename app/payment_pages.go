@@ -2,12 +2,10 @@ package app
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
-	"github.com/agora-events/agora/app/payment"
 	"github.com/agora-events/agora/models"
 )
 
@@ -126,10 +124,15 @@ func (a *App) fulfilSession(sessionID string, asyncFailed bool) (*models.FulfilR
 		a.log.Error("checkout session does not match its order: not confirmed", "session", s.ID, "order", res.Order.ID,
 			"amount", s.AmountTotal, "currency", s.Currency, "expected", res.Payment.Amount, "expected_currency", res.Payment.Currency)
 	case models.FulfilRefundDue:
-		if err := a.refundLatePayment(res.Payment); err != nil {
+		done, err := a.refundLatePayment(res.Payment)
+		if err != nil {
 			return nil, err
 		}
-		res.Outcome = models.FulfilRefunded
+		if done {
+			res.Outcome = models.FulfilRefunded
+		}
+		// Not done: another request (or the late-refunds job) is making
+		// this refund; the outcome stays refund_due.
 	case models.FulfilConfirmed:
 		a.nudge()
 	}
@@ -137,19 +140,12 @@ func (a *App) fulfilSession(sessionID string, asyncFailed bool) (*models.FulfilR
 }
 
 // refundLatePayment gives back a payment that arrived after its hold ended
-// with no room left, records it and e-mails the buyer.
-func (a *App) refundLatePayment(p models.Payment) error {
-	if p.ProviderPaymentID == nil {
-		return fmt.Errorf("refund payment %d: no payment intent", p.ID)
+// with no room left (once, see payment.RefundLate) and e-mails the buyer.
+func (a *App) refundLatePayment(p models.Payment) (done bool, err error) {
+	done, err = a.pay.RefundLate(a.db, p.ID, a.now())
+	if done {
+		a.log.Warn("late payment refunded: no room left", "order", p.OrderID, "payment", p.ID)
+		a.nudge()
 	}
-	rid, err := a.pay.Refund(*p.ProviderPaymentID, p.Amount-p.RefundedAmount, payment.RefundKey(p.ID, models.RefundHoldLost, 0))
-	if err != nil {
-		return err
-	}
-	if _, _, err := models.RecordRefund(a.db, p.ID, p.Amount-p.RefundedAmount, rid, models.RefundHoldLost, models.MailPaymentLateRefunded, a.now()); err != nil {
-		return err
-	}
-	a.log.Warn("late payment refunded: no room left", "order", p.OrderID, "payment", p.ID)
-	a.nudge()
-	return nil
+	return done, err
 }

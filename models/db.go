@@ -107,3 +107,27 @@ func Ping(db *gorm.DB) error {
 	}
 	return sqlDB.Ping()
 }
+
+// Close closes the database at shutdown. On SQLite it first moves the
+// write-ahead log into the main file (wal_checkpoint(TRUNCATE)), so
+// agora.db alone holds everything and agora.db-wal is left empty: someone
+// who copies only the .db file of a stopped instance still has all the data.
+// Call it after every writer (requests, workers, the order batcher) stopped.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	var ckErr error
+	if !IsPostgres(db) {
+		var busy, logPages, moved int
+		ckErr = sqlDB.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logPages, &moved)
+		if ckErr == nil && busy != 0 {
+			ckErr = fmt.Errorf("sqlite checkpoint: database busy (%d of %d log pages moved)", moved, logPages)
+		}
+	}
+	if err := sqlDB.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return ckErr
+}

@@ -71,9 +71,14 @@ type Payment struct {
 	CheckoutURL    string `gorm:"size:1000"`
 	SessionExpires *time.Time
 	// Note says why a payment failed or was flagged (e.g. a tampered amount).
-	Note      string `gorm:"size:500"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Note string `gorm:"size:500"`
+	// RefundKey is the idempotency key of the automatic refund of a
+	// refund_due payment, stored before the provider is called; while
+	// RefundClaimedUntil is ahead, one caller is making that call.
+	RefundKey          string `gorm:"size:100;not null;default:''"`
+	RefundClaimedUntil *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read aloud and typed at the door.

@@ -25,6 +25,10 @@ type OrderBatcher struct {
 	mu      sync.Mutex
 	queue   []*batchedOrder
 	running bool
+	// closed makes registrations commit on their own, outside any batch;
+	// draining counts the batch goroutine so Close can wait for it.
+	closed   bool
+	draining sync.WaitGroup
 }
 
 type batchedOrder struct {
@@ -37,8 +41,9 @@ type batchedOrder struct {
 	done    chan struct{}
 }
 
-// NewOrderBatcher groups PlaceOrder commits on db. It needs no shutdown: a
-// goroutine runs only while registrations are waiting.
+// NewOrderBatcher groups PlaceOrder commits on db. A goroutine runs only
+// while registrations are waiting; Close waits for it before the database
+// is closed.
 func NewOrderBatcher(db *gorm.DB) *OrderBatcher {
 	return &OrderBatcher{db: db, maxBatch: 128}
 }
@@ -53,14 +58,30 @@ func (b *OrderBatcher) PlaceOrder(in PlaceOrderInput) (*Order, error) {
 func (b *OrderBatcher) commit(in PlaceOrderInput, ev Event, form RegistrationForm, voucher *Voucher) (*Order, error) {
 	r := &batchedOrder{in: in, ev: ev, form: form, voucher: voucher, done: make(chan struct{})}
 	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		b.run([]*batchedOrder{r})
+		return r.order, r.err
+	}
 	b.queue = append(b.queue, r)
 	if !b.running {
 		b.running = true
+		b.draining.Add(1)
 		go b.drain()
 	}
 	b.mu.Unlock()
 	<-r.done
 	return r.order, r.err
+}
+
+// Close commits what is queued and waits until no batch is on its way, so
+// the database can be closed after it without losing an acknowledged
+// registration. Registrations after Close commit one by one.
+func (b *OrderBatcher) Close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.draining.Wait()
 }
 
 // drain commits batches until nothing is waiting.
@@ -71,6 +92,7 @@ func (b *OrderBatcher) drain() {
 		if n == 0 {
 			b.running = false
 			b.mu.Unlock()
+			b.draining.Done()
 			return
 		}
 		batch := b.queue[:n:n]

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
+	"github.com/stripe/stripe-go/v76/refund"
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/agora-events/agora/models"
@@ -31,7 +32,11 @@ type Config struct {
 
 // Stripe is a configured Stripe client.
 type Stripe struct {
-	api           *client.API
+	api *client.API
+	// refunds calls the refund API once per Refund: no network retries of
+	// its own, so a refund is asked for once and retried only by our callers,
+	// with the key they stored (see RefundLate).
+	refunds       refund.Client
 	webhookSecret string
 }
 
@@ -47,13 +52,16 @@ func New(cfg Config) *Stripe {
 		bc.URL = stripe.String(strings.TrimRight(cfg.APIBase, "/"))
 	}
 	up := *bc
+	once := *bc
+	once.MaxNetworkRetries = stripe.Int64(0)
 	api := &client.API{}
 	api.Init(cfg.SecretKey, &stripe.Backends{
 		API:     stripe.GetBackendWithConfig(stripe.APIBackend, bc),
 		Connect: stripe.GetBackendWithConfig(stripe.ConnectBackend, bc),
 		Uploads: stripe.GetBackendWithConfig(stripe.UploadsBackend, &up),
 	})
-	return &Stripe{api: api, webhookSecret: cfg.WebhookSecret}
+	return &Stripe{api: api, webhookSecret: cfg.WebhookSecret,
+		refunds: refund.Client{B: stripe.GetBackendWithConfig(stripe.APIBackend, &once), Key: cfg.SecretKey}}
 }
 
 // LineItem is one ticket on the Checkout page; amounts are computed on the
@@ -149,15 +157,15 @@ func (s *Stripe) GetCheckoutSession(id string) (models.CheckoutSession, error) {
 	return out, nil
 }
 
-// Refund gives back amount (minor units) of a payment intent. The key makes
-// a retry return the same refund.
+// Refund gives back amount (minor units) of a payment intent, in one call
+// to Stripe. The key makes a retry by the caller return the same refund.
 func (s *Stripe) Refund(paymentIntent string, amount int64, key string) (refundID string, err error) {
 	if paymentIntent == "" {
 		return "", errors.New("stripe: refund: no payment intent")
 	}
 	params := &stripe.RefundParams{PaymentIntent: stripe.String(paymentIntent), Amount: stripe.Int64(amount)}
 	params.SetIdempotencyKey(key)
-	r, err := s.api.Refunds.New(params)
+	r, err := s.refunds.New(params)
 	if err != nil {
 		return "", fmt.Errorf("stripe: refund: %w", err)
 	}
@@ -188,13 +196,51 @@ func (s *Stripe) GetCharge(id string) (Charge, error) {
 // verified, so none is accepted.
 var ErrNoWebhookSecret = errors.New("stripe: no webhook secret configured")
 
-// VerifyEvent checks a webhook's signature and returns the event.
+// WebhookTolerance is how far a webhook signature's timestamp may be from
+// our clock, either way: Stripe's default for old signatures, and the same
+// for clock skew ahead.
+const WebhookTolerance = webhook.DefaultTolerance
+
+// ErrSignatureFromFuture means a webhook was signed with a timestamp beyond
+// WebhookTolerance ahead of our clock. stripe-go only refuses old ones; a
+// signature dated ahead could otherwise be replayed until that date passed.
+var ErrSignatureFromFuture = errors.New("stripe: webhook signature timestamp is in the future")
+
+// VerifyEvent checks a webhook's signature and its timestamp (at most
+// WebhookTolerance old or ahead) and returns the event.
 func (s *Stripe) VerifyEvent(payload []byte, signature string) (stripe.Event, error) {
 	if s.webhookSecret == "" {
 		return stripe.Event{}, ErrNoWebhookSecret
 	}
-	return webhook.ConstructEventWithOptions(payload, signature, s.webhookSecret,
-		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.webhookSecret,
+		webhook.ConstructEventOptions{Tolerance: WebhookTolerance, IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		return stripe.Event{}, err
+	}
+	if at, ok := signatureTime(signature); !ok || at.After(time.Now().Add(WebhookTolerance)) {
+		return stripe.Event{}, ErrSignatureFromFuture
+	}
+	return ev, nil
+}
+
+// signatureTime reads the t= timestamp of a Stripe-Signature header (the
+// last one, parsed as stripe-go does: it is the one the signature was
+// checked with).
+func signatureTime(header string) (time.Time, bool) {
+	var at time.Time
+	found := false
+	for _, part := range strings.Split(header, ",") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || k != "t" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return time.Time{}, false
+		}
+		at, found = time.Unix(n, 0), true
+	}
+	return at, found
 }
 
 func stripeLocale(lang string) string {
