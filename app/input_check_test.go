@@ -113,7 +113,7 @@ func TestHostileInputNeverFails(t *testing.T) {
 				}
 			}
 			for _, fm := range p.forms {
-				if destructive(fm.action) {
+				if crawlSkipsForm(fm.action) {
 					continue
 				}
 				for _, field := range fm.fields {
@@ -149,9 +149,9 @@ func TestHostileInputNeverFails(t *testing.T) {
 	}
 }
 
-// destructive reports forms the crawl leaves alone: they end the session or
+// crawlSkipsForm reports forms the crawl leaves alone: they end the session or
 // remove what the rest of the crawl needs (their inputs are the same kinds).
-func destructive(action string) bool {
+func crawlSkipsForm(action string) bool {
 	for _, w := range []string{"logout", "delete", "cancel", "anonymise", "withdraw", "remove", "signout", "leave"} {
 		if strings.Contains(action, w) {
 			return true

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/agora-events/agora/models"
@@ -28,40 +31,134 @@ func editableMemberships(c *fiber.Ctx) []models.Membership {
 	return out
 }
 
-// loadManagedEvent is the one place that decides whether the signed-in
-// organizer may see (or, with needEdit, change) the event named by the :id
-// parameter. Another organization's event is a 404, exactly like a missing
-// one; check-in staff of the right organization get a 403 on edits.
-func (a *App) loadManagedEvent(c *fiber.Ctx, needEdit bool) (*models.Event, *models.Membership, error) {
-	id := parseID(c.Params("id"))
-	if id == 0 {
-		return nil, nil, errNotFound()
+// organizerArea hands the organizer routes out by the least role each
+// needs. Route files get this, never the bare router, so no route can be
+// declared without saying who may use it; the gate in front of each
+// handler enforces it before the handler runs.
+type organizerArea struct {
+	signedIn roleRoutes // any signed-in person (the dashboard)
+	door     roleRoutes // check-in staff, managers and owners
+	editors  roleRoutes // managers and owners
+	owners   roleRoutes // owners only
+}
+
+func (a *App) organizerArea(r fiber.Router) organizerArea {
+	return organizerArea{
+		signedIn: roleRoutes{a: a, r: r},
+		door:     roleRoutes{a: a, r: r, min: models.RoleCheckin},
+		editors:  roleRoutes{a: a, r: r, min: models.RoleManager},
+		owners:   roleRoutes{a: a, r: r, min: models.RoleOwner},
 	}
-	e, err := models.EventForOrgs(a.db, id, orgIDs(c))
-	if err != nil {
-		return nil, nil, dbErr("load event", err)
+}
+
+// roleRoutes registers routes that all need the same least role (min; ""
+// means any signed-in person).
+type roleRoutes struct {
+	a   *App
+	r   fiber.Router
+	min string
+}
+
+func (rr roleRoutes) get(path string, h fiber.Handler) {
+	rr.r.Get(path, rr.a.roleGate(path, rr.min), h)
+}
+
+// form is postForm behind the role's gate.
+func (rr roleRoutes) form(path string, h fiber.Handler) {
+	rr.r.Post(path, rr.a.roleGate(path, rr.min), rr.a.formHandler(h))
+}
+
+// action is postAction behind the role's gate.
+func (rr roleRoutes) action(path string, h fiber.Handler) {
+	rr.r.Post(path, rr.a.roleGate(path, rr.min), rr.a.actionHandler(h))
+}
+
+const (
+	managedEventKey      = "agora.managed_event"
+	managedMembershipKey = "agora.managed_membership"
+)
+
+// roleGate decides, from the route's path, which organization a request is
+// about and lets it through only for a member of it with at least min:
+//   - /events/:id…   the event's organization; the event is loaded once here
+//   - /orgs/:orgID…  that organization
+//   - anything else  min in any of the user's organizations
+//
+// An organization the user is not in is a 404, exactly like a missing
+// record; a member whose role is too low gets a 403.
+func (a *App) roleGate(path, min string) fiber.Handler {
+	scoped := strings.HasPrefix(path, "/events/:id") || strings.HasPrefix(path, "/orgs/:orgID")
+	if scoped && min == "" {
+		panic("organizer route " + path + " names an organization's records: give it a role")
 	}
-	m := membershipIn(c, e.OrganizationID)
-	if m == nil {
-		return nil, nil, errNotFound()
+	switch {
+	case strings.HasPrefix(path, "/events/:id"):
+		return func(c *fiber.Ctx) error {
+			id := parseID(c.Params("id"))
+			if id == 0 {
+				return errNotFound()
+			}
+			e, err := models.EventForOrgs(a.db, id, orgIDs(c))
+			if err != nil {
+				return dbErr("load event", err)
+			}
+			m := membershipIn(c, e.OrganizationID)
+			if m == nil {
+				return errNotFound()
+			}
+			if !m.HasRole(min) {
+				return errForbidden()
+			}
+			c.Locals(managedEventKey, e)
+			c.Locals(managedMembershipKey, m)
+			return c.Next()
+		}
+	case strings.HasPrefix(path, "/orgs/:orgID"):
+		return func(c *fiber.Ctx) error {
+			id := parseID(c.Params("orgID"))
+			m := membershipIn(c, id)
+			if id == 0 || m == nil {
+				return errNotFound()
+			}
+			if !m.HasRole(min) {
+				return errForbidden()
+			}
+			c.Locals(managedMembershipKey, m)
+			return c.Next()
+		}
 	}
-	if needEdit && !m.CanEditEvents() {
-		return nil, nil, errForbidden()
+	return func(c *fiber.Ctx) error {
+		if min == "" {
+			return c.Next()
+		}
+		for _, m := range currentMemberships(c) {
+			if m.HasRole(min) {
+				return c.Next()
+			}
+		}
+		return errForbidden()
+	}
+}
+
+var errNoGate = errors.New("organizer route registered without its role gate")
+
+// managedEvent returns the event named by :id and the user's membership in
+// its organization, as the route's gate loaded and checked them.
+func managedEvent(c *fiber.Ctx) (*models.Event, *models.Membership, error) {
+	e, _ := c.Locals(managedEventKey).(*models.Event)
+	m, _ := c.Locals(managedMembershipKey).(*models.Membership)
+	if e == nil || m == nil {
+		return nil, nil, errInternal("managed event", errNoGate)
 	}
 	return e, m, nil
 }
 
-// loadTeamOrg returns the user's membership in the organization named by
-// :orgID; non-members get a 404, and members who are not owners a 403 when
-// needOwner is set.
-func (a *App) loadTeamOrg(c *fiber.Ctx, needOwner bool) (*models.Membership, error) {
-	id := parseID(c.Params("orgID"))
-	m := membershipIn(c, id)
-	if id == 0 || m == nil {
-		return nil, errNotFound()
-	}
-	if needOwner && !m.CanManageTeam() {
-		return nil, errForbidden()
+// teamMembership returns the user's membership in the organization named
+// by :orgID, as the route's gate checked it.
+func teamMembership(c *fiber.Ctx) (*models.Membership, error) {
+	m, _ := c.Locals(managedMembershipKey).(*models.Membership)
+	if m == nil {
+		return nil, errInternal("team membership", errNoGate)
 	}
 	return m, nil
 }

@@ -51,7 +51,7 @@ func (a *App) renderAgenda(c *fiber.Ctx, status int, e *models.Event, extra fibe
 }
 
 func (a *App) agendaPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (k agendaKind) formKeys() (string, string) {
 
 func (a *App) createAgendaItem(k agendaKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, _, err := a.loadManagedEvent(c, true)
+		e, _, err := managedEvent(c)
 		if err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func (a *App) renderItemEdit(c *fiber.Ctx, status int, e *models.Event, k agenda
 
 func (a *App) editAgendaItem(k agendaKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, _, err := a.loadManagedEvent(c, true)
+		e, _, err := managedEvent(c)
 		if err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (a *App) editAgendaItem(k agendaKind) fiber.Handler {
 
 func (a *App) updateAgendaItem(k agendaKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, _, err := a.loadManagedEvent(c, true)
+		e, _, err := managedEvent(c)
 		if err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func (a *App) updateAgendaItem(k agendaKind) fiber.Handler {
 
 func (a *App) deleteAgendaItem(k agendaKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, _, err := a.loadManagedEvent(c, true)
+		e, _, err := managedEvent(c)
 		if err != nil {
 			return err
 		}
@@ -232,7 +232,7 @@ func (a *App) renderSessionForm(c *fiber.Ctx, status int, e *models.Event, ag *m
 }
 
 func (a *App) newSession(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (a *App) newSession(c *fiber.Ctx) error {
 }
 
 func (a *App) editSession(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func (a *App) editSession(c *fiber.Ctx) error {
 
 // saveSession handles both the new and the edit form: existing is nil for a new session.
 func (a *App) saveSession(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func (a *App) sessionSavedFlash(eventID, sessionID uint) string {
 }
 
 func (a *App) deleteSession(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

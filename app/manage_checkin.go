@@ -44,7 +44,7 @@ func newCheckInResult(at *models.Attendee, repeat bool, code string) *checkInRes
 }
 
 // renderCheckIn shows the door page with the last result, if any.
-func (a *App) renderCheckIn(c *fiber.Ctx, status int, e *models.Event, data fiber.Map) error {
+func (a *App) renderCheckIn(c *fiber.Ctx, status int, e *models.Event, m *models.Membership, data fiber.Map) error {
 	st, err := models.EventRegistrationStats(a.db, e.ID)
 	if err != nil {
 		return errInternal("count check-ins", err)
@@ -52,7 +52,8 @@ func (a *App) renderCheckIn(c *fiber.Ctx, status int, e *models.Event, data fibe
 	if data == nil {
 		data = fiber.Map{}
 	}
-	data["Event"], data["Loc"], data["Stats"] = e, e.Location(), st
+	// Check-in staff go back to the event list, not to the overview they may not open.
+	data["Event"], data["Loc"], data["Stats"], data["CanEdit"] = e, e.Location(), st, m.CanEditEvents()
 	if _, ok := data["Errors"]; !ok {
 		data["Errors"] = FieldErrors{}
 	}
@@ -62,33 +63,33 @@ func (a *App) renderCheckIn(c *fiber.Ctx, status int, e *models.Event, data fibe
 // checkInPage is the door: one large field for the code (typed, or filled
 // by checkin.js from the camera). Check-in staff may use it.
 func (a *App) checkInPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, false)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
-	return a.renderCheckIn(c, fiber.StatusOK, e, nil)
+	return a.renderCheckIn(c, fiber.StatusOK, e, m, nil)
 }
 
 // checkInCode checks in the attendee whose ticket matches the posted code
 // and shows who it was, or why the code was refused. The page comes back
 // with an empty field, ready for the next person.
 func (a *App) checkInCode(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, false)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
 	errs := csrfErrors(c)
 	code := strings.TrimSpace(c.FormValue("code"))
 	if errs.Any() {
-		return a.renderCheckIn(c, fiber.StatusUnprocessableEntity, e, fiber.Map{"Errors": errs, "Code": code})
+		return a.renderCheckIn(c, fiber.StatusUnprocessableEntity, e, m, fiber.Map{"Errors": errs, "Code": code})
 	}
 	if code == "" {
 		errs.Add("code", "checkin.code_required")
-		return a.renderCheckIn(c, fiber.StatusUnprocessableEntity, e, fiber.Map{"Errors": errs})
+		return a.renderCheckIn(c, fiber.StatusUnprocessableEntity, e, m, fiber.Map{"Errors": errs})
 	}
 	at, repeat, err := models.CheckIn(a.db, e.ID, code, a.now())
 	if err == nil {
-		return a.renderCheckIn(c, fiber.StatusOK, e, fiber.Map{"Result": newCheckInResult(at, repeat, attendeeCode(a.withOrder(at)))})
+		return a.renderCheckIn(c, fiber.StatusOK, e, m, fiber.Map{"Result": newCheckInResult(at, repeat, attendeeCode(a.withOrder(at)))})
 	}
 	data := fiber.Map{"Code": code}
 	switch {
@@ -111,7 +112,7 @@ func (a *App) checkInCode(c *fiber.Ctx) error {
 	default:
 		return errInternal("check in", err)
 	}
-	return a.renderCheckIn(c, fiber.StatusUnprocessableEntity, e, data)
+	return a.renderCheckIn(c, fiber.StatusUnprocessableEntity, e, m, data)
 }
 
 // withOrder loads the attendee's order (for its code) when it is missing.

@@ -46,7 +46,7 @@ func (a *App) renderConsents(c *fiber.Ctx, status int, e *models.Event, failed *
 }
 
 func (a *App) consentsPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (a *App) consentsPage(c *fiber.Ctx) error {
 // unchanged text makes no new version; people who agreed before keep the
 // version they saw (their records point at it).
 func (a *App) saveConsentText(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

@@ -27,11 +27,10 @@ func (a *App) renderEventForm(c *fiber.Ctx, status int, e *models.Event, f Event
 	})
 }
 
+// newEvent shows the event form; the route's gate made sure the user may
+// edit events in at least one organization.
 func (a *App) newEvent(c *fiber.Ctx) error {
 	ms := editableMemberships(c)
-	if len(ms) == 0 {
-		return errForbidden()
-	}
 	f := EventForm{Kind: models.KindForum, TimeZone: DefaultTimeZone, OrganizationID: itoa(int(ms[0].OrganizationID))}
 	return a.renderEventForm(c, fiber.StatusOK, nil, f, FieldErrors{})
 }
@@ -39,9 +38,6 @@ func (a *App) newEvent(c *fiber.Ctx) error {
 // createEvent stores a new draft event in one of the user's organizations.
 func (a *App) createEvent(c *fiber.Ctx) error {
 	ms := editableMemberships(c)
-	if len(ms) == 0 {
-		return errForbidden()
-	}
 	errs := csrfErrors(c)
 	f := parseEventForm(c)
 	if len(ms) == 1 {
@@ -70,7 +66,7 @@ func (a *App) createEvent(c *fiber.Ctx) error {
 
 // eventOverview shows an event's facts and the actions the organizer may take.
 func (a *App) eventOverview(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, false)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -79,12 +75,12 @@ func (a *App) eventOverview(c *fiber.Ctx) error {
 		return errInternal("load agenda", err)
 	}
 	return a.render(c, "manage/event", fiber.Map{
-		"Event": e, "Loc": e.Location(), "CanEdit": m.CanEditEvents(), "Agenda": ag,
+		"Event": e, "Loc": e.Location(), "Agenda": ag,
 	})
 }
 
 func (a *App) editEvent(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -93,7 +89,7 @@ func (a *App) editEvent(c *fiber.Ctx) error {
 
 // updateEvent saves the edit form; the event keeps its organization.
 func (a *App) updateEvent(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -119,7 +115,7 @@ func (a *App) updateEvent(c *fiber.Ctx) error {
 // states in from; other states leave it as it is.
 func (a *App) setStatus(status, flash string, from ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, _, err := a.loadManagedEvent(c, true)
+		e, _, err := managedEvent(c)
 		if err != nil {
 			return err
 		}

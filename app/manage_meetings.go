@@ -87,7 +87,7 @@ func (a *App) countMeetings(eventID uint) (meetingCounts, error) {
 }
 
 func (a *App) meetingsDashboard(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, false)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (a *App) renderDashboard(c *fiber.Ctx, status int, e *models.Event, m *mode
 
 // meetingsCreate books a meeting for two people chosen by the organizer.
 func (a *App) meetingsCreate(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, true)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (a *App) meetingsCreate(c *fiber.Ctx) error {
 // managedMeetingAction runs fn for a meeting of the managed event and
 // reports the outcome as a flash on the dashboard.
 func (a *App) managedMeetingAction(c *fiber.Ctx, okMsg string, fn func(e *models.Event, mid uint) error) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (a *App) meetingsNoShow(c *fiber.Ctx) error {
 
 // meetingsRunScheduler places mutual wishes and shows the run's figures.
 func (a *App) meetingsRunScheduler(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, true)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (a *App) meetingsRunScheduler(c *fiber.Ctx) error {
 
 // meetingsPlanCSV exports the table plan: one row per meeting.
 func (a *App) meetingsPlanCSV(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, false)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (a *App) meetingsPlanCSV(c *fiber.Ctx) error {
 
 // meetingsPlanPrint is the day's table plan as a page to print.
 func (a *App) meetingsPlanPrint(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, false)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

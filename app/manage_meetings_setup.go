@@ -80,7 +80,7 @@ func formOfSetting(s *models.NetworkingSetting) networkingForm {
 }
 
 func (a *App) networkingSetup(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, false)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (a *App) renderNetworkingSetup(c *fiber.Ctx, status int, e *models.Event, m
 }
 
 func (a *App) networkingSave(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, true)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (a *App) networkingSave(c *fiber.Ctx) error {
 type blockForm struct{ StartsAt, EndsAt, SlotMinutes, BreakMinutes string }
 
 func (a *App) networkingAddBlock(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, true)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (a *App) networkingAddBlock(c *fiber.Ctx) error {
 }
 
 func (a *App) networkingDeleteBlock(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (a *App) networkingDeleteBlock(c *fiber.Ctx) error {
 }
 
 func (a *App) networkingAddLocations(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (a *App) networkingAddLocations(c *fiber.Ctx) error {
 }
 
 func (a *App) networkingDeleteLocation(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

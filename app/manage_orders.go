@@ -56,7 +56,7 @@ func (a *App) refundableOf(orderID uint) (*refundable, error) {
 // orderPage shows an order's payment state: attempts, amounts, voucher,
 // refunds, and the organizer's actions (refund and cancel, mark paid).
 func (a *App) orderPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (a *App) renderOrderPage(c *fiber.Ctx, status int, e *models.Event, o *mode
 // Stripe request carries an idempotency key, the refund is recorded and
 // the buyer told by mail.
 func (a *App) postRefund(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (a *App) postRefund(c *fiber.Ctx) error {
 
 // postMarkPaid confirms an order paid by bank transfer or invoice.
 func (a *App) postMarkPaid(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (a *App) postMarkPaid(c *fiber.Ctx) error {
 
 // paymentSettingsPage shows the event's payment settings form.
 func (a *App) paymentSettingsPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (a *App) renderPaymentSettings(c *fiber.Ctx, status int, e *models.Event, f
 }
 
 func (a *App) savePaymentSettings(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

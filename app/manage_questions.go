@@ -27,7 +27,7 @@ func (a *App) renderQuestions(c *fiber.Ctx, status int, e *models.Event, q *mode
 }
 
 func (a *App) questionsPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (a *App) questionsPage(c *fiber.Ctx) error {
 }
 
 func (a *App) editQuestion(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (a *App) editQuestion(c *fiber.Ctx) error {
 
 // saveQuestion adds (no :qid) or changes a question.
 func (a *App) saveQuestion(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (a *App) saveQuestion(c *fiber.Ctx) error {
 
 // deleteQuestion deletes a question nobody answered.
 func (a *App) deleteQuestion(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

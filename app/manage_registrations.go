@@ -54,7 +54,7 @@ func registrationCounts(e *models.Event, ts []models.TicketType, st *models.Regi
 // registrationsPage lists the event's attendees with search, filters,
 // pages and counts. Owners and managers only: the list holds personal data.
 func (a *App) registrationsPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (a *App) loadEventAttendee(c *fiber.Ctx, e *models.Event) (*models.Attendee
 // registrationDetail shows one attendee. Access needs and answers to
 // sensitive questions are shown only to roles allowed to see them.
 func (a *App) registrationDetail(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, true)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ var attendeeActions = map[string]bool{"cancel": true, "anonymise": true}
 // confirmAttendeeAction asks "are you sure?" before cancelling or
 // anonymising: a page, so it works without JavaScript.
 func (a *App) confirmAttendeeAction(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (a *App) confirmAttendeeAction(c *fiber.Ctx) error {
 // attendeeAction cancels (freeing the place, which the waitlist then gets)
 // or anonymises an attendee, through the rules that keep counts right.
 func (a *App) attendeeAction(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ type waitlistRow struct {
 
 // waitlistPage lists the event's waitlist in the order it is served.
 func (a *App) waitlistPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

@@ -6,42 +6,47 @@ import (
 	"github.com/agora-events/agora/models"
 )
 
-// manageRoutes declares the organizer area (all behind requireUser). Every
-// handler under /manage/events/:id loads its event through loadManagedEvent.
+// manageRoutes declares the organizer area (all behind requireUser). Each
+// route is declared through the least role it needs (see organizerArea):
+// check-in staff get the door and the event list that leads there,
+// managers and owners run events, owners alone change the team.
 func (a *App) manageRoutes(m fiber.Router) {
-	m.Get("/", a.manageDashboard)
+	o := a.organizerArea(m)
+	o.signedIn.get("/", a.manageDashboard)
 
-	m.Get("/events/new", a.newEvent)
-	a.postForm(m, "/events", a.createEvent)
-	m.Get("/events/:id", a.eventOverview)
-	m.Get("/events/:id/edit", a.editEvent)
-	a.postForm(m, "/events/:id/edit", a.updateEvent)
-	a.postAction(m, "/events/:id/publish", a.setStatus(models.StatusPublished, "event.published_flash", models.StatusDraft, models.StatusCancelled))
-	a.postAction(m, "/events/:id/unpublish", a.setStatus(models.StatusDraft, "event.unpublished_flash", models.StatusPublished, models.StatusCancelled))
-	a.postAction(m, "/events/:id/cancel", a.setStatus(models.StatusCancelled, "event.cancelled_flash", models.StatusDraft, models.StatusPublished))
+	o.editors.get("/events/new", a.newEvent)
+	o.editors.form("/events", a.createEvent)
+	o.editors.get("/events/:id", a.eventOverview)
+	o.editors.get("/events/:id/edit", a.editEvent)
+	o.editors.form("/events/:id/edit", a.updateEvent)
+	o.editors.action("/events/:id/publish", a.setStatus(models.StatusPublished, "event.published_flash", models.StatusDraft, models.StatusCancelled))
+	o.editors.action("/events/:id/unpublish", a.setStatus(models.StatusDraft, "event.unpublished_flash", models.StatusPublished, models.StatusCancelled))
+	o.editors.action("/events/:id/cancel", a.setStatus(models.StatusCancelled, "event.cancelled_flash", models.StatusDraft, models.StatusPublished))
 
-	m.Get("/events/:id/agenda", a.agendaPage)
+	o.editors.get("/events/:id/agenda", a.agendaPage)
 	for _, k := range agendaKinds {
 		base := "/events/:id/" + k.name + "s"
-		a.postForm(m, base, a.createAgendaItem(k))
-		m.Get(base+"/:itemID/edit", a.editAgendaItem(k))
-		a.postForm(m, base+"/:itemID/edit", a.updateAgendaItem(k))
-		a.postAction(m, base+"/:itemID/delete", a.deleteAgendaItem(k))
+		o.editors.form(base, a.createAgendaItem(k))
+		o.editors.get(base+"/:itemID/edit", a.editAgendaItem(k))
+		o.editors.form(base+"/:itemID/edit", a.updateAgendaItem(k))
+		o.editors.action(base+"/:itemID/delete", a.deleteAgendaItem(k))
 	}
-	m.Get("/events/:id/sessions/new", a.newSession)
-	a.postForm(m, "/events/:id/sessions", a.saveSession)
-	m.Get("/events/:id/sessions/:sid/edit", a.editSession)
-	a.postForm(m, "/events/:id/sessions/:sid/edit", a.saveSession)
-	a.postAction(m, "/events/:id/sessions/:sid/delete", a.deleteSession)
+	o.editors.get("/events/:id/sessions/new", a.newSession)
+	o.editors.form("/events/:id/sessions", a.saveSession)
+	o.editors.get("/events/:id/sessions/:sid/edit", a.editSession)
+	o.editors.form("/events/:id/sessions/:sid/edit", a.saveSession)
+	o.editors.action("/events/:id/sessions/:sid/delete", a.deleteSession)
 
-	a.registrationAdminRoutes(m)
-	a.paymentAdminRoutes(m)
-	a.manageMeetingRoutes(m)
+	a.registrationAdminRoutes(o)
+	a.paymentAdminRoutes(o)
+	a.manageMeetingRoutes(o)
 
-	m.Get("/orgs/:orgID/team", a.teamPage)
-	a.postForm(m, "/orgs/:orgID/team", a.addTeamMember)
-	a.postAction(m, "/orgs/:orgID/team/:userID/role", a.changeTeamRole)
-	a.postAction(m, "/orgs/:orgID/team/:userID/remove", a.removeTeamMember)
+	// Managers see who is on the team; owners change it (models.team keeps
+	// the last owner).
+	o.editors.get("/orgs/:orgID/team", a.teamPage)
+	o.owners.form("/orgs/:orgID/team", a.addTeamMember)
+	o.owners.action("/orgs/:orgID/team/:userID/role", a.changeTeamRole)
+	o.owners.action("/orgs/:orgID/team/:userID/remove", a.removeTeamMember)
 }
 
 // adminRoutes declares the site admin area (behind requireUser and requireAdmin).
@@ -71,6 +76,11 @@ func (a *App) manageDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("list events", err)
 	}
+	// Each event links to its overview, or for check-in staff to its door.
+	editable := map[uint]bool{}
+	for _, m := range editableMemberships(c) {
+		editable[m.OrganizationID] = true
+	}
 	return a.render(c, "manage/dashboard", fiber.Map{"Events": events, "Memberships": currentMemberships(c),
-		"CanCreate": len(editableMemberships(c)) > 0})
+		"CanCreate": len(editable) > 0, "Editable": editable})
 }

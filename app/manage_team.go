@@ -25,7 +25,7 @@ func (a *App) renderTeam(c *fiber.Ctx, status int, m *models.Membership, f Membe
 
 // teamPage lists an organization's members; owners also get the forms to change it.
 func (a *App) teamPage(c *fiber.Ctx) error {
-	m, err := a.loadTeamOrg(c, false)
+	m, err := teamMembership(c)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (a *App) teamPage(c *fiber.Ctx) error {
 
 // addTeamMember adds an existing account, or creates one, with a role.
 func (a *App) addTeamMember(c *fiber.Ctx) error {
-	m, err := a.loadTeamOrg(c, true)
+	m, err := teamMembership(c)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (a *App) addMember(c *fiber.Ctx, orgID uint, errs FieldErrors) (MemberForm,
 
 // changeTeamRole gives a member another role; the last owner stays an owner.
 func (a *App) changeTeamRole(c *fiber.Ctx) error {
-	m, err := a.loadTeamOrg(c, true)
+	m, err := teamMembership(c)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (a *App) changeTeamRole(c *fiber.Ctx) error {
 
 // removeTeamMember takes someone out of the team; the last owner cannot go.
 func (a *App) removeTeamMember(c *fiber.Ctx) error {
-	m, err := a.loadTeamOrg(c, true)
+	m, err := teamMembership(c)
 	if err != nil {
 		return err
 	}

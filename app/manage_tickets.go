@@ -20,7 +20,7 @@ type ticketRow struct {
 // ticketTypesPage lists the event's ticket types with price, capacity and
 // places taken, and warns when a paid type cannot be sold yet.
 func (a *App) ticketTypesPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (a *App) renderTicketForm(c *fiber.Ctx, status int, e *models.Event, t *mod
 }
 
 func (a *App) newTicketType(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (a *App) newTicketType(c *fiber.Ctx) error {
 }
 
 func (a *App) editTicketType(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (a *App) editTicketType(c *fiber.Ctx) error {
 // check against places taken is repeated inside the update statement, so a
 // registration arriving meanwhile cannot slip past it.
 func (a *App) saveTicketType(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (a *App) saveTicketType(c *fiber.Ctx) error {
 
 // deleteTicketType deletes a ticket type nobody registered for.
 func (a *App) deleteTicketType(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func eventCurrency(tts []models.TicketType) string {
 
 // vouchersPage lists the event's vouchers with their uses and share links.
 func (a *App) vouchersPage(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (a *App) renderVoucherForm(c *fiber.Ctx, status int, e *models.Event, v *mo
 }
 
 func (a *App) newVoucher(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (a *App) newVoucher(c *fiber.Ctx) error {
 }
 
 func (a *App) editVoucher(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (a *App) editVoucher(c *fiber.Ctx) error {
 // saveVoucher creates (no :vid) or updates a voucher; its uses are never
 // changed here.
 func (a *App) saveVoucher(c *fiber.Ctx) error {
-	e, _, err := a.loadManagedEvent(c, true)
+	e, _, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

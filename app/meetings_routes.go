@@ -35,20 +35,22 @@ func (a *App) meetingRoutes(f *fiber.App) {
 	g.Get("/agenda", a.meetingAgenda)
 }
 
-// manageMeetingRoutes declares the organizer's networking pages.
-func (a *App) manageMeetingRoutes(m fiber.Router) {
-	m.Get("/events/:id/networking", a.networkingSetup)
-	a.postForm(m, "/events/:id/networking", a.networkingSave)
-	a.postForm(m, "/events/:id/networking/blocks", a.networkingAddBlock)
-	a.postAction(m, "/events/:id/networking/blocks/:bid/delete", a.networkingDeleteBlock)
-	a.postAction(m, "/events/:id/networking/locations", a.networkingAddLocations)
-	a.postAction(m, "/events/:id/networking/locations/:lid/delete", a.networkingDeleteLocation)
-	m.Get("/events/:id/meetings", a.meetingsDashboard)
-	m.Get("/events/:id/meetings/plan.csv", a.meetingsPlanCSV)
-	m.Get("/events/:id/meetings/plan", a.meetingsPlanPrint)
-	a.postForm(m, "/events/:id/meetings", a.meetingsCreate)
-	a.postAction(m, "/events/:id/meetings/:mid/move", a.meetingsMove)
-	a.postAction(m, "/events/:id/meetings/:mid/cancel", a.meetingsCancel)
-	a.postAction(m, "/events/:id/meetings/:mid/noshow", a.meetingsNoShow)
-	a.postAction(m, "/events/:id/meetings/schedule", a.meetingsRunScheduler)
+// manageMeetingRoutes declares the organizer's networking pages: settings,
+// the meetings grid and the table plan (names and organizations) are for
+// owners and managers.
+func (a *App) manageMeetingRoutes(o organizerArea) {
+	o.editors.get("/events/:id/networking", a.networkingSetup)
+	o.editors.form("/events/:id/networking", a.networkingSave)
+	o.editors.form("/events/:id/networking/blocks", a.networkingAddBlock)
+	o.editors.action("/events/:id/networking/blocks/:bid/delete", a.networkingDeleteBlock)
+	o.editors.action("/events/:id/networking/locations", a.networkingAddLocations)
+	o.editors.action("/events/:id/networking/locations/:lid/delete", a.networkingDeleteLocation)
+	o.editors.get("/events/:id/meetings", a.meetingsDashboard)
+	o.editors.get("/events/:id/meetings/plan.csv", a.meetingsPlanCSV)
+	o.editors.get("/events/:id/meetings/plan", a.meetingsPlanPrint)
+	o.editors.form("/events/:id/meetings", a.meetingsCreate)
+	o.editors.action("/events/:id/meetings/:mid/move", a.meetingsMove)
+	o.editors.action("/events/:id/meetings/:mid/cancel", a.meetingsCancel)
+	o.editors.action("/events/:id/meetings/:mid/noshow", a.meetingsNoShow)
+	o.editors.action("/events/:id/meetings/schedule", a.meetingsRunScheduler)
 }

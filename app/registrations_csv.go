@@ -120,7 +120,7 @@ func consentCell(l *Translator, rs []models.ConsentRecord, kind string, loc *tim
 
 // registrationsCSV downloads every attendee of the event as CSV.
 func (a *App) registrationsCSV(c *fiber.Ctx) error {
-	e, m, err := a.loadManagedEvent(c, true)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}

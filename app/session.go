@@ -117,12 +117,18 @@ func (a *App) formHandler(h fiber.Handler) fiber.Handler {
 // postAction registers a POST with no form to re-render (publish, delete,
 // sign out): a bad CSRF token stops it with a friendly page.
 func (a *App) postAction(r fiber.Router, path string, h fiber.Handler) {
-	r.Post(path, func(c *fiber.Ctx) error {
+	r.Post(path, a.actionHandler(h))
+}
+
+// actionHandler is postAction's wrapper on its own, for a route that needs a
+// middleware (the organizer area's role gate) before it.
+func (a *App) actionHandler(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
 		if !a.validCSRF(c) {
 			return &Error{Status: fiber.StatusForbidden, MsgID: "error.csrf"}
 		}
 		return h(c)
-	})
+	}
 }
 
 // csrfErrors starts a form's error set: it holds the form-level message when

@@ -43,11 +43,21 @@ type Membership struct {
 	User           User
 }
 
+// roleRank orders the roles: each may do all that the ones below it may.
+var roleRank = map[string]int{RoleCheckin: 1, RoleManager: 2, RoleOwner: 3}
+
+// HasRole reports whether the membership's role is min or one above it.
+// An unknown role (or min) grants nothing.
+func (m Membership) HasRole(min string) bool {
+	need, ok := roleRank[min]
+	return ok && roleRank[m.Role] >= need
+}
+
 // CanEditEvents reports whether the role may create and change events and agendas.
-func (m Membership) CanEditEvents() bool { return m.Role == RoleOwner || m.Role == RoleManager }
+func (m Membership) CanEditEvents() bool { return m.HasRole(RoleManager) }
 
 // CanManageTeam reports whether the role may add and remove team members.
-func (m Membership) CanManageTeam() bool { return m.Role == RoleOwner }
+func (m Membership) CanManageTeam() bool { return m.HasRole(RoleOwner) }
 
 // ValidRole reports whether r is a known role.
 func ValidRole(r string) bool {
