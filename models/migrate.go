@@ -24,6 +24,7 @@ var migrations = []migration{
 	{3, "job leases", migrate0003JobLeases},
 	{4, "payments: refunds, stripe events, vouchers, event payment settings", migrate0004Payments},
 	{5, "one-to-one meetings", migrate0005Meetings},
+	{6, "orders: idempotency keys bound to the visitor that sent them", migrate0006IdempotencyOwner},
 }
 
 // schemaVersion is the row that records which migrations have run.
