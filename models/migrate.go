@@ -25,6 +25,7 @@ var migrations = []migration{
 	{4, "payments: refunds, stripe events, vouchers, event payment settings", migrate0004Payments},
 	{5, "one-to-one meetings", migrate0005Meetings},
 	{6, "orders: idempotency keys bound to the visitor that sent them", migrate0006IdempotencyOwner},
+	{7, "meetings: participants whose directory consent was withdrawn are unlisted", migrate0007UnlistWithdrawnDirectory},
 }
 
 // schemaVersion is the row that records which migrations have run.
