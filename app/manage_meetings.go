@@ -107,8 +107,8 @@ func (a *App) renderDashboard(c *fiber.Ctx, status int, e *models.Event, m *mode
 	if err != nil {
 		return errInternal("meeting counts", err)
 	}
-	var people []models.MeetingParticipant
-	if err := a.db.Where("event_id = ? AND active = ?", e.ID, true).Order("name, id").Find(&people).Error; err != nil {
+	people, err := models.ListedParticipants(a.db, e.ID)
+	if err != nil {
 		return errInternal("participants", err)
 	}
 	return a.renderStatus(c, status, "manage/meetings", fiber.Map{"Event": e, "Me": m, "Set": set, "Grid": g, "Meetings": ms, "Counts": k,

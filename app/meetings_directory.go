@@ -26,14 +26,13 @@ func (f directoryFilter) matches(p models.MeetingParticipant) bool {
 		(f.Interest == "" || slices.Contains(p.InterestList(), f.Interest)) && has(p.Offers, f.Offers) && has(p.Needs, f.Needs)
 }
 
-// others loads the event's other active participants, by name.
+// others loads the event's other listed participants, by name.
 func (a *App) others(mc *meetingCtx) ([]models.MeetingParticipant, error) {
-	var ps []models.MeetingParticipant
-	q := a.db.Where("event_id = ? AND active = ?", mc.Event.ID, true)
-	if mc.Me != nil {
-		q = q.Where("id <> ?", mc.Me.ID)
+	all, err := models.ListedParticipants(a.db, mc.Event.ID)
+	if err != nil || mc.Me == nil {
+		return all, err
 	}
-	return ps, q.Order("name, id").Limit(2000).Find(&ps).Error
+	return slices.DeleteFunc(all, func(p models.MeetingParticipant) bool { return p.ID == mc.Me.ID }), nil
 }
 
 func (a *App) meetingDirectory(c *fiber.Ctx) error {
@@ -72,12 +71,11 @@ func trimMax(s string, n int) string {
 
 // loadPerson loads another active participant of this event named by :pid.
 func (a *App) loadPerson(c *fiber.Ctx, mc *meetingCtx) (*models.MeetingParticipant, error) {
-	var p models.MeetingParticipant
-	err := a.db.Where("id = ? AND event_id = ? AND active = ?", parseID(c.Params("pid")), mc.Event.ID, true).Take(&p).Error
+	p, err := models.ListedParticipant(a.db, mc.Event.ID, parseID(c.Params("pid")))
 	if err != nil {
 		return nil, dbErr("load person", err)
 	}
-	return &p, nil
+	return p, nil
 }
 
 // meetingPerson shows a profile with the request form: only the slots where

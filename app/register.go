@@ -267,10 +267,17 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 	if len(f.IdempotencyKey) < 16 || len(f.IdempotencyKey) > 100 {
 		f.IdempotencyKey = randomToken(24)
 	}
-	// The same form posted again lands on the order the first post made.
+	// The same form posted again from the same browser lands on the order
+	// the first post made; a key from someone else's form leads nowhere.
+	visitor := formVisitor(c)
 	if !errs.Any() {
-		var prev models.Order
-		if err := a.db.Where("event_id = ? AND idempotency_key = ?", p.Event.ID, f.IdempotencyKey).Take(&prev).Error; err == nil {
+		prev, err := models.ReplayedOrder(a.db, p.Event.ID, f.IdempotencyKey, visitor, f.BuyerEmail)
+		switch {
+		case errors.Is(err, models.ErrIdempotencyKeyTaken):
+			return a.renderFreshRegister(c, p, f, errs)
+		case err != nil:
+			return dbErr("replayed order", err)
+		case prev != nil:
 			return c.Redirect("/orders/"+prev.Secret+"?welcome=1", fiber.StatusSeeOther)
 		}
 	}
@@ -301,7 +308,11 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 	in.EventID = p.Event.ID
 	in.Language = a.lang(c)
 	in.Now = a.now()
+	in.Visitor = visitor
 	o, err := a.placeOrder(in)
+	if errors.Is(err, models.ErrIdempotencyKeyTaken) {
+		return a.renderFreshRegister(c, p, f, errs)
+	}
 	if err != nil {
 		wl, status, perr := a.placeOrderErrors(errs, err, f)
 		if perr != nil {
@@ -318,6 +329,23 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 	}
 	a.nudge()
 	return c.Redirect("/orders/"+o.Secret+"?welcome=1", fiber.StatusSeeOther)
+}
+
+// formVisitor is the secret of the browser that posted the form, which its
+// idempotency key is bound to: the posted CSRF token, valid only with this
+// browser's own cookie or session (postForm has checked it; when it is bad
+// nothing is looked up or saved).
+func formVisitor(c *fiber.Ctx) string {
+	return strings.Clone(c.FormValue("_csrf"))
+}
+
+// renderFreshRegister shows the form again, with what the person typed and
+// a new idempotency key, when the posted key already made someone else's
+// order: sending it again registers them as anyone else.
+func (a *App) renderFreshRegister(c *fiber.Ctx, p *registerPage, f registerForm, errs FieldErrors) error {
+	f.IdempotencyKey = randomToken(24)
+	errs.Add(formErrorKey, "register.error.resend")
+	return a.renderRegister(c, fiber.StatusConflict, p, f, errs, nil)
 }
 
 // placeOrderErrors puts the message for a PlaceOrder error beside the field

@@ -38,6 +38,15 @@ func (a *App) session(c *fiber.Ctx) (*session.Session, error) {
 	return s, nil
 }
 
+// storeSession saves s and forgets it for the rest of the request: Fiber
+// recycles a session once saved, so a later read (the flash after the CSRF
+// token was stored, on the same page) loads it afresh instead.
+func (a *App) storeSession(c *fiber.Ctx, s *session.Session) error {
+	err := s.Save()
+	c.Locals("agora.session", nil)
+	return err
+}
+
 // csrfToken returns the token forms carry. A visitor with a session (an
 // organizer, a signed-in participant, anyone shown a flash) gets the
 // session's token. An anonymous visitor gets a token bound to a random value
@@ -54,7 +63,7 @@ func (a *App) csrfToken(c *fiber.Ctx) (string, error) {
 		}
 		tok := randomToken(32)
 		s.Set(sessCSRF, tok)
-		return tok, s.Save()
+		return tok, a.storeSession(c, s)
 	}
 	nonce := c.Cookies(csrfCookie)
 	if len(nonce) < 20 || len(nonce) > 64 {
@@ -150,7 +159,7 @@ func (a *App) flash(c *fiber.Ctx, id string) {
 		return
 	}
 	s.Set(sessFlash, id)
-	_ = s.Save()
+	_ = a.storeSession(c, s)
 }
 
 func (a *App) popFlash(c *fiber.Ctx) string {
@@ -161,7 +170,7 @@ func (a *App) popFlash(c *fiber.Ctx) string {
 	id, _ := s.Get(sessFlash).(string)
 	if id != "" {
 		s.Delete(sessFlash)
-		_ = s.Save()
+		_ = a.storeSession(c, s)
 	}
 	return id
 }

@@ -72,6 +72,9 @@ type offerPage struct {
 	Reg     *models.RegistrationForm
 	Consent []models.ConsentText
 	Choices []sessionChoice
+	// Holder is the person's existing registration when the offer is for a
+	// session and they already hold a ticket: taking it adds the session.
+	Holder *models.Attendee
 }
 
 func (a *App) loadOffer(c *fiber.Ctx) (*offerPage, error) {
@@ -111,6 +114,11 @@ func (a *App) loadOffer(c *fiber.Ctx) (*offerPage, error) {
 		formTicket = p.Ticket.ID
 	} else if len(p.Tickets) > 0 {
 		formTicket = p.Tickets[0].ID
+	}
+	if p.State == "open" {
+		if p.Holder, err = models.SessionOfferHolder(a.db, w); err != nil {
+			return nil, errInternal("offer holder", err)
+		}
 	}
 	if p.State == "open" && formTicket != 0 {
 		if p.Reg, err = models.LoadRegistrationForm(a.db, w.EventID, formTicket); err != nil {
@@ -163,24 +171,34 @@ func (a *App) postAcceptOffer(c *fiber.Ctx) error {
 	if p.State != "open" || p.Reg == nil {
 		return a.renderOffer(c, fiber.StatusConflict, p, f, errs)
 	}
-	if p.Ticket == nil && !ticketListed(p.Tickets, f.TicketTypeID) {
+	if p.Holder == nil && p.Ticket == nil && !ticketListed(p.Tickets, f.TicketTypeID) {
 		errs.Add("ticket_type_id", "register.error.choose_ticket")
 	}
 	if errs.Any() {
 		return a.renderOffer(c, fiber.StatusUnprocessableEntity, p, f, errs)
 	}
-	ai := attendeeInput(f.Attendees[0], p.Reg, f.ConsentTextIDs)
-	if strings.TrimSpace(ai.Name) == "" {
-		ai.Name = p.Entry.Name
-	}
-	if strings.TrimSpace(ai.Email) == "" {
-		ai.Email = p.Entry.Email
+	// A ticket holder's offer adds the session to their registration: the
+	// form has no attendee fields then, and models ignores them.
+	var ai models.AttendeeInput
+	if p.Holder == nil {
+		ai = attendeeInput(f.Attendees[0], p.Reg, f.ConsentTextIDs)
+		if strings.TrimSpace(ai.Name) == "" {
+			ai.Name = p.Entry.Name
+		}
+		if strings.TrimSpace(ai.Email) == "" {
+			ai.Email = p.Entry.Email
+		}
 	}
 	o, err := models.AcceptOffer(a.db, models.AcceptOfferInput{Secret: c.Params("secret"), TicketTypeID: f.TicketTypeID,
 		Attendee: ai, Language: a.lang(c), Now: a.now()})
 	var ve *models.ValidationError
 	var sf models.ErrSessionFull
 	switch {
+	case err == nil && o.Reused:
+		// Said on the offer's own page: the order's link is the buyer's,
+		// who may be someone else.
+		a.flash(c, "offer.session_added")
+		return c.Redirect("/waitlist/"+c.Params("secret"), fiber.StatusSeeOther)
 	case err == nil:
 		if o.Status == models.OrderPending {
 			return a.beginPayment(c, o)

@@ -118,7 +118,9 @@ func AttendeeConsents(db *gorm.DB, attendeeID uint) ([]ConsentRecord, error) {
 var ErrConsentRequired = errors.New("the privacy consent cannot be withdrawn; cancel the registration instead")
 
 // Withdraw records that the attendee withdrew a consent. Withdrawing twice
-// keeps the first time. The record must belong to attendeeID.
+// keeps the first time. The record must belong to attendeeID. Withdrawing
+// the directory consent takes effect everywhere at once (see
+// withdrawDirectory).
 func Withdraw(db *gorm.DB, attendeeID, recordID uint, now time.Time) error {
 	var r ConsentRecord
 	if err := db.Preload("ConsentText").Where("id = ? AND attendee_id = ?", recordID, attendeeID).Take(&r).Error; err != nil {
@@ -127,5 +129,29 @@ func Withdraw(db *gorm.DB, attendeeID, recordID uint, now time.Time) error {
 	if r.ConsentText.Kind == ConsentPrivacy {
 		return ErrConsentRequired
 	}
-	return db.Model(&ConsentRecord{}).Where("id = ? AND withdrawn_at IS NULL", r.ID).Update("withdrawn_at", now.UTC()).Error
+	now = now.UTC()
+	if r.ConsentText.Kind == ConsentDirectory {
+		return db.Transaction(func(tx *gorm.DB) error { return withdrawDirectory(tx, attendeeID, now) })
+	}
+	return db.Model(&ConsentRecord{}).Where("id = ? AND withdrawn_at IS NULL", r.ID).Update("withdrawn_at", now).Error
+}
+
+// withdrawDirectory ends every live directory consent of the attendee (of
+// any text version) and, in the same transaction, unlists their meetings
+// participant: the directory, suggestions, requests, the scheduler and the
+// organizers' lists all read participants.active, so none shows the person
+// once the withdrawal is committed. Saving the profile again opts back in
+// and records the consent anew. Booked meetings stay until cancelled, as
+// when leaving networking.
+func withdrawDirectory(tx *gorm.DB, attendeeID uint, now time.Time) error {
+	texts := tx.Model(&ConsentText{}).Select("id").Where("kind = ?", ConsentDirectory)
+	if err := tx.Model(&ConsentRecord{}).Where("attendee_id = ? AND withdrawn_at IS NULL AND consent_text_id IN (?)", attendeeID, texts).
+		Update("withdrawn_at", now).Error; err != nil {
+		return fmt.Errorf("withdraw directory consent: %w", err)
+	}
+	if err := tx.Model(&MeetingParticipant{}).Where("attendee_id = ?", attendeeID).
+		Updates(map[string]any{"active": false, "updated_at": now}).Error; err != nil {
+		return fmt.Errorf("unlist participant: %w", err)
+	}
+	return nil
 }

@@ -51,8 +51,8 @@ func ParticipantOf(db *gorm.DB, eventID, attendeeID uint) (*MeetingParticipant, 
 }
 
 // SaveProfile opts an eligible attendee in (or updates their profile). Only
-// topics from the event's list are kept. Opting in records the directory
-// consent when the event has such a text.
+// topics from the event's list are kept. Opting in (for the first time or
+// again) records the directory consent when the event has such a text.
 func SaveProfile(db *gorm.DB, set *NetworkingSetting, attendeeID uint, in ProfileInput, now time.Time) (*MeetingParticipant, error) {
 	var p *MeetingParticipant
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -73,6 +73,10 @@ func SaveProfile(db *gorm.DB, set *NetworkingSetting, attendeeID uint, in Profil
 		}
 		if p == nil {
 			p = &MeetingParticipant{EventID: set.EventID, AttendeeID: a.ID, CalendarToken: NewSecret()}
+		}
+		// Being listed needs a live directory consent: opting in (again,
+		// after leaving or withdrawing it) records it.
+		if !p.Active || p.ID == 0 {
 			if err := recordDirectoryConsent(tx, set.EventID, a.ID, now); err != nil {
 				return err
 			}
@@ -100,6 +104,28 @@ func recordDirectoryConsent(tx *gorm.DB, eventID, attendeeID uint, now time.Time
 		return err
 	}
 	return tx.Create(&ConsentRecord{AttendeeID: attendeeID, ConsentTextID: ct.ID, GivenAt: now.UTC()}).Error
+}
+
+// maxListed bounds a directory page's load.
+const maxListed = 2000
+
+// ListedParticipants returns the event's participants that others may see
+// (directory, suggestions, organizers' lists), by name. Listed means active:
+// leaving networking and withdrawing the directory consent both clear it.
+func ListedParticipants(db *gorm.DB, eventID uint) ([]MeetingParticipant, error) {
+	var ps []MeetingParticipant
+	err := db.Where("event_id = ? AND active = ?", eventID, true).Order("name, id").Limit(maxListed).Find(&ps).Error
+	return ps, err
+}
+
+// ListedParticipant returns one listed participant of the event, or
+// gorm.ErrRecordNotFound when there is none (or they are unlisted).
+func ListedParticipant(db *gorm.DB, eventID, participantID uint) (*MeetingParticipant, error) {
+	var p MeetingParticipant
+	if err := db.Where("id = ? AND event_id = ? AND active = ?", participantID, eventID, true).Take(&p).Error; err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // LeaveNetworking hides a participant from the directory; their booked

@@ -25,6 +25,8 @@ var migrations = []migration{
 	{4, "payments: refunds, stripe events, vouchers, event payment settings", migrate0004Payments},
 	{5, "one-to-one meetings", migrate0005Meetings},
 	{6, "payments: refund claims (key stored before the provider call)", migrate0006RefundClaims},
+	{7, "orders: idempotency keys bound to the visitor that sent them", migrate0007IdempotencyOwner},
+	{8, "meetings: participants whose directory consent was withdrawn are unlisted", migrate0008UnlistWithdrawnDirectory},
 }
 
 // schemaVersion is the row that records which migrations have run.

@@ -37,6 +37,9 @@ type Order struct {
 	// IdempotencyKey makes the same form posted twice one order; unique per event
 	// (NULL when the caller gave none).
 	IdempotencyKey *string `gorm:"size:100"`
+	// IdempotencyOwner binds the key to the visitor that sent the form
+	// (see ReplayedOrder); a hash, so the row reveals nothing of the visitor.
+	IdempotencyOwner string `gorm:"size:64;not null;default:''"`
 	// FromWaitlistID is set when the order came from a waitlist offer.
 	FromWaitlistID *uint
 	ConfirmedAt    *time.Time

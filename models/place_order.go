@@ -27,8 +27,13 @@ type PlaceOrderInput struct {
 	Language     string
 	Attendees    []AttendeeInput
 	// IdempotencyKey (a random token in the form) makes a form posted twice
-	// one order: the second call returns the first order with Reused set.
+	// one order: the second call returns the first order with Reused set,
+	// when it comes from the same Visitor with the same buyer e-mail; anyone
+	// else gets ErrIdempotencyKeyTaken (see ReplayedOrder).
 	IdempotencyKey string
+	// Visitor is a secret of the browser that sent the form (its CSRF
+	// token), which the key is bound to.
+	Visitor string
 	// VoucherCode (optional) lowers the price and may unlock a hidden
 	// ticket type; its use is taken inside the order's transaction.
 	VoucherCode string
@@ -107,10 +112,8 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	if len(in.IdempotencyKey) > 100 {
 		in.IdempotencyKey = in.IdempotencyKey[:100]
 	}
-	if in.IdempotencyKey != "" {
-		if o, err := orderByKey(db, in.EventID, in.IdempotencyKey); err == nil {
-			return o, nil
-		}
+	if o, err := ReplayedOrder(db, in.EventID, in.IdempotencyKey, in.Visitor, in.BuyerEmail); o != nil || err != nil {
+		return o, err
 	}
 	var ev Event
 	if err := db.Take(&ev, in.EventID).Error; err != nil {
@@ -158,15 +161,14 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	if ps := ValidateRegistration(in, *form); len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
 	}
-	// A unique index collision is either the same form posted concurrently
-	// (return that order) or, very rarely, a random code collision (try again).
+	// A unique index collision is either the same key posted concurrently
+	// (that order when it is this visitor's, else ErrIdempotencyKeyTaken) or,
+	// very rarely, a random code collision (try again).
 	for try := 0; ; try++ {
 		o, err := commit(in, ev, *form, voucher)
 		if errors.Is(err, gorm.ErrDuplicatedKey) && try < 3 {
-			if in.IdempotencyKey != "" {
-				if o, err := orderByKey(db, in.EventID, in.IdempotencyKey); err == nil {
-					return o, nil
-				}
+			if o, err := ReplayedOrder(db, in.EventID, in.IdempotencyKey, in.Visitor, in.BuyerEmail); o != nil || err != nil {
+				return o, err
 			}
 			continue
 		}
@@ -181,15 +183,6 @@ func sessionOpen(ss []Session, id uint) bool {
 		}
 	}
 	return false
-}
-
-func orderByKey(db *gorm.DB, eventID uint, key string) (*Order, error) {
-	var o Order
-	if err := db.Where("event_id = ? AND idempotency_key = ?", eventID, key).Take(&o).Error; err != nil {
-		return nil, err
-	}
-	o.Reused = true
-	return &o, nil
 }
 
 func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationForm, voucher *Voucher) (*Order, error) {
@@ -210,6 +203,7 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 	}
 	if in.IdempotencyKey != "" {
 		o.IdempotencyKey = &in.IdempotencyKey
+		o.IdempotencyOwner = replayOwner(in.IdempotencyKey, in.Visitor)
 	}
 	if in.fromOffer != nil {
 		o.FromWaitlistID = &in.fromOffer.ID

@@ -199,8 +199,11 @@ type AcceptOfferInput struct {
 
 // AcceptOffer turns a live offer into an order, using the places the offer
 // holds (a hidden or off-sale ticket type named by the offer is allowed).
-// The buyer is the person on the waitlist. Errors: ErrOfferNotFound,
-// ErrOfferExpired, ErrOfferUsed, plus PlaceOrder's.
+// The buyer is the person on the waitlist. A session offer to someone who
+// already holds a ticket (SessionOfferHolder) instead adds the session to
+// their registration and returns that order with Reused set; in.Attendee is
+// then not used. Errors: ErrOfferNotFound, ErrOfferExpired, ErrOfferUsed,
+// plus PlaceOrder's.
 func AcceptOffer(db *gorm.DB, in AcceptOfferInput) (*Order, error) {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
@@ -215,6 +218,16 @@ func AcceptOffer(db *gorm.DB, in AcceptOfferInput) (*Order, error) {
 		return nil, ErrOfferUsed
 	case w.Status != WaitlistOffered || w.OfferExpiresAt == nil || !in.Now.Before(*w.OfferExpiresAt):
 		return nil, ErrOfferExpired
+	}
+	holder, err := SessionOfferHolder(db, w)
+	if err != nil {
+		return nil, err
+	}
+	if holder != nil {
+		o, err := acceptSessionOfferForHolder(db, w, holder, in.Now)
+		if !errors.Is(err, errNoHolder) {
+			return o, err
+		}
 	}
 	tt := in.TicketTypeID
 	if w.TicketTypeID != nil {
