@@ -21,6 +21,7 @@ import (
 // agenda) and the organizer's networking, meetings, tickets and
 // registrations pages pass axe-core's WCAG 2.2 AA rules.
 func TestBrowserAccessibilityMeetingsAndManage(t *testing.T) {
+	requireChromium(t)
 	axeJS := axeSource(t)
 	var db *gorm.DB
 	var fx meetingFixture
@@ -98,6 +99,7 @@ func TestBrowserAccessibilityMeetingsAndManage(t *testing.T) {
 // The payment page of a pending order and the receipt of a paid one pass
 // the same rules; so do the register and order pages in Spanish.
 func TestBrowserAccessibilityPaymentAndSpanish(t *testing.T) {
+	requireChromium(t)
 	axeJS := axeSource(t)
 	_, stripeBase := startStripeStub(t)
 	pay := payment.New(payment.Config{SecretKey: testenv.StripeTestKey, WebhookSecret: testWebhookSecret, APIBase: stripeBase})

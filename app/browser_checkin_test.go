@@ -17,6 +17,7 @@ import (
 // the needs flag; the same code again shows the "already checked in"
 // warning. The page passes axe's WCAG 2.2 AA rules with and without a result.
 func TestBrowserDoorCheckIn(t *testing.T) {
+	requireChromium(t)
 	axeJS := axeSource(t)
 	var fx regFixture
 	base := startServer(t, func(db *gorm.DB) {

@@ -2,61 +2,26 @@ package app
 
 import (
 	"context"
-	"errors"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/app/testenv"
-	"github.com/agora-events/agora/models/modeltest"
 )
 
 // browserTimeout bounds one browser test, so a hung page fails the test
 // instead of the whole suite.
 const browserTimeout = 90 * time.Second
 
-// startServer runs the whole app on a real listener on 127.0.0.1 with a fresh
-// database of the suite's engine (SQLite or PostgreSQL). setup fills the
-// database before the first request. It returns the base URL.
-func startServer(t *testing.T, setup func(db *gorm.DB)) string {
+// requireChromium skips the test (fails it in CI) without a browser. Browser
+// tests call it first, before they build a database and start a server that
+// a skip would only have to tear down again.
+func requireChromium(t *testing.T) {
 	t.Helper()
-	return startServerWith(t, Deps{}, setup)
-}
-
-// startServerWith is startServer with extra dependencies (e.g. Payments);
-// DB and Logger are filled in.
-func startServerWith(t *testing.T, deps Deps, setup func(db *gorm.DB)) string {
-	t.Helper()
-	db, _ := modeltest.NewDB(t)
-	if setup != nil {
-		setup(db)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	base := "http://" + ln.Addr().String()
-	deps.DB, deps.Logger = db, slog.New(slog.NewTextHandler(io.Discard, nil))
-	f, err := New(Config{BaseURL: base}, deps)
-	if err != nil {
-		t.Fatalf("app.New: %v", err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- f.Listener(ln) }()
-	t.Cleanup(func() {
-		_ = f.ShutdownWithTimeout(5 * time.Second)
-		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
-			t.Logf("server: %v", err)
-		}
-	})
-	return base
+	testenv.Chromium(t)
 }
 
 // newBrowser starts a headless Chromium with a fresh profile and returns a
@@ -96,6 +61,7 @@ func newBrowser(t *testing.T) context.Context {
 		cancelTab()
 		cancelAlloc()
 		cancelTimeout()
+		t.Logf("start chromium (%s), attempt %d of 3: %v", bin, attempt+1, lastErr)
 		time.Sleep(500 * time.Millisecond)
 	}
 	t.Fatalf("start chromium (%s), 3 attempts: %v", bin, lastErr)

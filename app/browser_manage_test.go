@@ -19,6 +19,7 @@ var manageEventURL = regexp.MustCompile(`/manage/events/(\d+)/?(?:[?#].*)?$`)
 // and a visitor then sees both sessions on the public page. Everything goes
 // through the forms in a real browser, without JavaScript of the site's own.
 func TestBrowserOrganizerJourney(t *testing.T) {
+	requireChromium(t)
 	base := startServer(t, func(db *gorm.DB) {
 		modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
 	})

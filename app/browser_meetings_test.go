@@ -16,6 +16,7 @@ import (
 // Both sign in through the e-mailed link (the token read from the outbox's
 // notice row), fill their profile, and use only the site's forms.
 func TestBrowserMeetingRequestAccept(t *testing.T) {
+	requireChromium(t)
 	var db *gorm.DB
 	var fx meetingFixture
 	base := startServer(t, func(d *gorm.DB) {

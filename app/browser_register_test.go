@@ -16,6 +16,7 @@ import (
 // back with errors, the filled form, and the confirmation with its QR code.
 // Each page passes axe-core's WCAG 2.2 AA rules.
 func TestBrowserRegistrationJourney(t *testing.T) {
+	requireChromium(t)
 	axeJS := axeSource(t)
 	base := startServer(t, func(db *gorm.DB) {
 		if _, err := demo.Seed(db, time.Now()); err != nil {

@@ -17,6 +17,7 @@ import (
 // A visitor finds a published event on the home page, opens its agenda,
 // switches the site to Spanish, and can skip the header with the keyboard.
 func TestBrowserPublicJourney(t *testing.T) {
+	requireChromium(t)
 	var ev *models.Event
 	base := startServer(t, func(db *gorm.DB) {
 		org, _ := modeltest.Organizer(t, db, "Org A", "a@example.org", models.RoleOwner)
@@ -82,6 +83,7 @@ func TestBrowserPublicJourney(t *testing.T) {
 // Public pages and the sign-in page pass axe-core's WCAG 2.2 AA rules with
 // no violation, on the demo data a newcomer sees first.
 func TestBrowserAccessibilityWCAG22AA(t *testing.T) {
+	requireChromium(t)
 	axeJS := axeSource(t)
 	base := startServer(t, func(db *gorm.DB) {
 		if _, err := demo.Seed(db, time.Now()); err != nil {
@@ -109,6 +111,7 @@ func TestBrowserAccessibilityWCAG22AA(t *testing.T) {
 // The axe check can fail: a page with an unlabelled image and low-contrast
 // text gives violations, so a green accessibility test means something.
 func TestBrowserAxeFindsViolations(t *testing.T) {
+	requireChromium(t)
 	axeJS := axeSource(t)
 	base := startServer(t, nil)
 	ctx := newBrowser(t)

@@ -79,17 +79,18 @@ func inputErrors(c *fiber.Ctx, errs FieldErrors) {
 // cleanArgs cleans every key and value of args in place, noting problems.
 func cleanArgs(args *fasthttp.Args, problems map[string]string) {
 	dirty := false
-	args.VisitAll(func(k, v []byte) {
+	for k, v := range args.All() {
 		if !cleanText(k) || !cleanText(v) || len(v) > maxInputBytes {
 			dirty = true
+			break
 		}
-	})
+	}
 	if !dirty {
 		return // the usual case: nothing copied, nothing allocated
 	}
 	type kv struct{ k, v []byte }
 	var all []kv
-	args.VisitAll(func(k, v []byte) {
+	for k, v := range args.All() {
 		ck, kp := checkValue(k)
 		cv, vp := checkValue(v)
 		if kp == inputTooLong {
@@ -99,7 +100,7 @@ func cleanArgs(args *fasthttp.Args, problems map[string]string) {
 		all = append(all, kv{bytes.Clone(ck), bytes.Clone(cv)})
 		noteProblem(problems, string(ck), kp)
 		noteProblem(problems, string(ck), vp)
-	})
+	}
 	args.Reset()
 	for _, p := range all {
 		args.AddBytesKV(p.k, p.v)
@@ -155,11 +156,11 @@ func cleanBytes(b []byte) []byte {
 // session ids and language choices are looked up in the database.
 func dropBadCookies(h *fasthttp.RequestHeader) {
 	var bad [][]byte
-	h.VisitAllCookie(func(k, v []byte) {
+	for k, v := range h.Cookies() {
 		if !cleanText(k) || !cleanText(v) || len(v) > 4096 {
 			bad = append(bad, bytes.Clone(k))
 		}
-	})
+	}
 	for _, k := range bad {
 		h.DelCookieBytes(k)
 	}
@@ -170,6 +171,8 @@ func dropBadCookies(h *fasthttp.RequestHeader) {
 // string, which holds the bytes the check removed.
 func queryValues(c *fiber.Ctx) url.Values {
 	v := url.Values{}
-	c.Request().URI().QueryArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
+	for k, val := range c.Request().URI().QueryArgs().All() {
+		v.Add(string(k), string(val))
+	}
 	return v
 }

@@ -245,7 +245,9 @@ func (a *App) renderRegister(c *fiber.Ctx, status int, p *registerPage, f regist
 // postValues returns the posted form as url.Values (repeated fields kept).
 func postValues(c *fiber.Ctx) url.Values {
 	v := url.Values{}
-	c.Request().PostArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
+	for k, val := range c.Request().PostArgs().All() {
+		v.Add(string(k), string(val))
+	}
 	return v
 }
 

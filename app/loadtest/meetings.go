@@ -231,11 +231,11 @@ func do(hc *fasthttp.HostClient, uri string, p *person, form url.Values, rec *re
 		return nil, 0, err
 	}
 	rec.observe(res.StatusCode(), time.Since(start))
-	res.Header.VisitAllCookie(func(k, v []byte) {
+	for _, v := range res.Header.Cookies() {
 		if bytes.HasPrefix(v, []byte("agora_session=")) {
 			p.cookie = string(v[:bytes.IndexByte(append(v, ';'), ';')])
 		}
-	})
+	}
 	body := append([]byte(nil), res.Body()...)
 	if m := csrfRe.FindSubmatch(body); m != nil {
 		p.csrf = string(m[1])

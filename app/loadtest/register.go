@@ -63,9 +63,9 @@ func register(target, slug, ticket string) (journeyFunc, error) {
 			return fmt.Errorf("register form without CSRF token or idempotency key")
 		}
 		var cookies []string // the session and CSRF cookies the form set
-		res.Header.VisitAllCookie(func(k, v []byte) {
+		for _, v := range res.Header.Cookies() {
 			cookies = append(cookies, string(v[:bytes.IndexByte(append(v, ';'), ';')]))
-		})
+		}
 		email := fmt.Sprintf("load-%d-%d@example.org", run, n)
 		form := url.Values{"_csrf": {string(csrf[1])}, "idempotency_key": {string(key[1])}, "ticket_type_id": {ticket},
 			"buyer_name": {"Load Test"}, "buyer_email": {email}, "attendees.0.name": {"Load Test"},

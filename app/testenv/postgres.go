@@ -23,6 +23,6 @@ func PostgresDSN(t testing.TB) string {
 		// .ci/test runs the suite twice; the SQLite pass has no server on purpose.
 		t.Skip("this pass of the suite runs on SQLite only (" + EngineEnv + "=sqlite)")
 	}
-	Missing(t, "PostgreSQL", "set "+PostgresDSNEnv+"=postgres://USER@127.0.0.1:PORT/DB?sslmode=disable (.ci/run starts one)")
+	Missing(t, "PostgreSQL", "set "+PostgresDSNEnv+"=postgres://USER@127.0.0.1:PORT/DB?sslmode=disable (bash .ci/test-all starts one)")
 	return ""
 }

@@ -24,9 +24,9 @@ func Missing(t testing.TB, component, hint string) {
 	t.Helper()
 	msg := component + " is not available: " + hint
 	if InCI() {
-		t.Fatalf("%s (CI=true: every component must be installed; see .ci/run)", msg)
+		t.Fatalf("%s (CI=true: every component must be installed; bash .ci/setup installs them)", msg)
 	}
-	t.Skipf("%s (set CI=true to make this a failure)", msg)
+	t.Skipf("%s (bash .ci/test-all installs what is missing; set CI=true to make this a failure)", msg)
 }
 
 // findBinary looks for a program: an explicit path from envVar first, then
