@@ -140,12 +140,17 @@ func TestHostileInputNeverFails(t *testing.T) {
 	}
 	checkCounters(t, db)
 
-	// A cookie that is not clean text is ignored, not looked up.
+	// A cookie that is not clean text is ignored, not looked up. (fasthttp
+	// itself refuses control bytes in a header with a 400; invalid UTF-8
+	// passes its parser and reaches the app.)
 	req := httptest.NewRequest(http.MethodGet, "/manage", nil)
-	req.Header.Set("Cookie", "agora_session=\x00\xff; agora_lang=e\x00s; agora_csrf=\xfe")
+	req.Header.Set("Cookie", "agora_session=\xff\xfe; agora_lang=e\xffs; agora_csrf=\xfe")
 	res, err := f.Test(req)
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("hostile cookies: %v %v", res.StatusCode, err)
+	if err != nil {
+		t.Fatalf("hostile cookies: %v", err)
+	}
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hostile cookies: status %d", res.StatusCode)
 	}
 }
 
