@@ -114,9 +114,11 @@ func checkMeetings(dsn, slug string) error {
 }
 
 type person struct {
-	pid    string
-	cookie string
-	csrf   string
+	pid string
+	// cookies are the site's cookies by name ("name=value"): the session and,
+	// before signing in, the anonymous visitor's CSRF cookie its forms need.
+	cookies map[string]string
+	csrf    string
 }
 
 var (
@@ -217,8 +219,12 @@ func do(hc *fasthttp.HostClient, uri string, p *person, form url.Values, rec *re
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(res)
 	req.SetRequestURI(uri)
-	if p.cookie != "" {
-		req.Header.Set("Cookie", p.cookie)
+	if len(p.cookies) > 0 {
+		parts := make([]string, 0, len(p.cookies))
+		for _, c := range p.cookies {
+			parts = append(parts, c)
+		}
+		req.Header.Set("Cookie", strings.Join(parts, "; "))
 	}
 	if form != nil {
 		form.Set("_csrf", p.csrf)
@@ -232,8 +238,13 @@ func do(hc *fasthttp.HostClient, uri string, p *person, form url.Values, rec *re
 	}
 	rec.observe(res.StatusCode(), time.Since(start))
 	for _, v := range res.Header.Cookies() {
-		if bytes.HasPrefix(v, []byte("agora_session=")) {
-			p.cookie = string(v[:bytes.IndexByte(append(v, ';'), ';')])
+		if bytes.HasPrefix(v, []byte("agora_")) {
+			nv := string(v[:bytes.IndexByte(append(v, ';'), ';')])
+			name, _, _ := strings.Cut(nv, "=")
+			if p.cookies == nil {
+				p.cookies = map[string]string{}
+			}
+			p.cookies[name] = nv
 		}
 	}
 	body := append([]byte(nil), res.Body()...)
