@@ -268,6 +268,9 @@ func (c *eventCopier) networking() error {
 	for _, b := range blocks {
 		nb := MeetingBlock{EventID: c.dst, StartsAt: c.shift.at(b.StartsAt), EndsAt: c.shift.at(b.EndsAt),
 			SlotMinutes: b.SlotMinutes, BreakMinutes: b.BreakMinutes}
+		if len(SlotTimes(nb.StartsAt, nb.EndsAt, time.Duration(nb.SlotMinutes)*time.Minute, time.Duration(nb.BreakMinutes)*time.Minute)) == 0 {
+			continue // shrunk by a clock change to less than a slot: nothing to meet in
+		}
 		if err := AddMeetingBlock(c.tx, &nb); err != nil {
 			return fmt.Errorf("copy meeting block: %w", err)
 		}
