@@ -3,6 +3,7 @@ package models_test
 import (
 	"errors"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -285,5 +286,66 @@ func TestSuggestEventCopyMovesTheYearAndAvoidsTakenSlugs(t *testing.T) {
 	again, _ := models.SuggestEventCopy(db, src.ev)
 	if again.Slug != "forum-2028-2" {
 		t.Fatalf("second suggestion: %q", again.Slug)
+	}
+}
+
+// A March event in New York (summer time from the second Sunday of March)
+// copied to November (standard time) keeps its sessions at 09:00 local.
+func TestCopyEventKeepsLocalTimesFromMarchToNovember(t *testing.T) {
+	db, _ := regDB(t)
+	org, _ := modeltest.Organizer(t, db, "NY", "ny@example.org", models.RoleOwner)
+	ny, _ := time.LoadLocation("America/New_York")
+	start := time.Date(2027, time.March, 20, 9, 0, 0, 0, ny)
+	ev := &models.Event{OrganizationID: org.ID, Slug: "ny-2027", Kind: models.KindForum, Title: "NY", TimeZone: "America/New_York",
+		StartsAt: start.UTC(), EndsAt: start.Add(9 * time.Hour).UTC(), Status: models.StatusDraft}
+	if err := models.CreateEvent(db, ev); err != nil {
+		t.Fatal(err)
+	}
+	s := &models.Session{EventID: ev.ID, Title: "Day two", Format: models.FormatTalk,
+		StartsAt: time.Date(2027, time.March, 21, 9, 0, 0, 0, ny).UTC(), EndsAt: time.Date(2027, time.March, 21, 10, 0, 0, 0, ny).UTC()}
+	if err := models.CreateSession(db, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := models.CopyEvent(db, ev.ID, models.CopyEventInput{Title: "NY autumn", Slug: "ny-autumn", StartsAt: time.Date(2027, time.November, 20, 9, 0, 0, 0, ny)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag, _ := models.LoadAgenda(db, cp.ID)
+	got := ag.Sessions[0].StartsAt.In(ny)
+	if got.Format("2006-01-02 15:04") != "2027-11-21 09:00" || ag.Sessions[0].StartsAt.UTC().Hour() != 14 || s.StartsAt.UTC().Hour() != 13 {
+		t.Fatalf("session at %s (%s UTC), source %s UTC", got, ag.Sessions[0].StartsAt.UTC(), s.StartsAt.UTC())
+	}
+}
+
+// Two copies racing for one slug: one is made, the other is ErrSlugTaken
+// and leaves no rows behind.
+func TestCopyEventRacedForOneSlug(t *testing.T) {
+	db, dsn := meetDB(t)
+	src := newCopySource(t, db)
+	pools := append(extraPools(t, dsn, 1), db)
+	errs := make([]error, len(pools))
+	var wg sync.WaitGroup
+	for i, p := range pools {
+		wg.Add(1)
+		go func(i int, p *gorm.DB) {
+			defer wg.Done()
+			_, errs[i] = models.CopyEvent(p, src.ev.ID, models.CopyEventInput{Title: "Race", Slug: "race-2028", StartsAt: madrid(t, 2028, time.June, 13, 9, 0)})
+		}(i, p)
+	}
+	wg.Wait()
+	made := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			made++
+		case !errors.Is(err, models.ErrSlugTaken):
+			t.Fatalf("copy: %v", err)
+		}
+	}
+	var events, ticketTypes int64
+	db.Model(&models.Event{}).Where("slug = ?", "race-2028").Count(&events)
+	db.Model(&models.TicketType{}).Where("event_id NOT IN (?)", db.Model(&models.Event{}).Select("id")).Count(&ticketTypes)
+	if made != 1 || events != 1 || ticketTypes != 0 {
+		t.Fatalf("made %d, events %d, orphan ticket types %d (%v)", made, events, ticketTypes, errs)
 	}
 }
