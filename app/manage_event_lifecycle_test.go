@@ -159,7 +159,7 @@ func TestPreviewShowsTheDraftToItsOrganizersOnly(t *testing.T) {
 	r := c.get(base + "/preview")
 	mustStatus(t, r, http.StatusOK, "preview")
 	mustContain(t, r.Body, "preview", "Preview — not public yet.", "Event care-forum", w.ag.Session.Title, w.ag.Speaker.Name,
-		`aria-disabled="true"`, "Registration is switched off in the preview.", `href="`+base+`"`, `noindex`)
+		`class="disabled" disabled>`, "Registration is switched off in the preview.", `href="`+base+`"`, `noindex`)
 	if strings.Contains(r.Body, `href="/events/care-forum/register"`) {
 		t.Fatal("the preview links to the registration form")
 	}
@@ -181,7 +181,7 @@ func TestPreviewShowsTheDraftToItsOrganizersOnly(t *testing.T) {
 		t.Fatalf("public page after a preview:\n%s", live.Body)
 	}
 	// A preview of a published event, asked after the public page was cached, is a preview.
-	mustContain(t, c.get(base+"/preview").Body, "preview after cache", "Preview — not public yet.", `aria-disabled="true"`)
+	mustContain(t, c.get(base+"/preview").Body, "preview after cache", "Preview — not public yet.", `class="disabled" disabled>`)
 }
 
 func TestDeleteEventFormCancelsRegistrationsAndTellsPeople(t *testing.T) {
@@ -192,7 +192,7 @@ func TestDeleteEventFormCancelsRegistrationsAndTellsPeople(t *testing.T) {
 	c.signIn("manager-lc@example.org")
 	page := c.get(base + "/delete")
 	mustStatus(t, page, http.StatusOK, "delete page")
-	mustContain(t, page.Body, "delete page", "1 registration(s) will be cancelled and 1 person(s) will be told by e-mail.", `name="confirm"`)
+	mustContain(t, page.Body, "delete page", "Registrations that will be cancelled: 1. People who will be told by e-mail: 1.", `name="confirm"`)
 
 	before := dbSnapshot(t, db)
 	r := c.post(base+"/delete", url.Values{})
