@@ -50,6 +50,15 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 	if err != nil {
 		return nil, dbErr("load event", err)
 	}
+	data, err := a.eventPageData(e)
+	if err != nil {
+		return nil, err
+	}
+	return a.renderBytes(c, "public/event", data)
+}
+
+// eventPageData is what the public event page shows (also in the organizers' preview).
+func (a *App) eventPageData(e *models.Event) (fiber.Map, error) {
 	agenda, err := models.LoadAgenda(a.db, e.ID)
 	if err != nil {
 		return nil, errInternal("load agenda", err)
@@ -59,7 +68,7 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 		return nil, errInternal("load networking", err)
 	}
 	loc := e.Location()
-	return a.renderBytes(c, "public/event", fiber.Map{
+	return fiber.Map{
 		"Public":     true,
 		"Networking": set.Enabled,
 		"Event":      e,
@@ -69,7 +78,7 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 		"Past":       e.IsPast(a.now()),
 		"URL":        a.cfg.BaseURL + "/events/" + e.Slug,
 		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda),
-	})
+	}, nil
 }
 
 // eventJSONLD describes the event for search engines (schema.org Event).

@@ -111,26 +111,28 @@ func PublicEventBySlug(db *gorm.DB, slug string) (*Event, error) {
 }
 
 // EventForOrgs returns the event with id if it belongs to one of orgIDs,
-// or gorm.ErrRecordNotFound: other organizations' events do not exist for you.
+// or gorm.ErrRecordNotFound: other organizations' events do not exist for
+// you, nor do deleted ones.
 func EventForOrgs(db *gorm.DB, id uint, orgIDs []uint) (*Event, error) {
 	var e Event
 	if len(orgIDs) == 0 {
 		return nil, gorm.ErrRecordNotFound
 	}
-	err := db.Preload("Organization").Where("id = ? AND organization_id IN ?", id, orgIDs).First(&e).Error
+	err := db.Preload("Organization").Where("id = ? AND organization_id IN ? AND status <> ?", id, orgIDs, StatusDeleted).First(&e).Error
 	if err != nil {
 		return nil, err
 	}
 	return &e, nil
 }
 
-// EventsForOrgs lists the events of the given organizations, newest start first.
+// EventsForOrgs lists the events of the given organizations, newest start
+// first, leaving out deleted ones.
 func EventsForOrgs(db *gorm.DB, orgIDs []uint) ([]Event, error) {
 	var es []Event
 	if len(orgIDs) == 0 {
 		return es, nil
 	}
-	err := db.Preload("Organization").Where("organization_id IN ?", orgIDs).Order("starts_at DESC, id DESC").Find(&es).Error
+	err := db.Preload("Organization").Where("organization_id IN ? AND status <> ?", orgIDs, StatusDeleted).Order("starts_at DESC, id DESC").Find(&es).Error
 	return es, err
 }
 
