@@ -108,6 +108,13 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/meetings/:mid/noshow":             needManager,
 	"POST /manage/events/:id/meetings/schedule":                needManager,
 
+	// Reminders and reply-to (event mail): managers and owners per event;
+	// the organization's contact, owners only.
+	"GET /manage/events/:id/reminders":  needManager,
+	"POST /manage/events/:id/reminders": needManager,
+	"GET /manage/orgs/:orgID/settings":  needOwner,
+	"POST /manage/orgs/:orgID/settings": needOwner,
+
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,
 	"POST /manage/orgs/:orgID/team":                needOwner,
