@@ -20,8 +20,10 @@ const (
 // contact its e-mails name as Reply-To instead of the organization's. An
 // event without a row has the defaults (reminder on, two days before).
 type EventMailSetting struct {
-	EventID          uint   `gorm:"primaryKey;autoIncrement:false"`
-	RemindersEnabled bool   `gorm:"not null;default:true"`
+	EventID uint `gorm:"primaryKey;autoIncrement:false"`
+	// No default in the tag: GORM would leave a false out of the INSERT and
+	// the column's default (on) would turn the reminder back on.
+	RemindersEnabled bool   `gorm:"not null"`
 	ReminderHours    int    `gorm:"not null;default:48"`
 	ReminderText     string `gorm:"type:text"`
 	ContactName      string `gorm:"size:200;not null;default:''"`

@@ -367,3 +367,49 @@ func TestRemindersRacedByTwoInstancesSendOnePerPerson(t *testing.T) {
 		}
 	}
 }
+
+// A reminder queued before the organizers turned reminders off, or before
+// the person cancelled, is not sent.
+func TestQueuedReminderDroppedWhenTurnedOffOrCancelled(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	w := newReminderWorld(t, db)
+	w.order(t, db, "en", "stays@example.org", "stays@example.org")
+	gone := w.order(t, db, "en", "gone@example.org", "gone@example.org")
+	clearOutbox(t, db)
+	if err := (&Reminders{DB: db}).Run(context.Background(), w.dueNow()); err != nil {
+		t.Fatal(err)
+	}
+	if n := countReminders(t, db); n != 2 {
+		t.Fatalf("queued %d, want 2", n)
+	}
+	sender := &recordingSender{sent: map[string]int{}}
+	// Turned off while queued: nothing goes out.
+	if err := models.SaveEventMailSetting(db, &models.EventMailSetting{EventID: w.event.ID, RemindersEnabled: false, ReminderHours: 48}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mailWorker(t, db, "a", sender).RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(sender.sent) != 0 {
+		t.Fatalf("sent while off: %v", sender.sent)
+	}
+	// On again with the rows still waiting (as if never sent), and one
+	// person cancels before the worker gets to them.
+	if err := models.SaveEventMailSetting(db, &models.EventMailSetting{EventID: w.event.ID, RemindersEnabled: true, ReminderHours: 48}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&models.OutboxMessage{}).Where("kind = ?", models.MailEventReminder).
+		Updates(map[string]any{"status": models.OutboxPending, "sent_at": nil}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.CancelOrder(db, gone.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	clearOutbox(t, db) // the cancellation notice
+	if _, err := mailWorker(t, db, "b", sender).RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(sender.sent) != 1 || sender.sent["stays@example.org"] != 1 {
+		t.Fatalf("sent %v, want one to stays@example.org and none to the cancelled order", sender.sent)
+	}
+}
