@@ -25,17 +25,13 @@ func (a *App) renderEventMail(c *fiber.Ctx, status int, e *models.Event, f event
 	if err != nil {
 		return errInternal("event contact", err)
 	}
-	var org models.Organization
-	if err := a.db.Take(&org, e.OrganizationID).Error; err != nil {
-		return dbErr("organization", err)
-	}
-	// What the reminder time means for this event, in its time zone.
+	// When the stored reminder goes out, in the event's time zone.
 	set, err := models.EventMailSettingFor(a.db, e.ID)
 	if err != nil {
 		return errInternal("mail settings", err)
 	}
 	return a.renderStatus(c, status, "manage/reminders", fiber.Map{"Event": e, "Form": f, "Errors": errs,
-		"Contact": contact, "Org": org, "Setting": set, "ReminderAt": set.ReminderAt(*e).In(e.Location()),
+		"Contact": contact, "Setting": set, "ReminderAt": set.ReminderAt(*e).In(e.Location()),
 		"Action": eventMailURL(e.ID), "MaxHours": models.MaxReminderHours, "MaxText": models.MaxReminderText})
 }
 

@@ -96,6 +96,7 @@ func TestOrganizationContactForm(t *testing.T) {
 	c, db, ev := eventMailFixture(t)
 	page := fmt.Sprintf("/manage/orgs/%d/settings", ev.OrganizationID)
 	mustContain(t, c.get("/manage/").Body, "dashboard link", `href="`+page+`"`)
+	mustContain(t, c.get(page).Body, "settings page", "Health Cluster", `name="contact_email"`)
 	for _, bad := range []string{"not an address", "Team <team@example.org>", "team@example.org, other@example.org", strings.Repeat("x", 300) + "@example.org"} {
 		c.get(page)
 		r := c.post(page, url.Values{"contact_name": {"Team"}, "contact_email": {bad}})
