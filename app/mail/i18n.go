@@ -38,14 +38,14 @@ func (t *translator) Footer() string {
 	if c := t.contact; c != nil && c.Email != "" {
 		return t.T("mail.footer_contact", "Name", c.Name, "Email", c.Email)
 	}
-	return t.T("mail.footer")
+	return t.T("mail.footer", "Contact", false)
 }
 
 // FooterHTML is Footer with the address as a mailto link.
 func (t *translator) FooterHTML() htmltemplate.HTML {
 	c := t.contact
 	if c == nil || c.Email == "" {
-		return htmltemplate.HTML(htmltemplate.HTMLEscapeString(t.T("mail.footer")))
+		return htmltemplate.HTML(htmltemplate.HTMLEscapeString(t.T("mail.footer", "Contact", false)))
 	}
 	link := `<a href="mailto:` + htmltemplate.HTMLEscapeString(url.PathEscape(c.Email)) + `" style="color:#0b5394">` +
 		htmltemplate.HTMLEscapeString(c.Email) + `</a>`
@@ -66,7 +66,12 @@ func newTranslator(b *i18n.Bundle, lang string) *translator {
 }
 
 // T translates id; args are name/value pairs for the message's template.
+// "mail.footer" is the footer of the message's event: templates written as
+// {{.L.T "mail.footer"}} name the organizers' contact too.
 func (t *translator) T(id string, args ...any) string {
+	if id == "mail.footer" && len(args) == 0 {
+		return t.Footer()
+	}
 	s, err := views.Localize(t.loc, id, args...)
 	if err != nil {
 		*t.missing = append(*t.missing, id)

@@ -117,3 +117,17 @@ func TestEveryEventMailKindHasTheReplyTo(t *testing.T) {
 		}
 	}
 }
+
+// A template that writes the footer as {{.L.T "mail.footer"}} (as mails
+// written before the contact existed do) names the contact as well.
+func TestPlainFooterMessageNamesTheContact(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	o := registration(t, db, "en")
+	if err := db.Model(&models.Organization{}).Where("id = (SELECT organization_id FROM events WHERE id = ?)", o.EventID).
+		Updates(map[string]any{"contact_name": "Office", "contact_email": "office@example.org"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := mail.FooterForTest(db, o.EventID, "en"); !strings.Contains(got, "office@example.org") {
+		t.Fatalf("footer %q", got)
+	}
+}
