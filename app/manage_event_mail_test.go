@@ -124,5 +124,10 @@ func TestContactValidation(t *testing.T) {
 		if _, bad := errs["contact_email"]; bad == ok {
 			t.Errorf("%q: errors %v", email, errs)
 		}
+		// The site admin's organization form checks it the same way.
+		errs = OrgForm{Name: "Org", Slug: "org", ContactEmail: email}.Validate()
+		if _, bad := errs["contact_email"]; bad == ok {
+			t.Errorf("admin form, %q: errors %v", email, errs)
+		}
 	}
 }
