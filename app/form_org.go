@@ -15,11 +15,16 @@ type OrgForm struct {
 	LegalName string
 	Address   string
 	VATID     string
+	// The contact that event e-mails carry as Reply-To (owners change it
+	// on their settings page too).
+	ContactName  string
+	ContactEmail string
 }
 
 func parseOrgForm(c *fiber.Ctx) OrgForm {
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
-	f := OrgForm{Name: v("name"), Slug: v("slug"), LegalName: v("legal_name"), Address: v("address"), VATID: v("vat_id")}
+	f := OrgForm{Name: v("name"), Slug: v("slug"), LegalName: v("legal_name"), Address: v("address"), VATID: v("vat_id"),
+		ContactName: v("contact_name"), ContactEmail: v("contact_email")}
 	if f.Slug == "" {
 		f.Slug = models.Slugify(f.Name)
 	}
@@ -27,7 +32,8 @@ func parseOrgForm(c *fiber.Ctx) OrgForm {
 }
 
 func orgFormFrom(o *models.Organization) OrgForm {
-	return OrgForm{Name: o.Name, Slug: o.Slug, LegalName: o.LegalName, Address: o.Address, VATID: o.VATID}
+	return OrgForm{Name: o.Name, Slug: o.Slug, LegalName: o.LegalName, Address: o.Address, VATID: o.VATID,
+		ContactName: o.ContactName, ContactEmail: o.ContactEmail}
 }
 
 // Validate checks the organization form.
@@ -46,10 +52,12 @@ func (f OrgForm) Validate() FieldErrors {
 	checkLen(errs, "legal_name", f.LegalName, 200)
 	checkLen(errs, "address", f.Address, 500)
 	checkLen(errs, "vat_id", f.VATID, 50)
+	checkContact(errs, f.ContactName, f.ContactEmail)
 	return errs
 }
 
 // Apply copies a validated form onto o.
 func (f OrgForm) Apply(o *models.Organization) {
 	o.Name, o.Slug, o.LegalName, o.Address, o.VATID = f.Name, f.Slug, f.LegalName, f.Address, f.VATID
+	o.ContactName, o.ContactEmail = f.ContactName, f.ContactEmail
 }

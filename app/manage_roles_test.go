@@ -114,6 +114,12 @@ var organizerRouteNeeds = map[string]string{
 	"GET /manage/events/:id/preview": needManager,
 	"GET /manage/events/:id/delete":  needManager,
 	"POST /manage/events/:id/delete": needManager,
+	// Reminders and reply-to (event mail): managers and owners per event;
+	// the organization's contact, owners only.
+	"GET /manage/events/:id/reminders":  needManager,
+	"POST /manage/events/:id/reminders": needManager,
+	"GET /manage/orgs/:orgID/settings":  needOwner,
+	"POST /manage/orgs/:orgID/settings": needOwner,
 
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,

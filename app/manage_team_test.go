@@ -94,9 +94,14 @@ func TestAdminCreatesOrganizationAndOwner(t *testing.T) {
 		t.Fatalf("redirect to %q", r.Location)
 	}
 	c.get(edit)
-	mustStatus(t, c.post(edit, url.Values{"name": {"Agora Salud Norte"}, "slug": {"asn"}, "vat_id": {"ES-B2"}}), http.StatusSeeOther, "edit org")
+	r = c.post(edit, url.Values{"name": {"Agora Salud Norte"}, "slug": {"asn"}, "contact_email": {"not an address"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity, "bad contact")
+	mustContain(t, r.Body, "bad contact", `id="f-contact_email-error"`, `value="not an address"`)
+	c.get(edit)
+	mustStatus(t, c.post(edit, url.Values{"name": {"Agora Salud Norte"}, "slug": {"asn"}, "vat_id": {"ES-B2"},
+		"contact_name": {"ASN events"}, "contact_email": {"events@asn.example.org"}}), http.StatusSeeOther, "edit org")
 	db.First(&o, o.ID)
-	if o.Slug != "asn" || o.VATID != "ES-B2" {
+	if o.Slug != "asn" || o.VATID != "ES-B2" || o.ContactName != "ASN events" || o.ContactEmail != "events@asn.example.org" {
 		t.Fatalf("org after edit: %+v", o)
 	}
 	members := fmt.Sprintf("/admin/orgs/%d/members", o.ID)

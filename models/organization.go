@@ -18,8 +18,12 @@ type Organization struct {
 	LegalName string `gorm:"size:200"`
 	Address   string `gorm:"size:500"`
 	VATID     string `gorm:"column:vat_id;size:50"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// ContactName and ContactEmail are whom attendees reach by replying to
+	// an e-mail about one of the organization's events (see EventContact).
+	ContactName  string `gorm:"size:200;not null;default:''"`
+	ContactEmail string `gorm:"size:254;not null;default:''"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Roles a user may hold in an organization.

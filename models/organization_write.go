@@ -22,7 +22,7 @@ func CreateOrganization(db *gorm.DB, o *Organization) error {
 // the organization's name, so their versions move too.
 func SaveOrganization(db *gorm.DB, o *Organization) error {
 	return db.Transaction(func(tx *gorm.DB) error {
-		err := tx.Model(o).Select("Name", "Slug", "LegalName", "Address", "VATID", "UpdatedAt").Updates(o).Error
+		err := tx.Model(o).Select("Name", "Slug", "LegalName", "Address", "VATID", "ContactName", "ContactEmail", "UpdatedAt").Updates(o).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return ErrOrgSlugTaken
 		}

@@ -1,11 +1,14 @@
 package mail
 
 import (
+	htmltemplate "html/template"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
+	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/views"
 )
 
@@ -21,6 +24,34 @@ type translator struct {
 	loc  *i18n.Localizer
 	// missing collects ids without a message, so a test can insist on none.
 	missing *[]string
+	// contact is the organizers' contact of the message's event, which
+	// eventData resolves (a translator is made per message): the footer
+	// names it and Render makes it the Reply-To. contactErr keeps a failed
+	// lookup for Render to retry the message.
+	contact    *models.Contact
+	contactErr error
+}
+
+// Footer is the closing line of every mail: who sent it and how to reach
+// the organizers, by name and address when the event has a contact.
+func (t *translator) Footer() string {
+	if c := t.contact; c != nil && c.Email != "" {
+		return t.T("mail.footer_contact", "Name", c.Name, "Email", c.Email)
+	}
+	return t.T("mail.footer", "Contact", false)
+}
+
+// FooterHTML is Footer with the address as a mailto link.
+func (t *translator) FooterHTML() htmltemplate.HTML {
+	c := t.contact
+	if c == nil || c.Email == "" {
+		return htmltemplate.HTML(htmltemplate.HTMLEscapeString(t.T("mail.footer", "Contact", false)))
+	}
+	link := `<a href="mailto:` + htmltemplate.HTMLEscapeString(url.PathEscape(c.Email)) + `" style="color:#0b5394">` +
+		htmltemplate.HTMLEscapeString(c.Email) + `</a>`
+	const mark = "@@email@@"
+	s := htmltemplate.HTMLEscapeString(t.T("mail.footer_contact", "Name", c.Name, "Email", mark))
+	return htmltemplate.HTML(strings.Replace(s, htmltemplate.HTMLEscapeString(mark), link, 1))
 }
 
 func newTranslator(b *i18n.Bundle, lang string) *translator {
@@ -35,7 +66,12 @@ func newTranslator(b *i18n.Bundle, lang string) *translator {
 }
 
 // T translates id; args are name/value pairs for the message's template.
+// "mail.footer" is the footer of the message's event: templates written as
+// {{.L.T "mail.footer"}} name the organizers' contact too.
 func (t *translator) T(id string, args ...any) string {
+	if id == "mail.footer" && len(args) == 0 {
+		return t.Footer()
+	}
 	s, err := views.Localize(t.loc, id, args...)
 	if err != nil {
 		*t.missing = append(*t.missing, id)

@@ -16,7 +16,7 @@ func (s LogSender) Send(_ context.Context, m Message) error {
 	for _, a := range m.Attachments {
 		names = append(names, a.Filename)
 	}
-	s.Log.Info("mail (not sent: AGORA_SMTP_URL is unset)", "to", m.To, "subject", m.Subject, "attachments", names, "text", m.Text)
+	s.Log.Info("mail (not sent: AGORA_SMTP_URL is unset)", "to", m.To, "reply_to", m.ReplyTo, "subject", m.Subject, "attachments", names, "text", m.Text)
 	return nil
 }
 

@@ -12,7 +12,10 @@ import (
 
 // Message is one rendered e-mail.
 type Message struct {
-	To          string
+	To string
+	// ReplyTo is the organizers' address ("Name <a@b.example>"), so a reply
+	// reaches them rather than the site's no-reply sender; empty for none.
+	ReplyTo     string
 	Subject     string
 	Text        string
 	HTML        string

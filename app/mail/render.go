@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -78,6 +79,7 @@ type data struct {
 	TicketType   string
 	Session      string
 	Amount       string
+	Reminder     *reminder
 }
 
 // Render returns the e-mail for m: its own content when it has no kind,
@@ -91,6 +93,23 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 		return out, nil
 	}
 	L := newTranslator(r.bundle, m.Language)
+	out, err := r.renderKind(L, m)
+	if err != nil {
+		return Message{}, err
+	}
+	if L.contactErr != nil {
+		return Message{}, fmt.Errorf("mail reply-to: %w", L.contactErr)
+	}
+	if c := L.contact; c != nil && c.Email != "" {
+		out.ReplyTo = (&netmail.Address{Name: c.Name, Address: c.Email}).String()
+	}
+	return out, nil
+}
+
+// renderKind renders a message of a kind; whatever it renders for an event
+// goes through eventData, which resolves the organizers' contact on L, so
+// Render puts every event's Reply-To in one place.
+func (r *Renderer) renderKind(L *translator, m models.OutboxMessage) (Message, error) {
 	var (
 		d    *data
 		atts []Attachment
@@ -103,6 +122,9 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 		return r.renderMeetingNotice(L, m)
 	case models.MailEventDeleted:
 		return r.renderEventDeleted(L, m)
+	case models.MailEventReminder:
+		d, atts, err = r.reminderData(L, m)
+		name, subj = "reminder", "mail.reminder.subject"
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"
@@ -144,7 +166,18 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 	return out, nil
 }
 
+// eventData is what every mail about e shows of it. It also resolves, once
+// per message, the organizers' contact that the footer names and Render
+// puts in the Reply-To header.
 func (r *Renderer) eventData(L *translator, e models.Event) *data {
+	if L.contact == nil && L.contactErr == nil {
+		c, err := models.EventContact(r.db, e.ID)
+		if err != nil {
+			L.contactErr = err
+		} else {
+			L.contact = &c
+		}
+	}
 	loc := e.Location()
 	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
 	when := L.DateTime(start) + " – "
@@ -177,34 +210,49 @@ func (r *Renderer) orderData(L *translator, orderID uint, tickets bool) (*data, 
 	if !tickets {
 		return d, nil, nil
 	}
-	var atts []Attachment
-	var sessions []models.Session
+	ts, atts, sessions, err := r.ticketsFor(L, o.Event, o.Attendees, func(models.Attendee) string { return o.Code })
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Tickets = ts
+	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(o.Event, sessions))})
+	return d, atts, nil
+}
+
+// ticketsFor makes each attendee's ticket with its QR code (an inline PNG)
+// and lists the sessions they signed up for; orderCode gives the code of
+// an attendee's order. The confirmation and the reminder share it.
+func (r *Renderer) ticketsFor(L *translator, e models.Event, as []models.Attendee, orderCode func(models.Attendee) string) ([]ticket, []Attachment, []models.Session, error) {
+	var (
+		tickets  []ticket
+		atts     []Attachment
+		sessions []models.Session
+	)
 	seen := map[uint]bool{}
-	for _, a := range o.Attendees {
+	for _, a := range as {
 		png, err := qrcode.Encode(a.QRSecret, qrcode.Medium, 320)
 		if err != nil {
-			return nil, nil, fmt.Errorf("qr code: %w", err)
+			return nil, nil, nil, fmt.Errorf("qr code: %w", err)
 		}
-		code := o.Code + "-" + strconv.Itoa(a.Position)
+		code := orderCode(a) + "-" + strconv.Itoa(a.Position)
 		cid := "qr-" + strconv.FormatUint(uint64(a.ID), 10) + "@agora"
 		atts = append(atts, Attachment{Filename: "ticket-" + code + ".png", ContentType: "image/png", Data: png, ContentID: cid})
 		var ss []models.Session
 		if err := r.db.Joins("JOIN session_signups ON session_signups.session_id = sessions.id").
 			Where("session_signups.attendee_id = ?", a.ID).Order("starts_at, sessions.id").Find(&ss).Error; err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		t := ticket{Name: a.Name, TicketType: a.TicketType.Name, Code: code, QRCID: cid, Needs: a.Needs.Any()}
 		for _, s := range ss {
-			t.Sessions = append(t.Sessions, L.DateTime(s.StartsAt.In(o.Event.Location()))+" · "+s.Title)
+			t.Sessions = append(t.Sessions, L.DateTime(s.StartsAt.In(e.Location()))+" · "+s.Title)
 			if !seen[s.ID] {
 				seen[s.ID] = true
 				sessions = append(sessions, s)
 			}
 		}
-		d.Tickets = append(d.Tickets, t)
+		tickets = append(tickets, t)
 	}
-	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(o.Event, sessions))})
-	return d, atts, nil
+	return tickets, atts, sessions, nil
 }
 
 func (r *Renderer) offerData(L *translator, entryID uint) (*data, error) {

@@ -78,6 +78,11 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	if err := msg.To(m.To); err != nil {
 		return fmt.Errorf("mail: to: %w", err)
 	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return fmt.Errorf("mail: reply-to: %w", err)
+		}
+	}
 	msg.Subject(m.Subject)
 	msg.SetDate()
 	msg.SetMessageID()
