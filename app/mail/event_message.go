@@ -74,21 +74,7 @@ func (r *Renderer) renderEventMessage(m models.OutboxMessage) (Message, error) {
 // the body's Markdown sanitised like an event description. The organizer's
 // preview and test mail use it too, so they show exactly what is sent.
 func (r *Renderer) ComposeEventMessage(e models.Event, msg models.Message, to models.Recipient) (Message, error) {
-	subject, body, lang := msg.Version(to.Language)
-	L := newTranslator(r.bundle, lang)
-	ed := r.eventData(L, e)
-	orderLink := ed.EventURL
-	if to.OrderSecret != "" {
-		orderLink = r.baseURL + OrderPathPrefix + to.OrderSecret
-	}
-	values := map[string]string{
-		"name": to.Name, "order_link": orderLink, "event_title": e.Title,
-		"event_date": ed.When, "venue": ed.Place, "event_link": ed.EventURL,
-	}
-	d := eventMessageData{L: L, Event: e, When: ed.When, Place: ed.Place, EventURL: ed.EventURL,
-		Subject: oneLine(models.FillPlaceholders(subject, values, nil)),
-		Text:    models.FillPlaceholders(body, values, nil),
-		HTML:    markdown.Render(models.FillPlaceholders(body, values, models.EscapeMarkdown))}
+	d := r.eventMessage(e, msg, to)
 	out := Message{To: to.Email, Subject: d.Subject}
 	var buf bytes.Buffer
 	if err := r.html.ExecuteTemplate(&buf, "event_message.html.tmpl", d); err != nil {
@@ -100,8 +86,8 @@ func (r *Renderer) ComposeEventMessage(e models.Event, msg models.Message, to mo
 		return Message{}, fmt.Errorf("render event message text: %w", err)
 	}
 	out.Text = buf.String()
-	if len(*L.missing) > 0 {
-		return Message{}, fmt.Errorf("mail event message: missing messages %v", *L.missing)
+	if len(*d.L.missing) > 0 {
+		return Message{}, fmt.Errorf("mail event message: missing messages %v", *d.L.missing)
 	}
 	return out, nil
 }
@@ -109,4 +95,29 @@ func (r *Renderer) ComposeEventMessage(e models.Event, msg models.Message, to mo
 // oneLine keeps a header on one line whatever a placeholder held.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// PreviewEventMessage is the subject and sanitised body HTML that
+// ComposeEventMessage mails to to, for the organizer's preview.
+func (r *Renderer) PreviewEventMessage(e models.Event, msg models.Message, to models.Recipient) (string, htmltemplate.HTML) {
+	d := r.eventMessage(e, msg, to)
+	return d.Subject, d.HTML
+}
+
+func (r *Renderer) eventMessage(e models.Event, msg models.Message, to models.Recipient) eventMessageData {
+	subject, body, lang := msg.Version(to.Language)
+	L := newTranslator(r.bundle, lang)
+	ed := r.eventData(L, e)
+	orderLink := ed.EventURL
+	if to.OrderSecret != "" {
+		orderLink = r.baseURL + OrderPathPrefix + to.OrderSecret
+	}
+	values := map[string]string{
+		"name": to.Name, "order_link": orderLink, "event_title": e.Title,
+		"event_date": ed.When, "venue": ed.Place, "event_link": ed.EventURL,
+	}
+	return eventMessageData{L: L, Event: e, When: ed.When, Place: ed.Place, EventURL: ed.EventURL,
+		Subject: oneLine(models.FillPlaceholders(subject, values, nil)),
+		Text:    models.FillPlaceholders(body, values, nil),
+		HTML:    markdown.Render(models.FillPlaceholders(body, values, models.EscapeMarkdown))}
 }
