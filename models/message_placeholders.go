@@ -37,18 +37,14 @@ func isPlaceholder(name string) bool {
 	return false
 }
 
-// FillPlaceholders replaces each known {placeholder} in s by its value,
-// passed through escape (Markdown escaping for a body, nil for plain text).
+// FillPlaceholders replaces each known {placeholder} in s by its value.
 // Unknown ones are left as written.
-func FillPlaceholders(s string, values map[string]string, escape func(string) string) string {
+func FillPlaceholders(s string, values map[string]string) string {
 	return placeholderRe.ReplaceAllStringFunc(s, func(m string) string {
 		name := m[1 : len(m)-1]
 		v, ok := values[name]
 		if !ok || !isPlaceholder(name) {
 			return m
-		}
-		if escape != nil {
-			return escape(v)
 		}
 		return v
 	})

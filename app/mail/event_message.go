@@ -116,8 +116,15 @@ func (r *Renderer) eventMessage(e models.Event, msg models.Message, to models.Re
 		"name": to.Name, "order_link": orderLink, "event_title": e.Title,
 		"event_date": ed.When, "venue": ed.Place, "event_link": ed.EventURL,
 	}
+	// In Markdown the people's words stay words ("*Ana*" is not bold); the
+	// links are ours and stay links.
+	inMarkdown := map[string]string{}
+	for k, v := range values {
+		inMarkdown[k] = models.EscapeMarkdown(v)
+	}
+	inMarkdown["order_link"], inMarkdown["event_link"] = orderLink, ed.EventURL
 	return eventMessageData{L: L, Event: e, When: ed.When, Place: ed.Place, EventURL: ed.EventURL,
-		Subject: oneLine(models.FillPlaceholders(subject, values, nil)),
-		Text:    models.FillPlaceholders(body, values, nil),
-		HTML:    markdown.Render(models.FillPlaceholders(body, values, models.EscapeMarkdown))}
+		Subject: oneLine(models.FillPlaceholders(subject, values)),
+		Text:    models.FillPlaceholders(body, values),
+		HTML:    markdown.Render(models.FillPlaceholders(body, inMarkdown))}
 }
