@@ -77,6 +77,9 @@ func (a *App) messageChoices(e *models.Event) (*messageChoices, error) {
 	return ch, nil
 }
 
+// categoryPrefix names the participant categories' messages.
+const categoryPrefix = "regadmin.category."
+
 // describe says in words who an audience is, one part per filter.
 func (ch *messageChoices) describe(f models.AudienceFilter) []Message {
 	out := []Message{{ID: "messages.audience.attendees"}}
@@ -87,7 +90,7 @@ func (ch *messageChoices) describe(f models.AudienceFilter) []Message {
 		out = append(out, Message{ID: "messages.audience.ticket_type", Data: map[string]any{"Name": ch.ticketNames[f.TicketTypeID]}})
 	}
 	if f.Category != "" {
-		out = append(out, Message{ID: "regadmin.category." + f.Category})
+		out = append(out, Message{ID: categoryPrefix + f.Category})
 	}
 	if f.SessionID != 0 {
 		out = append(out, Message{ID: "messages.audience.session", Data: map[string]any{"Title": ch.sessionNames[f.SessionID]}})
