@@ -23,7 +23,7 @@ func TestEventMessageRendering(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := models.Message{EventID: o.EventID, Language: "en", Subject: "News for {name}", SendKey: "k-render-test-1",
-		Body: "Dear {name}, see [your registration]({order_link}).\n\n<script>alert(1)</script><img src=x onerror=alert(2)>",
+		Body:        "Dear {name}, see [your registration]({order_link}).\n\n<script>alert(1)</script><img src=x onerror=alert(2)>",
 		AltLanguage: "es", AltSubject: "Noticias para {name}", AltBody: "Hola, {name}: {order_link}", Audience: models.AudienceFilter{}.JSON()}
 	if _, err := models.QueueMessage(db, &m, time.Now()); err != nil {
 		t.Fatal(err)
