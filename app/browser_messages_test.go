@@ -77,7 +77,7 @@ func TestBrowserMessageWriteAndSend(t *testing.T) {
 	}
 	open(t, ctx, currentURL(t, ctx), 200)
 	txt := pageText(t, ctx)
-	for _, want := range []string{"News from {event_title}", "rosa@example.org", "tom@example.org", "2 people: 0 sent, 2 waiting, 0 failed"} {
+	for _, want := range []string{"News from {event_title}", "rosa@example.org", "tom@example.org", "People: 2 · sent: 0 · waiting: 2 · failed: 0"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("detail page lacks %q:\n%s", want, txt)
 		}

@@ -234,7 +234,13 @@ func (a *App) postMessage(c *fiber.Ctx) error {
 		}
 		msg.EventID, msg.SendKey = e.ID, f.SendKey
 		msg.SentByID, msg.SentByName, msg.SentByEmail = u.ID, u.Name, u.Email
-		if _, err := models.QueueMessage(a.db, &msg, a.now()); err != nil {
+		_, err := models.QueueMessage(a.db, &msg, a.now())
+		if errors.Is(err, models.ErrSendKeyTaken) {
+			f.SendKey = randomToken(24)
+			extra["Confirm"] = true
+			break
+		}
+		if err != nil {
 			return errInternal("queue message", err)
 		}
 		a.flash(c, "messages.queued_flash")

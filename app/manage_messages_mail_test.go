@@ -41,7 +41,7 @@ func TestMessageDeliveredToMailpit(t *testing.T) {
 	v.Set("alt_subject", "Nos vemos en {event_title}")
 	v.Set("alt_body", "Hola, {name}: {order_link}")
 	r := c.post(path, v)
-	mustContain(t, r.Body, "confirm", "Send to 4 people now")
+	mustContain(t, r.Body, "confirm", "Send now (people: 4)")
 	v.Set("step", "send")
 	v.Set("send_key", regexp.MustCompile(`name="send_key" value="([^"]+)"`).FindStringSubmatch(r.Body)[1])
 	mustStatus(t, c.post(path, v), http.StatusSeeOther, "send")

@@ -133,7 +133,7 @@ func TestMessageSteps(t *testing.T) {
 	mustStatus(t, r, http.StatusOK, "send without key")
 	r = c.post(path, messageValues("confirm"))
 	mustStatus(t, r, http.StatusOK, "confirm")
-	mustContain(t, r.Body, "confirm", "Send to 2 people now", `name="send_key"`)
+	mustContain(t, r.Body, "confirm", "Send now (people: 2)", `name="send_key"`)
 	if n := countRows(t, db, &models.Message{}, "event_id = ?", fx.Event.ID); n != 0 {
 		t.Fatalf("%d messages before sending", n)
 	}
@@ -164,9 +164,9 @@ func TestMessageSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = c.get(fmt.Sprintf("%s/%d", path, msg.ID))
-	mustContain(t, r.Body, "detail", "rosa@example.org", "tom@example.org", "2 people: 0 sent, 2 waiting, 0 failed")
+	mustContain(t, r.Body, "detail", "rosa@example.org", "tom@example.org", "People: 2 · sent: 0 · waiting: 2 · failed: 0")
 	r = c.get(path)
-	mustContain(t, r.Body, "history", "See you at {event_title}", "Everyone confirmed", "2 people: 0 sent, 2 waiting, 0 failed")
+	mustContain(t, r.Body, "history", "See you at {event_title}", "Everyone confirmed", "People: 2 · sent: 0 · waiting: 2 · failed: 0")
 
 	// Another organization's message is not found under this event.
 	orgB, _ := modeltest.Organizer(t, db, "Org B", "b@example.org", models.RoleOwner)
@@ -174,4 +174,20 @@ func TestMessageSteps(t *testing.T) {
 	other := queuedTestMessage(t, db, eB.ID)
 	mustStatus(t, c.get(fmt.Sprintf("%s/%d", path, other)), http.StatusNotFound, "other event's message")
 	mustStatus(t, c.get(fmt.Sprintf("/manage/events/%d/messages", eB.ID)), http.StatusNotFound, "other org's messages")
+
+	// The key of a message sent for one event, posted for another of the
+	// organizer's events, asks to confirm again instead of failing.
+	e2 := modeltest.Event(t, db, fx.Event.OrganizationID, "second-forum", models.StatusPublished)
+	tt2 := models.TicketType{EventID: e2.ID, Name: "Day pass", Currency: "EUR", Category: models.CategoryOther, MaxPerOrder: 1}
+	if err := models.CreateTicketType(db, &tt2); err != nil {
+		t.Fatal(err)
+	}
+	placeRegistration(t, db, e2, &tt2, models.AttendeeInput{Name: "Ines", Email: "ines@example.org"})
+	c.get(messagesPath(e2))
+	r = c.post(messagesPath(e2), send)
+	mustStatus(t, r, http.StatusOK, "a key from another event")
+	mustContain(t, r.Body, "a key from another event", "Send now (people: 1)")
+	if n := countRows(t, db, &models.Message{}, "event_id = ?", e2.ID); n != 0 {
+		t.Errorf("%d messages queued with another event's key", n)
+	}
 }

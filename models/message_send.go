@@ -10,8 +10,9 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// ErrNoRecipients is returned when a message's audience reaches nobody.
-var ErrNoRecipients = errors.New("message: nobody matches the audience")
+// ErrSendKeyTaken is returned for a send key already used by another
+// event's message: the form must ask to confirm again, with a new key.
+var ErrSendKeyTaken = errors.New("message: send key used elsewhere")
 
 // QueueMessage writes m as queued, for the messages job to expand. A
 // message with the same SendKey already written is returned instead (a
@@ -30,8 +31,11 @@ func QueueMessage(db *gorm.DB, m *Message, now time.Time) (reused bool, err erro
 		return false, nil
 	}
 	var first Message
-	if err := db.Where("send_key = ? AND event_id = ?", m.SendKey, m.EventID).Take(&first).Error; err != nil {
+	if err := db.Where("send_key = ?", m.SendKey).Take(&first).Error; err != nil {
 		return false, fmt.Errorf("queue message: %w", err)
+	}
+	if first.EventID != m.EventID {
+		return false, ErrSendKeyTaken
 	}
 	*m = first
 	return true, nil
