@@ -120,6 +120,10 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/reminders": needManager,
 	"GET /manage/orgs/:orgID/settings":  needOwner,
 	"POST /manage/orgs/:orgID/settings": needOwner,
+	// Messages to registrants.
+	"GET /manage/events/:id/messages":      needManager,
+	"POST /manage/events/:id/messages":     needManager,
+	"GET /manage/events/:id/messages/:mid": needManager,
 
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,
@@ -204,6 +208,7 @@ func newRolesWorld(t *testing.T) rolesWorld {
 		"orders/:oid": id(reg.Order.ID), "blocks/:bid": id(blocks[0].ID), "locations/:lid": id(locs[0].ID),
 		"meetings/:mid": id(mtg.ID), "team/:userID": id(extra.ID),
 	}
+	params["messages/:mid"] = id(queuedTestMessage(t, db, fx.Event.ID)) // messages to registrants
 	form := hostileValues()
 	for k, v := range map[string]string{"slot": id(fx.Slots[1].ID), "location": id(locs[1].ID), "enabled": "yes",
 		"mode": "wishes", "prefix": "Hijack", "count": "2", "noshow": "yes", "participant": id(mtg.AParticipantID), "role": models.RoleOwner,

@@ -42,6 +42,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.manageMeetingRoutes(o)
 	a.eventLifecycleRoutes(o)
 	a.eventMailRoutes(o)
+	a.messageRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

@@ -1,31 +1,11 @@
 package app
 
 import (
-	"bytes"
 	"html/template"
 
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
+	"github.com/agora-events/agora/app/markdown"
 )
 
-var (
-	md = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table))
-	// sanitizer allows what Markdown produces and strips scripts, styles,
-	// event handlers and javascript: links, whatever the organizer pasted.
-	sanitizer = func() *bluemonday.Policy {
-		p := bluemonday.UGCPolicy()
-		p.RequireNoFollowOnLinks(true)
-		p.AddTargetBlankToFullyQualifiedLinks(false)
-		return p
-	}()
-)
-
-// renderMarkdown turns an organizer's Markdown into sanitised HTML.
-func renderMarkdown(src string) template.HTML {
-	var buf bytes.Buffer
-	if err := md.Convert([]byte(src), &buf); err != nil {
-		return template.HTML(template.HTMLEscapeString(src))
-	}
-	return template.HTML(sanitizer.SanitizeBytes(buf.Bytes())) // #nosec: sanitised above
-}
+// renderMarkdown turns an organizer's Markdown into sanitised HTML (shared
+// with the e-mails in app/markdown).
+func renderMarkdown(src string) template.HTML { return markdown.Render(src) }

@@ -27,6 +27,7 @@ var migrations = []migration{
 	{6, "payments: refund claims (key stored before the provider call)", migrate0006RefundClaims},
 	{7, "orders: idempotency keys bound to the visitor that sent them", migrate0007IdempotencyOwner},
 	{8, "meetings: participants whose directory consent was withdrawn are unlisted", migrate0008UnlistWithdrawnDirectory},
+	{9, "messages to registrants and their recipients", migrate0009Messages},
 	{10, "event mail: organization contact, reminders and reply-to per event", migrate0010EventMail},
 }
 

@@ -125,6 +125,8 @@ func (r *Renderer) renderKind(L *translator, m models.OutboxMessage) (Message, e
 	case models.MailEventReminder:
 		d, atts, err = r.reminderData(L, m)
 		name, subj = "reminder", "mail.reminder.subject"
+	case models.MailEventMessage:
+		return r.renderEventMessage(L, m)
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"
@@ -166,18 +168,24 @@ func (r *Renderer) renderKind(L *translator, m models.OutboxMessage) (Message, e
 	return out, nil
 }
 
-// eventData is what every mail about e shows of it. It also resolves, once
-// per message, the organizers' contact that the footer names and Render
-// puts in the Reply-To header.
-func (r *Renderer) eventData(L *translator, e models.Event) *data {
+// resolveContact looks up, once per message, the organizers' contact of the
+// event: the footer names it and Render puts it in the Reply-To header.
+func (r *Renderer) resolveContact(L *translator, eventID uint) {
 	if L.contact == nil && L.contactErr == nil {
-		c, err := models.EventContact(r.db, e.ID)
+		c, err := models.EventContact(r.db, eventID)
 		if err != nil {
 			L.contactErr = err
 		} else {
 			L.contact = &c
 		}
 	}
+}
+
+// eventData is what every mail about e shows of it. It also resolves, once
+// per message, the organizers' contact that the footer names and Render
+// puts in the Reply-To header.
+func (r *Renderer) eventData(L *translator, e models.Event) *data {
+	r.resolveContact(L, e.ID)
 	loc := e.Location()
 	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
 	when := L.DateTime(start) + " – "

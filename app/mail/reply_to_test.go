@@ -99,6 +99,27 @@ func TestEveryEventMailKindHasTheReplyTo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A message to registrants: rendered from its recipient row.
+	msg := &models.Message{EventID: o.EventID, Language: "es", Subject: "Aviso", Body: "Hola {name}", SendKey: "reply-to-test-key",
+		Audience: models.AudienceFilter{}.JSON(), SentByID: 1, SentByName: "Org", SentByEmail: "org@example.org"}
+	if _, err := models.QueueMessage(db, msg, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.ExpandMessage(db, msg.ID, time.Now(), 50); err != nil {
+		t.Fatal(err)
+	}
+	var row models.OutboxMessage
+	if err := db.Where("kind = ?", models.MailEventMessage).Order("id").Take(&row).Error; err != nil {
+		t.Fatalf("no message outbox row: %v", err)
+	}
+	m, err := r.Render(row)
+	if err != nil {
+		t.Fatalf("message: %v", err)
+	}
+	if m.ReplyTo != `"Oficina" <oficina@example.org>` {
+		t.Errorf("message to registrants: Reply-To %q", m.ReplyTo)
+	}
+
 	for _, kind := range []string{models.MailOrderConfirmation, models.MailOrderLink, models.MailOrderCancelled} {
 		if kind == models.MailOrderCancelled {
 			if _, err := models.CancelOrder(db, o.ID, time.Now()); err != nil {
@@ -116,6 +137,7 @@ func TestEveryEventMailKindHasTheReplyTo(t *testing.T) {
 			t.Errorf("%s: the footer lacks the contact", kind)
 		}
 	}
+
 }
 
 // A template that writes the footer as {{.L.T "mail.footer"}} (as mails
