@@ -52,5 +52,14 @@ func Localize(loc *i18n.Localizer, id string, args ...any) (string, error) {
 		}
 		cfg.TemplateData = data
 	}
-	return loc.Localize(cfg)
+	out, err := loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message written as one plain string has only the "other" form;
+		// a count that asks for "one" (or "few"…) must still find it.
+		cfg.PluralCount = nil
+		if plain, perr := loc.Localize(cfg); perr == nil {
+			return plain, nil
+		}
+	}
+	return out, err
 }
