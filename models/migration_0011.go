@@ -34,16 +34,16 @@ func migrate0011Cancellations(tx *gorm.DB) error {
 		}
 	}
 	type eventCancellation struct {
-		ID          uint   `gorm:"primaryKey"`
-		EventID     uint   `gorm:"not null;uniqueIndex"`
-		Subject     string `gorm:"size:300;not null"`
-		Body        string `gorm:"type:text;not null"`
-		BodyHTML    string `gorm:"column:body_html;type:text;not null"`
-		CreatedBy   uint   `gorm:"not null;default:0"`
-		State       string `gorm:"size:20;not null;index"`
-		CreatedAt   time.Time
-		UpdatedAt   time.Time
-		FinishedAt  *time.Time
+		ID         uint   `gorm:"primaryKey"`
+		EventID    uint   `gorm:"not null;uniqueIndex"`
+		Subject    string `gorm:"size:300;not null"`
+		Body       string `gorm:"type:text;not null"`
+		BodyHTML   string `gorm:"column:body_html;type:text;not null"`
+		CreatedBy  uint   `gorm:"not null;default:0"`
+		State      string `gorm:"size:20;not null;index"`
+		CreatedAt  time.Time
+		UpdatedAt  time.Time
+		FinishedAt *time.Time
 	}
 	type cancellationItem struct {
 		ID             uint   `gorm:"primaryKey"`

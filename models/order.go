@@ -84,8 +84,8 @@ type Payment struct {
 	// money back and how much ("" and 0: a late payment, all of it).
 	RefundReason string `gorm:"size:30;not null;default:''"`
 	RefundAmount int64  `gorm:"not null;default:0"`
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read aloud and typed at the door.
