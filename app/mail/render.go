@@ -101,6 +101,10 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 	switch m.Kind {
 	case models.MailMeetingNotice:
 		return r.renderMeetingNotice(L, m)
+	case models.MailEventCancelled:
+		return r.renderEventCancelled(L, m)
+	case models.MailOrganizerOrderCancelled:
+		return r.renderOrganizerOrderCancelled(L, m)
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"
