@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/agora-events/agora/app/jobs"
 	"github.com/agora-events/agora/app/mail"
 	"github.com/agora-events/agora/app/payment"
+	"github.com/agora-events/agora/app/testenv"
 	"github.com/agora-events/agora/models"
 )
 
@@ -336,4 +338,67 @@ func errorLines(body string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// The cancellation mails reach a real mailpit once per person, even when
+// two workers send the outbox.
+func TestEventCancellationMailDeliveredOnce(t *testing.T) {
+	smtpAddr, api := testenv.StartMailpit(t)
+	fx := newPayFixture(t, 10)
+	fx.paidOrderBy(1, "one@example.org")
+	fx.paidOrderBy(1, "two@example.org")
+	fx.cancelThroughForm()
+	sender, err := mail.NewSMTPSender("smtp://"+smtpAddr, "Agora Test <agora@example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := mail.NewRenderer(fx.db, "http://agora.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for _, id := range []string{"a", "b"} {
+		wg.Add(1)
+		go func(id string) {
+			defer wg.Done()
+			w := &mail.Worker{DB: fx.db, Sender: sender, Renderer: rd, InstanceID: id, Batch: 2}
+			for i := 0; i < 5; i++ {
+				if _, err := w.RunOnce(context.Background()); err != nil {
+					t.Errorf("worker %s: %v", id, err)
+				}
+			}
+		}(id)
+	}
+	wg.Wait()
+	var list struct {
+		Messages []struct {
+			Subject string
+			To      []struct{ Address string }
+		}
+	}
+	want := map[string]bool{"one@example.org": true, "two@example.org": true, "p1@example.org": true}
+	for deadline := time.Now().Add(10 * time.Second); len(list.Messages) < len(want) && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get(api + "/api/v1/messages")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+	}
+	got := map[string]int{}
+	for _, m := range list.Messages {
+		if m.Subject == "The forum is cancelled" {
+			for _, a := range m.To {
+				got[a.Address]++
+			}
+		}
+	}
+	for addr := range want {
+		if got[addr] != 1 {
+			t.Errorf("%s received %d cancellation mails, want 1 (all: %v)", addr, got[addr], got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("cancellation mails went to %v, want %v", got, want)
+	}
 }
