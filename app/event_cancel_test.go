@@ -156,6 +156,15 @@ func TestCancelPaidEventRefundsEveryPaymentOnce(t *testing.T) {
 		}
 	}
 
+	var waitMsgs []models.OutboxMessage
+	fx.db.Where("kind = ?", models.MailEventCancelledWaitlist).Find(&waitMsgs)
+	if len(waitMsgs) != 1 || waitMsgs[0].To != "wanda@example.org" {
+		t.Fatalf("waitlist mails %+v, want one to wanda@", waitMsgs)
+	}
+	if out, err := rd.Render(waitMsgs[0]); err != nil || !strings.Contains(out.Text, "Hello Wanda") || !strings.Contains(out.Text, "the waitlist is closed") {
+		t.Errorf("waitlist mail: %v\n%s", err, out.Text)
+	}
+
 	page := c.get(fmt.Sprintf("/manage/events/%d/cancel", fx.event.ID))
 	mustContain(t, page.Body, "progress", "Refunded 3 of 3 online payments.", "To refund by hand", byHand.Code, "The forum is cancelled")
 	mustContain(t, c.get(fmt.Sprintf("/manage/events/%d", fx.event.ID)).Body, "overview", "Refunded 3 of 3 online payments.")

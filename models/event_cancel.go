@@ -27,8 +27,12 @@ const (
 	CancelItemFailed  = "failed"  // Stripe refused or failed; an organizer may retry
 )
 
-// MailEventCancelled tells a person the event was cancelled (RefID: cancellation item).
-const MailEventCancelled = "event_cancelled"
+// Mails of an event's cancellation: to a person on a cancelled order (RefID:
+// cancellation item) and to a person who was waiting (RefID: waitlist entry).
+const (
+	MailEventCancelled         = "event_cancelled"
+	MailEventCancelledWaitlist = "event_cancelled_waitlist"
+)
 
 // ErrEventAlreadyCancelled is returned when the event was cancelled before.
 var ErrEventAlreadyCancelled = errors.New("the event is cancelled already")
@@ -95,7 +99,8 @@ func CancelEvent(db *gorm.DB, in CancelEventInput) (*EventCancellation, error) {
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
-		if err := closeWaitlist(tx, in.EventID, now); err != nil {
+		closed, err := closeWaitlist(tx, in.EventID, now)
+		if err != nil {
 			return err
 		}
 		var orders []Order
@@ -107,6 +112,18 @@ func CancelEvent(db *gorm.DB, in CancelEventInput) (*EventCancellation, error) {
 		for i := range orders {
 			if err := cancelForEvent(tx, &c, &orders[i], mailed, now); err != nil {
 				return fmt.Errorf("cancel order %d: %w", orders[i].ID, err)
+			}
+		}
+		// People waiting are told too, once per address like everyone else.
+		for _, w := range closed {
+			key := strings.ToLower(strings.TrimSpace(w.Email))
+			if key == "" || mailed[key] {
+				continue
+			}
+			mailed[key] = true
+			if err := Enqueue(tx, &OutboxMessage{To: w.Email, Language: w.Language, Kind: MailEventCancelledWaitlist, RefID: w.ID,
+				DedupeKey: fmt.Sprintf("%s:%d:%s", MailEventCancelled, c.ID, key)}); err != nil {
+				return err
 			}
 		}
 		return finishIfDone(tx, c.ID, now)
@@ -171,26 +188,30 @@ func cancelForEvent(tx *gorm.DB, c *EventCancellation, o *Order, mailed map[stri
 }
 
 // closeWaitlist ends every waiting entry and live offer of the event; the
-// offers' places are given back.
-func closeWaitlist(tx *gorm.DB, eventID uint, now time.Time) error {
-	var ws []WaitlistEntry
+// offers' places are given back. It returns the entries it ended.
+func closeWaitlist(tx *gorm.DB, eventID uint, now time.Time) ([]WaitlistEntry, error) {
+	var ws, closed []WaitlistEntry
 	if err := tx.Clauses(lockForUpdate(tx)...).Where("event_id = ? AND status IN ?", eventID, []string{WaitlistWaiting, WaitlistOffered}).
 		Order("id").Find(&ws).Error; err != nil {
-		return err
+		return nil, err
 	}
 	for _, w := range ws {
 		res := tx.Model(&WaitlistEntry{}).Where("id = ? AND status = ?", w.ID, w.Status).
 			Updates(map[string]any{"status": WaitlistCancelled, "updated_at": now})
 		if res.Error != nil {
-			return res.Error
+			return nil, res.Error
 		}
-		if res.RowsAffected == 1 && w.Status == WaitlistOffered {
+		if res.RowsAffected != 1 {
+			continue
+		}
+		closed = append(closed, w)
+		if w.Status == WaitlistOffered {
 			if err := releasePlaces(tx, offerClaims(w)); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	return closed, nil
 }
 
 // lockForUpdate locks the rows read on PostgreSQL (SQLite locks the whole

@@ -103,6 +103,8 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 		return r.renderMeetingNotice(L, m)
 	case models.MailEventCancelled:
 		return r.renderEventCancelled(L, m)
+	case models.MailEventCancelledWaitlist:
+		return r.renderEventCancelledWaitlist(L, m)
 	case models.MailOrganizerOrderCancelled:
 		return r.renderOrganizerOrderCancelled(L, m)
 	case models.MailOrderConfirmation:

@@ -50,6 +50,31 @@ func (r *Renderer) renderEventCancelled(L *translator, m models.OutboxMessage) (
 	return r.renderWith(L, m, c.Subject, "event_cancelled", cd)
 }
 
+// renderEventCancelledWaitlist writes the cancellation mail to a person who
+// was on the event's waitlist (RefID: waitlist entry).
+func (r *Renderer) renderEventCancelledWaitlist(L *translator, m models.OutboxMessage) (Message, error) {
+	var w models.WaitlistEntry
+	var e models.Event
+	var c models.EventCancellation
+	err := r.db.Take(&w, m.RefID).Error
+	if err == nil {
+		err = r.db.Take(&e, w.EventID).Error
+	}
+	if err == nil {
+		err = r.db.Where("event_id = ?", w.EventID).Take(&c).Error
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Message{}, ErrSkip
+	}
+	if err != nil {
+		return Message{}, err
+	}
+	d := r.eventData(L, e)
+	d.Name = w.Name
+	cd := &cancelData{data: d, Message: htmltemplate.HTML(c.BodyHTML), MessageText: c.Body, Refund: models.CancelRefundNone, Recipient: m.To} // #nosec: sanitised when stored
+	return r.renderWith(L, m, c.Subject, "event_cancelled", cd)
+}
+
 // renderOrganizerOrderCancelled tells an organizer an attendee cancelled a
 // paid order (RefID: order).
 func (r *Renderer) renderOrganizerOrderCancelled(L *translator, m models.OutboxMessage) (Message, error) {
