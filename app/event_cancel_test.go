@@ -411,3 +411,35 @@ func TestEventCancellationMailDeliveredOnce(t *testing.T) {
 		t.Errorf("cancellation mails went to %v, want %v", got, want)
 	}
 }
+
+// An order placed by a registration that read the event as open just
+// before it was cancelled (it commits after the cancellation) is cancelled
+// by the job like the others: place back, person mailed, payment refunded.
+func TestOrderPlacedDuringCancellationIsCancelledByJob(t *testing.T) {
+	fx := newPayFixture(t, 10)
+	fx.paidOrderBy(1, "early@example.org")
+	fx.cancelThroughForm()
+	// The race, replayed: the registration saw the event open.
+	fx.db.Model(&models.Event{}).Where("id = ?", fx.event.ID).Update("status", models.StatusPublished)
+	late, p := fx.paidOrderBy(1, "late@example.org")
+	fx.db.Model(&models.Event{}).Where("id = ?", fx.event.ID).Update("status", models.StatusCancelled)
+
+	fx.sweepCancellations()
+	if got := fx.order(late.ID); got.Status != models.OrderCancelled {
+		t.Fatalf("the late order is %s", got.Status)
+	}
+	var got models.Payment
+	fx.db.Take(&got, p.ID)
+	if got.State != models.PaymentRefunded {
+		t.Errorf("the late order's payment is %s", got.State)
+	}
+	var mails int64
+	fx.db.Model(&models.OutboxMessage{}).Where("kind = ? AND to_addr = ?", models.MailEventCancelled, "late@example.org").Count(&mails)
+	if mails != 1 {
+		t.Errorf("%d mails to the late buyer, want 1", mails)
+	}
+	if n := len(fx.stub.find("POST", "/v1/refunds")); n != 2 {
+		t.Errorf("%d refund calls, want 2", n)
+	}
+	mustContain(t, fx.owner().get(fmt.Sprintf("/manage/events/%d/cancel", fx.event.ID)).Body, "progress", "Refunded 2 of 2 online payments.")
+}

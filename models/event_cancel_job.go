@@ -2,6 +2,7 @@ package models
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -147,4 +148,47 @@ func CancellationItemByID(db *gorm.DB, id uint) (*CancellationItem, *EventCancel
 		return nil, nil, err
 	}
 	return &it, &c, nil
+}
+
+// lateOrderWindow is how long after a cancellation the job looks for orders
+// that slipped in: a registration that read the event as open just before
+// it was cancelled commits right after (minutes at most).
+const lateOrderWindow = 24 * time.Hour
+
+// CancelLateOrders cancels, as CancelEvent did the others, the live orders of
+// recently cancelled events (placed by a registration that read the event as
+// open just before it was cancelled): places given back, people mailed under
+// the same dedupe keys, paid Stripe payments marked for refund. It returns
+// how many orders it cancelled.
+func CancelLateOrders(db *gorm.DB, now time.Time) (int, error) {
+	now = now.UTC()
+	var cs []EventCancellation
+	if err := db.Where("created_at > ?", now.Add(-lateOrderWindow)).Order("id").Find(&cs).Error; err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range cs {
+		c := &cs[i]
+		err := db.Transaction(func(tx *gorm.DB) error {
+			var orders []Order
+			if err := tx.Preload("Attendees", "status = ?", AttendeeActive).
+				Where("event_id = ? AND status IN ?", c.EventID, liveOrderStatuses).Order("id").Find(&orders).Error; err != nil {
+				return err
+			}
+			if len(orders) == 0 {
+				return nil
+			}
+			for j := range orders {
+				if err := cancelForEvent(tx, c, &orders[j], map[string]bool{}, now); err != nil {
+					return fmt.Errorf("cancel late order %d: %w", orders[j].ID, err)
+				}
+			}
+			n += len(orders)
+			return finishIfDone(tx, c.ID, now)
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

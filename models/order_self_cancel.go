@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
 	"time"
 
 	"gorm.io/gorm"

@@ -37,6 +37,11 @@ var errNoStripe = errors.New("payments are not configured (no Stripe key)")
 
 // Sweep asks for every pending refund of every cancellation still refunding.
 func (j *Cancellations) Sweep(ctx context.Context, now time.Time) error {
+	if n, err := models.CancelLateOrders(j.DB, now); err != nil {
+		return fmt.Errorf("cancel late orders: %w", err)
+	} else if n > 0 && j.Log != nil {
+		j.Log.Warn("orders placed while their event was cancelled were cancelled", "orders", n)
+	}
 	cs, err := models.CancellationsRefunding(j.DB)
 	if err != nil {
 		return err

@@ -19,7 +19,6 @@ type cancelData struct {
 	Message     htmltemplate.HTML // sanitised when the organizer sent it
 	MessageText string            // the Markdown as written
 	Refund      string            // "stripe", "manual" or "none"
-	Recipient   string
 }
 
 // renderEventCancelled writes the mail a cancelled event sends each person
@@ -46,7 +45,7 @@ func (r *Renderer) renderEventCancelled(L *translator, m models.OutboxMessage) (
 			d.Name = a.Name
 		}
 	}
-	cd := &cancelData{data: d, Message: htmltemplate.HTML(c.BodyHTML), MessageText: c.Body, Refund: it.Refund, Recipient: m.To} // #nosec: sanitised when stored
+	cd := &cancelData{data: d, Message: htmltemplate.HTML(c.BodyHTML), MessageText: c.Body, Refund: it.Refund} // #nosec: sanitised when stored
 	return r.renderWith(L, m, c.Subject, "event_cancelled", cd)
 }
 
@@ -71,7 +70,7 @@ func (r *Renderer) renderEventCancelledWaitlist(L *translator, m models.OutboxMe
 	}
 	d := r.eventData(L, e)
 	d.Name = w.Name
-	cd := &cancelData{data: d, Message: htmltemplate.HTML(c.BodyHTML), MessageText: c.Body, Refund: models.CancelRefundNone, Recipient: m.To} // #nosec: sanitised when stored
+	cd := &cancelData{data: d, Message: htmltemplate.HTML(c.BodyHTML), MessageText: c.Body, Refund: models.CancelRefundNone} // #nosec: sanitised when stored
 	return r.renderWith(L, m, c.Subject, "event_cancelled", cd)
 }
 
