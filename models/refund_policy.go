@@ -20,7 +20,7 @@ var RefundPolicies = []string{RefundPolicyNone, RefundPolicyFull, RefundPolicyFe
 type EventRefundPolicy struct {
 	ID     uint   `gorm:"primaryKey"`
 	Policy string `gorm:"column:refund_policy;size:10;not null;default:'none'"`
-	// Until is the last moment (inclusive) the refund is given; nil = until the event starts.
+	// Until is the last moment (inclusive) the refund is given; nil = no deadline.
 	Until *time.Time `gorm:"column:refund_until"`
 	// FeeFixed (minor units) and FeeBP (basis points of what was paid) are
 	// kept from the refund under RefundPolicyFee; both may be set.
