@@ -207,6 +207,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 		background = append(background, (&jobs.LateRefunds{DB: db, Pay: pay, Log: log, Refunded: worker.Nudge}).Job())
 	}
 	background = append(background, (&jobs.Messages{DB: db, Log: log, Sent: worker.Nudge}).Job())
+	background = append(background, (&jobs.Cancellations{DB: db, Pay: pay, Log: log}).Job())
 	runner := jobs.NewRunner(db, instanceName(), log, registry, background...)
 	runner.Start(work)
 	defer func() { stopWork(); runner.Wait(); <-mailDone }() // on every return path, before the database closes

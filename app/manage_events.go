@@ -74,8 +74,12 @@ func (a *App) eventOverview(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("load agenda", err)
 	}
+	prog, err := models.CancellationOf(a.db, e.ID)
+	if err != nil {
+		return dbErr("cancellation progress", err)
+	}
 	return a.render(c, "manage/event", fiber.Map{
-		"Event": e, "Loc": e.Location(), "Agenda": ag,
+		"Event": e, "Loc": e.Location(), "Agenda": ag, "Cancellation": prog,
 	})
 }
 
@@ -119,9 +123,14 @@ func (a *App) setStatus(status, flash string, from ...string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if status == models.StatusCancelled && c.FormValue("confirm") != "yes" {
-			a.flash(c, "event.cancel_unconfirmed")
-			return c.Redirect(eventURL(e)+"#cancel", fiber.StatusSeeOther)
+		if e.Status == models.StatusCancelled {
+			// Orders were cancelled and refunded: the event cannot come back.
+			if prog, err := models.CancellationOf(a.db, e.ID); err != nil {
+				return dbErr("cancellation", err)
+			} else if prog != nil {
+				a.flash(c, "cancelevent.final")
+				return c.Redirect(eventURL(e), fiber.StatusSeeOther)
+			}
 		}
 		for _, s := range from {
 			if e.Status == s {

@@ -65,15 +65,17 @@ func TestEventLifecycleCreateEditPublishUnpublishCancel(t *testing.T) {
 	}
 
 	// Cancel without confirming changes nothing; with it, the event shows as cancelled.
-	c.get(fmt.Sprintf("/manage/events/%d", e.ID))
-	mustStatus(t, c.post(fmt.Sprintf("/manage/events/%d/cancel", e.ID), nil), http.StatusSeeOther, "cancel unconfirmed")
+	c.get(fmt.Sprintf("/manage/events/%d/cancel", e.ID))
+	r = c.post(fmt.Sprintf("/manage/events/%d/cancel", e.ID), map[string][]string{"subject": {"Cancelled"}, "body": {"Sorry."}})
+	mustStatus(t, r, http.StatusUnprocessableEntity, "cancel unconfirmed")
+	mustContain(t, r.Body, "unconfirmed message", "Tick the box to confirm", "Sorry.")
 	db.First(&stored, e.ID)
 	if stored.Status != models.StatusDraft {
 		t.Fatalf("unconfirmed cancel changed status to %s", stored.Status)
 	}
-	mustContain(t, c.get(fmt.Sprintf("/manage/events/%d", e.ID)).Body, "unconfirmed flash", "was not cancelled")
 	c.post(fmt.Sprintf("/manage/events/%d/publish", e.ID), nil)
-	mustStatus(t, c.post(fmt.Sprintf("/manage/events/%d/cancel", e.ID), map[string][]string{"confirm": {"yes"}}), http.StatusSeeOther, "cancel")
+	c.get(fmt.Sprintf("/manage/events/%d/cancel", e.ID))
+	mustStatus(t, c.post(fmt.Sprintf("/manage/events/%d/cancel", e.ID), map[string][]string{"subject": {"Cancelled"}, "body": {"Sorry."}, "confirm": {"yes"}}), http.StatusSeeOther, "cancel")
 	mustContain(t, c.get(fmt.Sprintf("/manage/events/%d", e.ID)).Body, "cancelled overview", "status-cancelled", "has been cancelled")
 	mustContain(t, pub.get("/events/care-forum-2030").Body, "cancelled public page", "This event has been cancelled.")
 	mustContain(t, pub.get("/").Body, "cancelled on home", "Cancelled")

@@ -21,7 +21,6 @@ func (a *App) manageRoutes(m fiber.Router) {
 	o.editors.form("/events/:id/edit", a.updateEvent)
 	o.editors.action("/events/:id/publish", a.setStatus(models.StatusPublished, "event.published_flash", models.StatusDraft, models.StatusCancelled))
 	o.editors.action("/events/:id/unpublish", a.setStatus(models.StatusDraft, "event.unpublished_flash", models.StatusPublished, models.StatusCancelled))
-	o.editors.action("/events/:id/cancel", a.setStatus(models.StatusCancelled, "event.cancelled_flash", models.StatusDraft, models.StatusPublished))
 
 	o.editors.get("/events/:id/agenda", a.agendaPage)
 	for _, k := range agendaKinds {
@@ -43,6 +42,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.eventLifecycleRoutes(o)
 	a.eventMailRoutes(o)
 	a.messageRoutes(o)
+	a.cancellationRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

@@ -340,7 +340,11 @@ func (a *App) showCancelOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "register/cancel", fiber.Map{"Order": o, "Event": &o.Event, "Live": o.IsLive(), "Base": "/orders/" + o.Secret})
+	data := fiber.Map{"Order": o, "Event": &o.Event, "Live": o.IsLive(), "Base": "/orders/" + o.Secret}
+	if err := a.cancelPageData(o, data); err != nil {
+		return err
+	}
+	return a.render(c, "register/cancel", data)
 }
 
 // postCancelOrder cancels the order; its places go back (to the waitlist first).
@@ -349,13 +353,12 @@ func (a *App) postCancelOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	done, err := models.CancelOrder(a.db, o.ID, a.now())
+	flash, err := a.cancelOrderBySelf(o)
 	if err != nil {
-		return errInternal("cancel order", err)
+		return err
 	}
-	if done {
-		a.nudge()
-		a.flash(c, "order.cancelled_flash")
+	if flash != "" {
+		a.flash(c, flash)
 	}
 	return c.Redirect("/orders/"+o.Secret, fiber.StatusSeeOther)
 }

@@ -170,6 +170,7 @@ type payFixture struct {
 	t     *testing.T
 	app   *fiber.App
 	db    *gorm.DB
+	dsn   string // the database's path or URL, to open a second pool (another instance)
 	stub  *stripeStub
 	pay   *payment.Stripe
 	event *models.Event
@@ -181,8 +182,8 @@ type payFixture struct {
 func newPayFixture(t *testing.T, capacity int) *payFixture {
 	t.Helper()
 	stub, base := startStripeStub(t)
-	db, _ := modeltest.NewDB(t)
-	fx := &payFixture{t: t, db: db, stub: stub, now: time.Now().UTC()}
+	db, dsn := modeltest.NewDB(t)
+	fx := &payFixture{t: t, db: db, dsn: dsn, stub: stub, now: time.Now().UTC()}
 	pay := payment.New(payment.Config{SecretKey: testenv.StripeTestKey, WebhookSecret: testWebhookSecret, APIBase: base})
 	fx.pay = pay
 	f, err := New(Config{BaseURL: "http://agora.test"}, Deps{DB: db, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),

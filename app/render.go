@@ -123,6 +123,7 @@ func (a *App) funcs() template.FuncMap {
 		"languages": func() []string { return Languages },
 		"baseURL":   func() string { return a.cfg.BaseURL },
 		"add":       func(a, b int) int { return a + b },
+		"money":     formatMoney,
 	}
 }
 

@@ -29,6 +29,7 @@ var migrations = []migration{
 	{8, "meetings: participants whose directory consent was withdrawn are unlisted", migrate0008UnlistWithdrawnDirectory},
 	{9, "messages to registrants and their recipients", migrate0009Messages},
 	{10, "event mail: organization contact, reminders and reply-to per event", migrate0010EventMail},
+	{11, "cancellations: event cancellation jobs, refund reasons and amounts, refund policy", migrate0011Cancellations},
 }
 
 // schemaVersion is the row that records which migrations have run.

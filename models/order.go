@@ -80,8 +80,12 @@ type Payment struct {
 	// RefundClaimedUntil is ahead, one caller is making that call.
 	RefundKey          string `gorm:"size:100;not null;default:''"`
 	RefundClaimedUntil *time.Time
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// RefundReason and RefundAmount say why a refund_due payment is owed
+	// money back and how much ("" and 0: a late payment, all of it).
+	RefundReason string `gorm:"size:30;not null;default:''"`
+	RefundAmount int64  `gorm:"not null;default:0"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read aloud and typed at the door.

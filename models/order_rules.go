@@ -93,38 +93,49 @@ func ConfirmOrder(db *gorm.DB, orderID uint, now time.Time) (*Order, error) {
 func CancelOrder(db *gorm.DB, orderID uint, now time.Time) (bool, error) {
 	now = now.UTC()
 	done := false
-	err := db.Transaction(func(tx *gorm.DB) error {
-		var o Order
-		if err := tx.Take(&o, orderID).Error; err != nil {
-			return err
-		}
-		res := tx.Model(&Order{}).Where("id = ? AND status IN ?", orderID, liveOrderStatuses).
-			Updates(map[string]any{"status": OrderCancelled, "cancelled_at": now, "updated_at": now})
-		if res.Error != nil || res.RowsAffected != 1 {
-			return res.Error
-		}
-		done = true
-		cs, _, err := activeAttendeeClaims(tx, orderID, 0)
-		if err != nil {
-			return err
-		}
-		if err := releasePlaces(tx, cs); err != nil {
-			return err
-		}
-		if err := releaseVoucherUse(tx, orderID); err != nil {
-			return err
-		}
-		if err := tx.Model(&Attendee{}).Where("order_id = ? AND status = ?", orderID, AttendeeActive).
-			Updates(map[string]any{"status": AttendeeCancelled, "updated_at": now}).Error; err != nil {
-			return err
-		}
-		if err := enqueueOrderMail(tx, &o, MailOrderCancelled, ""); err != nil {
-			return err
-		}
-		_, err = offerNext(tx, o.EventID, now, DefaultOfferValidity)
+	err := db.Transaction(func(tx *gorm.DB) (err error) {
+		done, err = cancelLiveOrder(tx, orderID, now, true)
 		return err
 	})
 	return done, err
+}
+
+// cancelLiveOrder cancels a live order in tx and gives back its places and
+// voucher use, once. notify mails the buyer and offers the places to the
+// waitlist (a cancelled event does neither: it writes to everyone itself and
+// closes its waitlist).
+func cancelLiveOrder(tx *gorm.DB, orderID uint, now time.Time, notify bool) (bool, error) {
+	var o Order
+	if err := tx.Take(&o, orderID).Error; err != nil {
+		return false, err
+	}
+	res := tx.Model(&Order{}).Where("id = ? AND status IN ?", orderID, liveOrderStatuses).
+		Updates(map[string]any{"status": OrderCancelled, "cancelled_at": now, "updated_at": now})
+	if res.Error != nil || res.RowsAffected != 1 {
+		return false, res.Error
+	}
+	cs, _, err := activeAttendeeClaims(tx, orderID, 0)
+	if err != nil {
+		return true, err
+	}
+	if err := releasePlaces(tx, cs); err != nil {
+		return true, err
+	}
+	if err := releaseVoucherUse(tx, orderID); err != nil {
+		return true, err
+	}
+	if err := tx.Model(&Attendee{}).Where("order_id = ? AND status = ?", orderID, AttendeeActive).
+		Updates(map[string]any{"status": AttendeeCancelled, "updated_at": now}).Error; err != nil {
+		return true, err
+	}
+	if !notify {
+		return true, nil
+	}
+	if err := enqueueOrderMail(tx, &o, MailOrderCancelled, ""); err != nil {
+		return true, err
+	}
+	_, err = offerNext(tx, o.EventID, now, DefaultOfferValidity)
+	return true, err
 }
 
 // CancelAttendee cancels one attendee of an order and frees their places

@@ -32,9 +32,11 @@ const (
 
 // Refund reasons.
 const (
-	RefundHoldLost  = "hold_lost" // paid after the hold ended, no room left
-	RefundOrganizer = "organizer" // an organizer cancelled the order
-	RefundProvider  = "provider"  // made outside Agora (the Stripe dashboard)
+	RefundHoldLost       = "hold_lost"       // paid after the hold ended, no room left
+	RefundOrganizer      = "organizer"       // an organizer cancelled the order
+	RefundProvider       = "provider"        // made outside Agora (the Stripe dashboard)
+	RefundEventCancelled = "event_cancelled" // the organizer cancelled the event
+	RefundSelfCancelled  = "self_cancel"     // the attendee cancelled, under the event's refund policy
 )
 
 // Mail kinds of the payment rules (RefID: refund).

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -45,10 +46,31 @@ func ReleaseRefundClaim(db *gorm.DB, paymentID uint) error {
 }
 
 // RefundsDue lists the Stripe payments waiting for their automatic refund
-// that no caller is working on at now, oldest first.
+// that no caller is working on at now, oldest first. The refunds of a
+// cancelled event are left to its cancellation job, which shows the ones
+// that failed to the organizer and retries them when asked.
 func RefundsDue(db *gorm.DB, now time.Time, limit int) ([]Payment, error) {
 	var ps []Payment
-	err := db.Where("provider = ? AND state = ? AND (refund_claimed_until IS NULL OR refund_claimed_until < ?)",
-		ProviderStripe, PaymentRefundDue, now.UTC()).Order("id").Limit(limit).Find(&ps).Error
+	err := db.Where("provider = ? AND state = ? AND (refund_claimed_until IS NULL OR refund_claimed_until < ?) AND refund_reason <> ?",
+		ProviderStripe, PaymentRefundDue, now.UTC(), RefundEventCancelled).Order("id").Limit(limit).Find(&ps).Error
 	return ps, err
+}
+
+// markRefundDue makes a paid Stripe payment owe amount back for reason, with
+// the refund's idempotency key stored now, in the caller's transaction: from
+// here on the refund is made once through ClaimRefund like a late payment's.
+// It reports false when the payment is not paid (or partly refunded) any more.
+func markRefundDue(tx *gorm.DB, paymentID uint, reason string, amount int64, key string, now time.Time) (bool, error) {
+	res := tx.Model(&Payment{}).
+		Where("id = ? AND provider = ? AND state IN ? AND amount - refunded_amount >= ?", paymentID, ProviderStripe,
+			[]string{PaymentPaid, PaymentPartiallyRefunded}, amount).
+		Updates(map[string]any{"state": PaymentRefundDue, "refund_reason": reason, "refund_amount": amount,
+			"refund_key": key, "refund_claimed_until": nil, "updated_at": now.UTC()})
+	return res.RowsAffected == 1, res.Error
+}
+
+// RefundKey is the idempotency key of a refund; n tells apart several
+// refunds of one payment for the same reason.
+func RefundKey(paymentID uint, reason string, n int) string {
+	return fmt.Sprintf("agora-refund-%d-%s-%d", paymentID, reason, n)
 }

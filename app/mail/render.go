@@ -127,6 +127,12 @@ func (r *Renderer) renderKind(L *translator, m models.OutboxMessage) (Message, e
 		name, subj = "reminder", "mail.reminder.subject"
 	case models.MailEventMessage:
 		return r.renderEventMessage(L, m)
+	case models.MailEventCancelled:
+		return r.renderEventCancelled(L, m)
+	case models.MailEventCancelledWaitlist:
+		return r.renderEventCancelledWaitlist(L, m)
+	case models.MailOrganizerOrderCancelled:
+		return r.renderOrganizerOrderCancelled(L, m)
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"

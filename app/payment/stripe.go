@@ -134,9 +134,9 @@ func (s *Stripe) CreateCheckoutSession(in CheckoutInput) (*Session, error) {
 func CheckoutKey(paymentID uint) string { return fmt.Sprintf("agora-checkout-%d", paymentID) }
 
 // RefundKey is the idempotency key of a refund; n tells apart several
-// partial refunds of the same payment.
+// partial refunds of the same payment (models.RefundKey).
 func RefundKey(paymentID uint, reason string, n int) string {
-	return fmt.Sprintf("agora-refund-%d-%s-%d", paymentID, reason, n)
+	return models.RefundKey(paymentID, reason, n)
 }
 
 // GetCheckoutSession re-fetches a session from Stripe (webhook payloads are
