@@ -78,6 +78,10 @@ type data struct {
 	TicketType   string
 	Session      string
 	Amount       string
+	// Buyer is who registered a delegate; Delegates says the buyer's
+	// confirmation has tickets also mailed to their holders.
+	Buyer     string
+	Delegates bool
 }
 
 // Render returns the e-mail for m: its own content when it has no kind,
@@ -104,6 +108,12 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"
+	case models.MailAttendeeConfirmation:
+		d, atts, err = r.attendeeData(L, m.RefID, true)
+		name, subj = "ticket", "mail.ticket.subject"
+	case models.MailAttendeeLink:
+		d, _, err = r.attendeeData(L, m.RefID, false)
+		name, subj = "ticket_link", "mail.ticket_link.subject"
 	case models.MailOrderLink:
 		d, _, err = r.orderData(L, m.RefID, false)
 		name, subj = "link", "mail.link.subject"
@@ -192,6 +202,7 @@ func (r *Renderer) orderData(L *translator, orderID uint, tickets bool) (*data, 
 			return nil, nil, err
 		}
 		t := ticket{Name: a.Name, TicketType: a.TicketType.Name, Code: code, QRCID: cid, Needs: a.Needs.Any()}
+		d.Delegates = d.Delegates || models.IsDelegate(o, a)
 		for _, s := range ss {
 			t.Sessions = append(t.Sessions, L.DateTime(s.StartsAt.In(o.Event.Location()))+" · "+s.Title)
 			if !seen[s.ID] {
