@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/app/mail"
 	"github.com/agora-events/agora/app/testenv"
@@ -375,4 +376,15 @@ func TestLostLinkSendsDelegatesTheirOwn(t *testing.T) {
 	if err != nil || !strings.Contains(m.Text, "http://agora.test"+d.link(2)) || strings.Contains(m.Text, d.order.Secret) {
 		t.Fatalf("rendered %v:\n%s", err, m.Text)
 	}
+}
+
+// delegateLink is the personal link of the last attendee of an order, for
+// tests that crawl a delegate's pages.
+func delegateLink(t *testing.T, db *gorm.DB, orderID uint) string {
+	t.Helper()
+	var a models.Attendee
+	if err := db.Where("order_id = ?", orderID).Order("position DESC").Take(&a).Error; err != nil {
+		t.Fatal(err)
+	}
+	return a.LinkSecret
 }
