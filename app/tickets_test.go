@@ -388,3 +388,34 @@ func delegateLink(t *testing.T, db *gorm.DB, orderID uint) string {
 	}
 	return a.LinkSecret
 }
+
+// A delegate's link signs that delegate in to the event's meetings (as the
+// e-mail sign-in does), and shows the way there on their page; a person
+// whose place is cancelled is not let in.
+func TestDelegateLinkSignsInToMeetings(t *testing.T) {
+	f, db := newTestApp(t)
+	mf := newMeetingFixture(t, db, "deleg-meet", 3, models.ModeRequests)
+	me := mf.Attendees[1]
+	c := newClient(t, f)
+	page := c.get("/tickets/" + me.LinkSecret)
+	if page.Status != 200 || !strings.Contains(page.Body, "/tickets/"+me.LinkSecret+"/meetings") {
+		t.Fatalf("ticket page %d lacks the meetings link", page.Status)
+	}
+	base := "/events/" + mf.Event.Slug + "/meetings"
+	r := c.get("/tickets/" + me.LinkSecret + "/meetings")
+	if r.Status != 303 || r.Location != base {
+		t.Fatalf("meetings from ticket: %d %q", r.Status, r.Location)
+	}
+	if home := c.get(base); home.Status != 200 || !strings.Contains(home.Body, me.Name) {
+		t.Fatalf("meetings home %d", home.Status)
+	}
+	// The e-mail sign-in still finds the delegate by their own address.
+	signInToMeetings(t, newClient(t, f), db, mf.Event, mf.Attendees[2])
+
+	if _, err := models.CancelAttendee(db, me.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := newClient(t, f).get("/tickets/" + me.LinkSecret + "/meetings"); r.Status != 404 {
+		t.Fatalf("cancelled delegate into meetings: %d", r.Status)
+	}
+}
