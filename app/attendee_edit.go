@@ -14,10 +14,11 @@ import (
 // attendee's own link (/tickets/{secret}). The edit handlers below serve
 // both; only the loader differs, and each loader is the access check.
 type attendeeScope struct {
-	Order    *models.Order
-	Attendee *models.Attendee
-	Back     string // the page the forms return to
-	Forms    string // the path the forms post under
+	Order     *models.Order
+	Attendee  *models.Attendee
+	Back      string // the page the forms return to
+	BackLabel string // the message naming it
+	Forms     string // the path the forms post under
 }
 
 // attendeeScopeLoader loads the scope of a request, or returns a 404.
@@ -30,7 +31,7 @@ func (a *App) orderAttendeeScope(c *fiber.Ctx) (*attendeeScope, error) {
 		return nil, err
 	}
 	base := "/orders/" + o.Secret
-	return &attendeeScope{Order: o, Attendee: at, Back: base, Forms: base + "/attendees/" + strconv.FormatUint(uint64(at.ID), 10)}, nil
+	return &attendeeScope{Order: o, Attendee: at, Back: base, BackLabel: "order.back", Forms: base + "/attendees/" + strconv.FormatUint(uint64(at.ID), 10)}, nil
 }
 
 // attendeeEditRoutes declares the forms that change one attendee, under r.
@@ -95,7 +96,7 @@ func (a *App) renderAttendeeEdit(c *fiber.Ctx, status int, s *attendeeScope, f a
 	return a.renderStatus(c, status, "register/attendee_edit", fiber.Map{
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Attendee": at, "Form": f, "Errors": errs,
 		"ErrorLinks": errorLinks(errs), "Questions": rf.Questions, "Sessions": sessions, "Editable": editable,
-		"Base": s.Back, "Forms": s.Forms,
+		"Base": s.Back, "BackLabel": s.BackLabel, "Forms": s.Forms,
 	})
 }
 

@@ -35,7 +35,7 @@ func (a *App) ticketScope(c *fiber.Ctx) (*attendeeScope, error) {
 		return nil, dbErr("attendee by link", err)
 	}
 	base := "/tickets/" + at.LinkSecret
-	return &attendeeScope{Order: at.Order, Attendee: at, Back: base, Forms: base}, nil
+	return &attendeeScope{Order: at.Order, Attendee: at, Back: base, BackLabel: "ticket.back", Forms: base}, nil
 }
 
 // ticketLive reports whether the attendee still holds a place.
