@@ -421,3 +421,24 @@ func TestDelegateLinkSignsInToMeetings(t *testing.T) {
 		t.Fatalf("cancelled delegate into meetings: %d", r.Status)
 	}
 }
+
+// A paid group order mails its delegates once it is paid (through the
+// webhook's fulfilment), once each however often Stripe repeats itself.
+func TestPaidDelegationMailsDelegatesOnPayment(t *testing.T) {
+	fx := newPayFixture(t, 10)
+	o := fx.place(2) // p1@ and p2@, bought by bea@: two delegates
+	sid := fx.checkout(o)
+	if n := fx.mails(models.MailAttendeeConfirmation); n != 0 {
+		t.Fatalf("%d delegate mails before payment", n)
+	}
+	fx.stub.setSession(sid, "complete", "paid", 5000, "eur", o.ID)
+	for _, id := range []string{"evt_d1", "evt_d2"} {
+		mustStatus(t, fx.webhook(id, "checkout.session.completed", "checkout.session", sid, testWebhookSecret), 200, "paid")
+	}
+	if n := fx.mails(models.MailAttendeeConfirmation); n != 2 {
+		t.Fatalf("%d delegate mails after payment, want 2", n)
+	}
+	if n := fx.mails(models.MailOrderConfirmation); n != 1 {
+		t.Fatalf("%d buyer mails, want 1", n)
+	}
+}
