@@ -177,13 +177,13 @@ func (a *App) showCancelTicket(c *fiber.Ctx) error {
 
 // postCancelTicket cancels the attendee of the link only: their places go
 // back (to the waitlist first); the order stays for the others, and ends
-// when they were its last active attendee (models.CancelAttendee).
+// when they were its last active attendee (models.CancelOwnPlace).
 func (a *App) postCancelTicket(c *fiber.Ctx) error {
 	s, err := a.ticketScope(c)
 	if err != nil {
 		return err
 	}
-	done, err := models.CancelAttendee(a.db, s.Attendee.ID, a.now())
+	done, err := models.CancelOwnPlace(a.db, s.Attendee.ID, a.now())
 	if err != nil {
 		return errInternal("cancel attendee", err)
 	}

@@ -266,6 +266,17 @@ func TestDelegateLinkIsOnlyTheirs(t *testing.T) {
 		d.attendees[0].Status != models.AttendeeActive || d.attendees[2].Status != models.AttendeeActive {
 		t.Fatalf("after cancel: order %s, attendees %s %s %s", d.order.Status, d.attendees[0].Status, d.attendees[1].Status, d.attendees[2].Status)
 	}
+	var told models.OutboxMessage
+	if err := d.db.Where("kind = ? AND ref_id = ?", models.MailAttendeeCancelled, me.ID).Take(&told).Error; err != nil || told.To != "person2@example.org" {
+		t.Fatalf("no cancellation mail to the delegate: %v %+v", err, told)
+	}
+	rnd, err := mail.NewRenderer(d.db, "http://agora.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := rnd.Render(told); err != nil || !strings.Contains(m.Subject, "Your place is cancelled") || strings.Contains(m.Text, other.Name) {
+		t.Fatalf("cancellation mail %v: %q\n%s", err, m.Subject, m.Text)
+	}
 	if n := placesOf(t, d, "ticket_types", d.tt.ID); n != 2 {
 		t.Fatalf("ticket type places %d, want 2", n)
 	}

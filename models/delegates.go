@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -13,6 +14,7 @@ import (
 const (
 	MailAttendeeConfirmation = "attendee_confirmation" // RefID: attendee
 	MailAttendeeLink         = "attendee_link"         // RefID: attendee
+	MailAttendeeCancelled    = "attendee_cancelled"    // RefID: attendee
 )
 
 // BeforeCreate gives every new attendee a personal link secret, whichever
@@ -131,4 +133,28 @@ func resendDelegateLinks(tx *gorm.DB, eventID uint, email, bucket string) error 
 		}
 	}
 	return nil
+}
+
+// CancelOwnPlace cancels attendee attendeeID at their own request (their
+// personal link): CancelAttendee's rule (their places go back, the order
+// stays live for the others and ends when they were its last active
+// attendee), and, in the same transaction, a confirmation to a delegate's
+// own address. Returns false when they were cancelled already.
+func CancelOwnPlace(db *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
+	done := false
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		if done, err = CancelAttendee(tx, attendeeID, now); err != nil || !done {
+			return err
+		}
+		var a Attendee
+		if err := tx.Preload("Order").Take(&a, attendeeID).Error; err != nil {
+			return err
+		}
+		if a.Order == nil || !IsDelegate(*a.Order, a) {
+			return nil
+		}
+		return enqueueAttendeeMail(tx, *a.Order, a, MailAttendeeCancelled, "")
+	})
+	return done, err
 }

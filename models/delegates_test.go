@@ -234,7 +234,7 @@ func TestRaceBuyerCancelsWhileDelegateCancels(t *testing.T) {
 				if i == 0 {
 					_, errs[i] = models.CancelOrder(p, o.ID, time.Now())
 				} else {
-					_, errs[i] = models.CancelAttendee(p, o.Attendees[i].ID, time.Now())
+					_, errs[i] = models.CancelOwnPlace(p, o.Attendees[i].ID, time.Now())
 				}
 			}(i)
 		}
@@ -259,5 +259,30 @@ func TestRaceBuyerCancelsWhileDelegateCancels(t *testing.T) {
 				t.Fatalf("round %d: %s places_taken %d", round, table, n)
 			}
 		}
+	}
+}
+
+// A delegate cancelling their own place is told once; the buyer's own
+// place (their address) gets no separate mail.
+func TestCancelOwnPlaceTellsTheDelegate(t *testing.T) {
+	db, _ := regDB(t)
+	ev := openEvent(t, db, 0)
+	tt := ticketType(t, db, ev.ID, 0, 0, 5)
+	o := place(t, db, groupOrderInput(t, db, ev, tt))
+	db.Where("1 = 1").Delete(&models.OutboxMessage{})
+	for i := 0; i < 2; i++ {
+		done, err := models.CancelOwnPlace(db, o.Attendees[1].ID, time.Now())
+		if err != nil || done != (i == 0) {
+			t.Fatalf("cancel %d: %v %v", i, done, err)
+		}
+	}
+	if done, err := models.CancelOwnPlace(db, o.Attendees[0].ID, time.Now()); err != nil || !done {
+		t.Fatalf("buyer's place: %v %v", done, err)
+	}
+	sameRows(t, outboxRows(t, db), mailRow{models.MailAttendeeCancelled, "p2@example.org"})
+	var got models.Order
+	db.Take(&got, o.ID)
+	if got.Status != models.OrderConfirmed {
+		t.Fatalf("order %s with one person left", got.Status)
 	}
 }

@@ -114,6 +114,9 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 	case models.MailAttendeeLink:
 		d, _, err = r.attendeeData(L, m.RefID, false)
 		name, subj = "ticket_link", "mail.ticket_link.subject"
+	case models.MailAttendeeCancelled:
+		d, err = r.attendeeCancelledData(L, m.RefID)
+		name, subj = "ticket_cancelled", "mail.ticket_cancelled.subject"
 	case models.MailOrderLink:
 		d, _, err = r.orderData(L, m.RefID, false)
 		name, subj = "link", "mail.link.subject"

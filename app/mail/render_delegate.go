@@ -59,3 +59,21 @@ func (r *Renderer) attendeeData(L *translator, attendeeID uint, withTicket bool)
 	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(o.Event, ss))})
 	return d, atts, nil
 }
+
+// attendeeCancelledData loads a delegate whose own place was cancelled.
+func (r *Renderer) attendeeCancelledData(L *translator, attendeeID uint) (*data, error) {
+	var a models.Attendee
+	err := r.db.Preload("Order").Preload("Order.Event").Take(&a, attendeeID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrSkip
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Order == nil || a.Status != models.AttendeeCancelled || !models.IsDelegate(*a.Order, a) {
+		return nil, ErrSkip
+	}
+	d := r.eventData(L, a.Order.Event)
+	d.Order, d.Name = a.Order, a.Name
+	return d, nil
+}
