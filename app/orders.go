@@ -69,6 +69,8 @@ type ticketView struct {
 	Sessions []models.Session
 	Consents []models.ConsentRecord
 	Answers  []orderAnswer
+	// Delegate: this person got their own ticket and link by e-mail.
+	Delegate bool
 }
 
 // orderAnswer is one answered question on the attendee's own ticket.
@@ -109,7 +111,7 @@ func (a *App) ticketViewsOf(o *models.Order, attendees []models.Attendee, severa
 	}
 	var out []ticketView
 	for _, at := range attendees {
-		tv := ticketView{Attendee: at, Code: ticketCode(o, at, several)}
+		tv := ticketView{Attendee: at, Code: ticketCode(o, at, several), Delegate: models.IsDelegate(*o, at) && at.Status == models.AttendeeActive}
 		if o.Status == models.OrderConfirmed && at.Status == models.AttendeeActive {
 			qr, err := qrDataURL(at.QRSecret)
 			if err != nil {

@@ -293,7 +293,7 @@ func TestDelegateLinkIsOnlyTheirs(t *testing.T) {
 
 	// The buyer still sees the whole order.
 	buyer := d.client(t).get("/orders/" + d.order.Secret)
-	for _, want := range []string{"Ana Buyer", "Berta Renamed", "Carlos Delegate", "ana@example.org"} {
+	for _, want := range []string{"Ana Buyer", "Berta Renamed", "Carlos Delegate", "ana@example.org", "carlos@example.org has been sent this ticket"} {
 		if !strings.Contains(buyer.Body, want) {
 			t.Errorf("buyer's page lacks %q", want)
 		}
