@@ -90,6 +90,7 @@ func TestHostileInputNeverFails(t *testing.T) {
 	}{
 		{"visitor", visitor, []string{"/", ev, ev + "/register", ev + "/register?voucher=" + rf.Voucher.Code, "/orders/lost", ev + "/meetings/signin", "/manage/login"}},
 		{"attendee", attendee, []string{"/orders/" + rf.Order.Secret}},
+		{"delegate", newClient(t, f), []string{"/tickets/" + delegateLink(t, db, rf.Order.ID)}},
 		{"participant", participant, []string{ev + "/meetings"}},
 		{"owner", owner, []string{"/manage", "/manage/events/new"}},
 	}

@@ -102,33 +102,55 @@ func (a *App) orderData(c *fiber.Ctx) error {
 		Waitlist:  []waitlistEntryExport{},
 	}
 	for _, t := range tickets {
-		ae := attendeeExport{Name: t.Name, Email: t.Email, Organization: t.Organization, Category: t.Category, TicketType: t.TicketType.Name,
-			Status: t.Status, Needs: t.Needs, NeedsNote: t.NeedsNote, CheckedInAt: t.CheckedInAt, AnonymisedAt: t.AnonymisedAt, CreatedAt: t.CreatedAt,
-			Answers: []answerExport{}, Consents: []consentExport{}, Sessions: []sessionExport{}}
-		for _, an := range t.Answers {
-			ae.Answers = append(ae.Answers, answerExport{an.Question, an.Value})
-		}
-		for _, cr := range t.Consents {
-			ae.Consents = append(ae.Consents, consentExport{Kind: cr.ConsentText.Kind, Version: cr.ConsentText.Version, Text: cr.ConsentText.Body,
-				GivenAt: cr.GivenAt, WithdrawnAt: cr.WithdrawnAt})
-		}
-		for _, s := range t.Sessions {
-			ae.Sessions = append(ae.Sessions, sessionExport{s.Title, s.StartsAt})
-		}
-		x.Attendees = append(x.Attendees, ae)
+		x.Attendees = append(x.Attendees, attendeeExportOf(t))
+	}
+	if x.Waitlist, err = a.waitlistExport(o.EventID, o.BuyerEmail); err != nil {
+		return err
+	}
+	return sendJSONDownload(c, x, "agora-"+strings.ToLower(o.Code)+".json")
+}
+
+// attendeeExportOf is one attendee's part of a data download.
+func attendeeExportOf(t ticketView) attendeeExport {
+	ae := attendeeExport{Name: t.Name, Email: t.Email, Organization: t.Organization, Category: t.Category, TicketType: t.TicketType.Name,
+		Status: t.Status, Needs: t.Needs, NeedsNote: t.NeedsNote, CheckedInAt: t.CheckedInAt, AnonymisedAt: t.AnonymisedAt, CreatedAt: t.CreatedAt,
+		Answers: []answerExport{}, Consents: []consentExport{}, Sessions: []sessionExport{}}
+	for _, an := range t.Answers {
+		ae.Answers = append(ae.Answers, answerExport{an.Question, an.Value})
+	}
+	for _, cr := range t.Consents {
+		ae.Consents = append(ae.Consents, consentExport{Kind: cr.ConsentText.Kind, Version: cr.ConsentText.Version, Text: cr.ConsentText.Body,
+			GivenAt: cr.GivenAt, WithdrawnAt: cr.WithdrawnAt})
+	}
+	for _, s := range t.Sessions {
+		ae.Sessions = append(ae.Sessions, sessionExport{s.Title, s.StartsAt})
+	}
+	return ae
+}
+
+// waitlistExport lists the waitlist entries of an address for an event.
+func (a *App) waitlistExport(eventID uint, email string) ([]waitlistEntryExport, error) {
+	out := []waitlistEntryExport{}
+	if email == "" {
+		return out, nil
 	}
 	var ws []models.WaitlistEntry
-	if err := a.db.Where("event_id = ? AND email = ?", o.EventID, o.BuyerEmail).Order("id").Find(&ws).Error; err != nil {
-		return errInternal("waitlist entries", err)
+	if err := a.db.Where("event_id = ? AND email = ?", eventID, email).Order("id").Find(&ws).Error; err != nil {
+		return nil, errInternal("waitlist entries", err)
 	}
 	for _, w := range ws {
-		x.Waitlist = append(x.Waitlist, waitlistEntryExport{w.Name, w.Email, w.Status, w.CreatedAt})
+		out = append(out, waitlistEntryExport{w.Name, w.Email, w.Status, w.CreatedAt})
 	}
-	body, err := json.MarshalIndent(x, "", "  ")
+	return out, nil
+}
+
+// sendJSONDownload sends v as a JSON file to download.
+func sendJSONDownload(c *fiber.Ctx, v any, filename string) error {
+	body, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return errInternal("encode data", err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="agora-`+strings.ToLower(o.Code)+`.json"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	return c.Send(body)
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/base64"
-	"errors"
 	"html/template"
 	"strconv"
 	"strings"
@@ -20,10 +19,8 @@ func (a *App) orderRoutes(o fiber.Router) {
 	o.Get("", a.showOrder)
 	o.Get("/calendar.ics", a.orderCalendar)
 	o.Get("/data.json", a.orderData)
-	o.Get("/attendees/:id", a.showAttendeeEdit)
-	a.postForm(o, "/attendees/:id/answers", a.postAttendeeAnswers)
-	a.postForm(o, "/attendees/:id/sessions", a.postAttendeeSessions)
-	a.postAction(o, "/attendees/:id/consents/:rid/withdraw", a.postWithdrawConsent)
+	o.Get("/attendees/:id", func(c *fiber.Ctx) error { return a.showAttendeeEdit(c, a.orderAttendeeScope) })
+	a.attendeeEditRoutes(o.Group("/attendees/:id"), a.orderAttendeeScope)
 	o.Get("/cancel", a.showCancelOrder)
 	a.postAction(o, "/cancel", a.postCancelOrder)
 }
@@ -72,6 +69,8 @@ type ticketView struct {
 	Sessions []models.Session
 	Consents []models.ConsentRecord
 	Answers  []orderAnswer
+	// Delegate: this person got their own ticket and link by e-mail.
+	Delegate bool
 }
 
 // orderAnswer is one answered question on the attendee's own ticket.
@@ -82,8 +81,8 @@ type orderAnswer struct {
 
 // ticketCode is what the door staff type: the order code, plus the
 // attendee's number when the order holds several.
-func ticketCode(o *models.Order, at models.Attendee) string {
-	if len(o.Attendees) > 1 {
+func ticketCode(o *models.Order, at models.Attendee, several bool) string {
+	if several {
 		return o.Code + "-" + strconv.Itoa(at.Position)
 	}
 	return o.Code
@@ -100,13 +99,19 @@ func qrDataURL(secret string) (template.URL, error) {
 
 // ticketViews loads what the order page shows for each attendee.
 func (a *App) ticketViews(o *models.Order) ([]ticketView, error) {
+	return a.ticketViewsOf(o, o.Attendees, len(o.Attendees) > 1)
+}
+
+// ticketViewsOf loads the views of some attendees of o; several says the
+// order holds more than one (their codes carry their numbers).
+func (a *App) ticketViewsOf(o *models.Order, attendees []models.Attendee, several bool) ([]ticketView, error) {
 	var qs []models.Question
 	if err := a.db.Where("event_id = ?", o.EventID).Order("position, id").Find(&qs).Error; err != nil {
 		return nil, err
 	}
 	var out []ticketView
-	for _, at := range o.Attendees {
-		tv := ticketView{Attendee: at, Code: ticketCode(o, at)}
+	for _, at := range attendees {
+		tv := ticketView{Attendee: at, Code: ticketCode(o, at, several), Delegate: models.IsDelegate(*o, at) && at.Status == models.AttendeeActive}
 		if o.Status == models.OrderConfirmed && at.Status == models.AttendeeActive {
 			qr, err := qrDataURL(at.QRSecret)
 			if err != nil {
@@ -164,25 +169,35 @@ func (a *App) orderCalendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.serveCalendar(c, o, o.IsLive(), 0, "order-"+strconv.FormatUint(uint64(o.ID), 10), o.Event.Slug+"-"+strings.ToLower(o.Code)+".ics")
+}
+
+// serveCalendar sends the order's event and the sessions its active
+// attendees chose (only attendee attendeeID's when not 0); live false marks
+// the event cancelled for this person. tag makes the entries' ids theirs.
+func (a *App) serveCalendar(c *fiber.Ctx, o *models.Order, live bool, attendeeID uint, tag, filename string) error {
 	e := &o.Event
 	host := hostOf(a.cfg.BaseURL)
 	cal := newCalendar(e)
-	vev := cal.AddEvent("event-" + strconv.FormatUint(uint64(e.ID), 10) + "-order-" + strconv.FormatUint(uint64(o.ID), 10) + "@" + host)
+	vev := cal.AddEvent("event-" + strconv.FormatUint(uint64(e.ID), 10) + "-" + tag + "@" + host)
 	status := e.Status
-	if !o.IsLive() {
+	if !live {
 		status = models.StatusCancelled
 	}
 	fillCalendarEvent(vev, a.now(), e.Title, e.Summary, e.StartsAt, e.EndsAt, eventPlace(e), a.cfg.BaseURL+"/events/"+e.Slug, status)
-	if o.IsLive() {
-		var ss []models.Session
-		if err := a.db.Preload("Room").Joins("JOIN session_signups ON session_signups.session_id = sessions.id").
+	if live {
+		q := a.db.Preload("Room").Joins("JOIN session_signups ON session_signups.session_id = sessions.id").
 			Joins("JOIN attendees ON attendees.id = session_signups.attendee_id").
-			Where("attendees.order_id = ? AND attendees.status = ?", o.ID, models.AttendeeActive).
-			Distinct("sessions.*").Order("sessions.starts_at, sessions.id").Find(&ss).Error; err != nil {
+			Where("attendees.order_id = ? AND attendees.status = ?", o.ID, models.AttendeeActive)
+		if attendeeID != 0 {
+			q = q.Where("attendees.id = ?", attendeeID)
+		}
+		var ss []models.Session
+		if err := q.Distinct("sessions.*").Order("sessions.starts_at, sessions.id").Find(&ss).Error; err != nil {
 			return errInternal("order sessions", err)
 		}
 		for _, s := range ss {
-			sv := cal.AddEvent("session-" + strconv.FormatUint(uint64(s.ID), 10) + "-order-" + strconv.FormatUint(uint64(o.ID), 10) + "@" + host)
+			sv := cal.AddEvent("session-" + strconv.FormatUint(uint64(s.ID), 10) + "-" + tag + "@" + host)
 			place := eventPlace(e)
 			if s.Room != nil {
 				place = s.Room.Name + ", " + place
@@ -191,147 +206,7 @@ func (a *App) orderCalendar(c *fiber.Ctx) error {
 				a.cfg.BaseURL+"/events/"+e.Slug+"#session-"+strconv.FormatUint(uint64(s.ID), 10), e.Status)
 		}
 	}
-	return sendCalendar(c, e.Slug+"-"+strings.ToLower(o.Code)+".ics", cal)
-}
-
-// showAttendeeEdit shows the forms to change one attendee's answers and sessions.
-func (a *App) showAttendeeEdit(c *fiber.Ctx) error {
-	o, at, err := a.orderAttendeeFromLink(c)
-	if err != nil {
-		return err
-	}
-	f := newAttendeeForm()
-	for _, ans := range at.Answers {
-		f.Answers[strconv.FormatUint(uint64(ans.QuestionID), 10)] = ans.Value
-	}
-	ids, err := models.AttendeeSessionIDs(a.db, at.ID)
-	if err != nil {
-		return errInternal("attendee sessions", err)
-	}
-	for _, id := range ids {
-		f.Sessions[strconv.FormatUint(uint64(id), 10)] = true
-	}
-	return a.renderAttendeeEdit(c, fiber.StatusOK, o, at, f, FieldErrors{})
-}
-
-func (a *App) renderAttendeeEdit(c *fiber.Ctx, status int, o *models.Order, at *models.Attendee, f attendeeForm, errs FieldErrors) error {
-	rf, err := models.LoadRegistrationForm(a.db, o.EventID, at.TicketTypeID)
-	if err != nil {
-		return errInternal("registration form", err)
-	}
-	var sessions []sessionChoice
-	for _, s := range rf.SignupSessions {
-		left := -1
-		if s.Capacity > 0 {
-			left = max(0, s.Capacity-s.PlacesTaken)
-		}
-		sessions = append(sessions, sessionChoice{Session: s, Left: left})
-	}
-	editable := o.IsLive() && at.Status == models.AttendeeActive
-	return a.renderStatus(c, status, "register/attendee_edit", fiber.Map{
-		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Attendee": at, "Form": f, "Errors": errs,
-		"ErrorLinks": errorLinks(errs), "Questions": rf.Questions, "Sessions": sessions, "Editable": editable,
-		"Base": "/orders/" + o.Secret,
-	})
-}
-
-// postAttendeeAnswers replaces an attendee's answers.
-func (a *App) postAttendeeAnswers(c *fiber.Ctx) error {
-	o, at, err := a.orderAttendeeFromLink(c)
-	if err != nil {
-		return err
-	}
-	errs := csrfErrors(c)
-	v := postValues(c)
-	f := parseAttendee(v, "")
-	// Keep the session choices shown as they are stored.
-	if ids, err := models.AttendeeSessionIDs(a.db, at.ID); err == nil {
-		for _, id := range ids {
-			f.Sessions[strconv.FormatUint(uint64(id), 10)] = true
-		}
-	}
-	if !errs.Any() {
-		rf := &models.RegistrationForm{}
-		if err := a.db.Where("event_id = ?", o.EventID).Find(&rf.Questions).Error; err != nil {
-			return errInternal("questions", err)
-		}
-		ai := attendeeInput(f, rf, nil)
-		err := models.UpdateAttendeeAnswers(a.db, at.ID, ai.Answers)
-		var ve *models.ValidationError
-		switch {
-		case err == nil:
-			a.flash(c, "order.answers_saved")
-			return c.Redirect("/orders/"+o.Secret, fiber.StatusSeeOther)
-		case errors.As(err, &ve):
-			problemErrors(errs, ve.Problems)
-		case errors.Is(err, models.ErrAttendeeNotActive):
-			errs.Add(formErrorKey, "order.not_active")
-		default:
-			return errInternal("update answers", err)
-		}
-	}
-	return a.renderAttendeeEdit(c, fiber.StatusUnprocessableEntity, o, at, f, errs)
-}
-
-// postAttendeeSessions changes an attendee's session choices: new places
-// are taken and dropped ones freed in one step.
-func (a *App) postAttendeeSessions(c *fiber.Ctx) error {
-	o, at, err := a.orderAttendeeFromLink(c)
-	if err != nil {
-		return err
-	}
-	errs := csrfErrors(c)
-	f := parseAttendee(postValues(c), "")
-	for _, ans := range at.Answers {
-		f.Answers[strconv.FormatUint(uint64(ans.QuestionID), 10)] = ans.Value
-	}
-	if !errs.Any() {
-		var ids []uint
-		bad := false
-		for s := range f.Sessions {
-			id := parseID(s)
-			bad = bad || id == 0
-			ids = append(ids, id)
-		}
-		err := models.ErrInvalidSession
-		if !bad {
-			err = models.UpdateAttendeeSessions(a.db, at.ID, ids, a.now())
-		}
-		var sf models.ErrSessionFull
-		switch {
-		case err == nil:
-			a.nudge() // a freed place may have gone to the waitlist
-			a.flash(c, "order.sessions_saved")
-			return c.Redirect("/orders/"+o.Secret, fiber.StatusSeeOther)
-		case errors.As(err, &sf):
-			errs.Add("sessions", "register.error.session_full")
-		case errors.Is(err, models.ErrInvalidSession):
-			errs.Add("sessions", "register.error.invalid")
-		case errors.Is(err, models.ErrOrderNotActive), errors.Is(err, models.ErrAttendeeNotActive):
-			errs.Add(formErrorKey, "order.not_active")
-		default:
-			return errInternal("update sessions", err)
-		}
-	}
-	return a.renderAttendeeEdit(c, fiber.StatusUnprocessableEntity, o, at, f, errs)
-}
-
-// postWithdrawConsent withdraws one of an attendee's optional consents.
-func (a *App) postWithdrawConsent(c *fiber.Ctx) error {
-	o, at, err := a.orderAttendeeFromLink(c)
-	if err != nil {
-		return err
-	}
-	err = models.Withdraw(a.db, at.ID, parseID(c.Params("rid")), a.now())
-	switch {
-	case errors.Is(err, models.ErrConsentRequired):
-		a.flash(c, "order.privacy_required")
-	case err != nil:
-		return dbErr("withdraw consent", err)
-	default:
-		a.flash(c, "order.consent_withdrawn")
-	}
-	return c.Redirect("/orders/"+o.Secret+"#attendee-"+strconv.FormatUint(uint64(at.ID), 10), fiber.StatusSeeOther)
+	return sendCalendar(c, filename, cal)
 }
 
 // showCancelOrder asks to confirm a cancellation (a page, so it works without JavaScript).

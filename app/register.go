@@ -30,6 +30,7 @@ func (a *App) registrationRoutes(f *fiber.App) {
 	})
 	o := f.Group("/orders/:secret", a.secretHeaders)
 	a.orderRoutes(o)
+	a.ticketRoutes(f)
 	w := f.Group("/waitlist/:secret", a.secretHeaders)
 	w.Get("", a.showOffer)
 	a.postForm(w, "", a.postAcceptOffer)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/agora-events/agora/models"
@@ -32,6 +33,13 @@ func TestSecretPagesAreNotStored(t *testing.T) {
 		"/orders/" + o.Secret + "/data.json",
 		fmt.Sprintf("/orders/%s/attendees/%d", o.Secret, o.Attendees[0].ID),
 		"/orders/" + mo.Secret + "/meetings",
+		// A delegate's own pages (delegations).
+		"/tickets/" + o.Attendees[0].LinkSecret,
+		"/tickets/" + o.Attendees[0].LinkSecret + "/edit",
+		"/tickets/" + o.Attendees[0].LinkSecret + "/calendar.ics",
+		"/tickets/" + o.Attendees[0].LinkSecret + "/data.json",
+		"/tickets/" + o.Attendees[0].LinkSecret + "/cancel",
+		"/tickets/" + mf.Attendees[0].LinkSecret + "/meetings",
 	}
 	for _, p := range pages {
 		r := c.get(p)
@@ -40,6 +48,9 @@ func TestSecretPagesAreNotStored(t *testing.T) {
 		}
 		if cc := r.Header.Get("Cache-Control"); cc != "no-store" && cc != "private, no-store" {
 			t.Errorf("%s: Cache-Control %q, want no-store", p, cc)
+		}
+		if rp := r.Header.Get("Referrer-Policy"); strings.HasPrefix(p, "/tickets/") && rp != "no-referrer" {
+			t.Errorf("%s: Referrer-Policy %q, want no-referrer", p, rp)
 		}
 	}
 	// Signed in to the networking area (via the order's link above): the

@@ -42,6 +42,9 @@ type Attendee struct {
 	CheckedInAt  *time.Time
 	CheckInCount int    `gorm:"not null;default:0"`
 	QRSecret     string `gorm:"column:qr_secret;size:64;not null;uniqueIndex"`
+	// LinkSecret is the key of the attendee's own page (/tickets/{secret}),
+	// mailed to a delegate; set on create (see BeforeCreate).
+	LinkSecret   string `gorm:"size:64;not null;uniqueIndex"`
 	AnonymisedAt *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time

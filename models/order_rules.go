@@ -77,7 +77,7 @@ func ConfirmOrder(db *gorm.DB, orderID uint, now time.Time) (*Order, error) {
 			}
 			out.Status = OrderConfirmed
 		}
-		return enqueueOrderMail(tx, &out, MailOrderConfirmation, "")
+		return QueueConfirmations(tx, orderID)
 	})
 	if err != nil {
 		return nil, err
@@ -466,9 +466,10 @@ func CheckIn(db *gorm.DB, eventID uint, code string, now time.Time) (a *Attendee
 }
 
 // ResendOrderLinks enqueues, for each live order of event eventID bought
-// with email, a mail with its self-service link. It says nothing about
-// whether any exist (the caller shows the same page either way), and sends
-// at most one mail per order per 10 minutes.
+// with email, a mail with its self-service link, and to a delegate with
+// that address (an attendee who is not the buyer) their personal link. It
+// says nothing about whether any exist (the caller shows the same page
+// either way), and sends at most one mail per order or delegate per 10 minutes.
 func ResendOrderLinks(db *gorm.DB, eventID uint, email string, now time.Time) error {
 	email = NormalizeEmail(email)
 	if !ValidEmail(email) {
@@ -485,6 +486,6 @@ func ResendOrderLinks(db *gorm.DB, eventID uint, email string, now time.Time) er
 				return err
 			}
 		}
-		return nil
+		return resendDelegateLinks(tx, eventID, email, bucket)
 	})
 }

@@ -275,7 +275,7 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 			}
 		}
 		if o.Status == OrderConfirmed {
-			return enqueueOrderMail(tx, o, MailOrderConfirmation, "")
+			return QueueConfirmations(tx, o.ID)
 		}
 		return nil
 	})

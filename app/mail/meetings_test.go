@@ -123,7 +123,7 @@ func TestMeetingRequestDeliveredToMailpit(t *testing.T) {
 	for deadline := time.Now().Add(10 * time.Second); len(list.Messages) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		getJSON(t, api+"/api/v1/messages", &list)
 	}
-	if len(list.Messages) != 1 || !strings.Contains(list.Messages[0].Subject, "Meeting request from") || list.Messages[0].To[0].Address != "ana@example.org" {
+	if len(list.Messages) != 1 || !strings.Contains(list.Messages[0].Subject, "Meeting request from") || list.Messages[0].To[0].Address != o.Attendees[0].Email {
 		t.Fatalf("mailpit holds %+v", list.Messages)
 	}
 }

@@ -80,6 +80,10 @@ type data struct {
 	Session      string
 	Amount       string
 	Reminder     *reminder
+	// Buyer is who registered a delegate; Delegates says the buyer's
+	// confirmation has tickets also mailed to their holders.
+	Buyer     string
+	Delegates bool
 }
 
 // Render returns the e-mail for m: its own content when it has no kind,
@@ -136,6 +140,15 @@ func (r *Renderer) renderKind(L *translator, m models.OutboxMessage) (Message, e
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"
+	case models.MailAttendeeConfirmation:
+		d, atts, err = r.attendeeData(L, m.RefID, true)
+		name, subj = "ticket", "mail.ticket.subject"
+	case models.MailAttendeeLink:
+		d, _, err = r.attendeeData(L, m.RefID, false)
+		name, subj = "ticket_link", "mail.ticket_link.subject"
+	case models.MailAttendeeCancelled:
+		d, err = r.attendeeCancelledData(L, m.RefID)
+		name, subj = "ticket_cancelled", "mail.ticket_cancelled.subject"
 	case models.MailOrderLink:
 		d, _, err = r.orderData(L, m.RefID, false)
 		name, subj = "link", "mail.link.subject"
@@ -229,6 +242,9 @@ func (r *Renderer) orderData(L *translator, orderID uint, tickets bool) (*data, 
 		return nil, nil, err
 	}
 	d.Tickets = ts
+	for _, a := range o.Attendees {
+		d.Delegates = d.Delegates || models.IsDelegate(o, a)
+	}
 	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(o.Event, sessions))})
 	return d, atts, nil
 }

@@ -1,0 +1,4 @@
+package models
+
+// BackfillAttendeeLinkSecrets is migration 13's backfill, for its test.
+var BackfillAttendeeLinkSecrets = backfillAttendeeLinkSecrets
