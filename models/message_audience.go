@@ -41,6 +41,9 @@ type Recipient struct {
 	AttendeeID      uint
 	WaitlistEntryID uint
 	OrderSecret     string
+	// TicketSecret is a delegate's own link secret (/tickets/{secret}): their
+	// {order_link} leads to their own ticket page.
+	TicketSecret string
 }
 
 type audienceRow struct {

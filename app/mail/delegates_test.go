@@ -57,3 +57,42 @@ func TestDelegateMailsRenderInBothLanguages(t *testing.T) {
 		})
 	}
 }
+
+// A message to registrants gives each person the link that is theirs: the
+// buyer their order, a delegate their own ticket page, never someone else's.
+func TestMessageOrderLinkOfADelegateIsTheirTicket(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	o := registration(t, db, "en")
+	luis := o.Attendees[1]
+	if err := db.Model(&luis).Update("email", "luis@example.org").Error; err != nil {
+		t.Fatal(err)
+	}
+	msg := &models.Message{EventID: o.EventID, Language: "en", Subject: "News", Body: "Your link: {order_link}", SendKey: "delegate-link-test",
+		Audience: models.AudienceFilter{}.JSON(), SentByID: 1, SentByName: "Org", SentByEmail: "org@example.org"}
+	if _, err := models.QueueMessage(db, msg, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.ExpandMessage(db, msg.ID, time.Now(), 50); err != nil {
+		t.Fatal(err)
+	}
+	r, err := mail.NewRenderer(db, "https://agora.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []models.OutboxMessage
+	db.Where("kind = ?", models.MailEventMessage).Find(&rows)
+	got := map[string]string{}
+	for _, row := range rows {
+		m, err := r.Render(row)
+		if err != nil {
+			t.Fatalf("%s: %v", row.To, err)
+		}
+		got[row.To] = m.Text
+	}
+	if !strings.Contains(got["luis@example.org"], "/tickets/"+luis.LinkSecret) || strings.Contains(got["luis@example.org"], o.Secret) {
+		t.Errorf("delegate's message:\n%s", got["luis@example.org"])
+	}
+	if !strings.Contains(got[models.NormalizeEmail(o.BuyerEmail)], "/orders/"+o.Secret) {
+		t.Errorf("buyer's message (%d rows):\n%s", len(rows), got[models.NormalizeEmail(o.BuyerEmail)])
+	}
+}

@@ -56,6 +56,8 @@ func (r *Renderer) renderEventMessage(L *translator, m models.OutboxMessage) (Me
 		}
 		if models.NormalizeEmail(a.Order.BuyerEmail) == rc.Email {
 			to.OrderSecret = a.Order.Secret
+		} else if models.IsDelegate(*a.Order, a) {
+			to.TicketSecret = a.LinkSecret
 		}
 	}
 	if rc.WaitlistEntryID != nil {
@@ -112,6 +114,8 @@ func (r *Renderer) eventMessage(e models.Event, msg models.Message, to models.Re
 	orderLink := ed.EventURL
 	if to.OrderSecret != "" {
 		orderLink = r.baseURL + OrderPathPrefix + to.OrderSecret
+	} else if to.TicketSecret != "" {
+		orderLink = r.baseURL + TicketPathPrefix + to.TicketSecret
 	}
 	values := map[string]string{
 		"name": to.Name, "order_link": orderLink, "event_title": e.Title,
