@@ -101,7 +101,7 @@ func CopyEvent(db *gorm.DB, srcID uint, in CopyEventInput) (*Event, error) {
 			return err
 		}
 		c := eventCopier{tx: tx, src: src.ID, dst: e.ID, shift: shift}
-		for _, step := range []func() error{c.paymentSettings, c.ticketTypes, c.questions, c.consents, c.agenda, c.networking} {
+		for _, step := range []func() error{c.paymentSettings, c.mailSettings, c.refundPolicy, c.ticketTypes, c.questions, c.consents, c.agenda, c.networking} {
 			if err := step(); err != nil {
 				return err
 			}

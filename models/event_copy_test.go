@@ -349,3 +349,33 @@ func TestCopyEventRacedForOneSlug(t *testing.T) {
 		t.Fatalf("made %d, events %d, orphan ticket types %d (%v)", made, events, ticketTypes, errs)
 	}
 }
+
+// The event's mail settings (reminders, its own contact) and its refund
+// policy come along, the policy's deadline shifted with the dates.
+func TestCopyEventKeepsMailSettingsAndRefundPolicy(t *testing.T) {
+	db, _ := regDB(t)
+	org, _ := modeltest.Organizer(t, db, "Settings", "settings@example.org", models.RoleOwner)
+	ev := modeltest.Event(t, db, org.ID, "settings-2027", models.StatusPublished)
+	if err := models.SaveEventMailSetting(db, &models.EventMailSetting{EventID: ev.ID, RemindersEnabled: false, ReminderHours: 24,
+		ReminderText: "Door B", ContactName: "Desk", ContactEmail: "desk@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	until := ev.StartsAt.Add(-7 * 24 * time.Hour)
+	if err := models.SaveRefundPolicy(db, models.EventRefundPolicy{ID: ev.ID, Policy: models.RefundPolicyFee, Until: &until, FeeFixed: 500, FeeBP: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	next := ev.StartsAt.AddDate(0, 0, 364) // same weekday, no DST question
+	cp, err := models.CopyEvent(db, ev.ID, models.CopyEventInput{Title: "Settings 2028", Slug: "settings-2028", StartsAt: next})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := models.EventMailSettingFor(db, cp.ID)
+	if err != nil || ms.RemindersEnabled || ms.ReminderHours != 24 || ms.ReminderText != "Door B" || ms.ContactEmail != "desk@example.org" {
+		t.Fatalf("mail settings of the copy: %+v %v", ms, err)
+	}
+	p, err := models.RefundPolicyOf(db, cp.ID)
+	if err != nil || p.Policy != models.RefundPolicyFee || p.FeeFixed != 500 || p.FeeBP != 1000 || p.Until == nil ||
+		!p.Until.Equal(until.AddDate(0, 0, 364)) {
+		t.Fatalf("refund policy of the copy: %+v %v (want until %s)", p, err, until.AddDate(0, 0, 364))
+	}
+}
