@@ -42,6 +42,8 @@ type PlaceOrderInput struct {
 	Now  time.Time
 	// fromOffer is the waitlist offer whose held places this order uses.
 	fromOffer *WaitlistEntry
+	// staff is set for a registration an organizer makes (PlaceStaffOrder).
+	staff *staffPlan
 }
 
 // LoadRegistrationForm loads what a registration for ticket type ttID of
@@ -122,7 +124,7 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 		}
 		return nil, err
 	}
-	if !RegistrationOpen(ev, in.Now) {
+	if (in.staff == nil && !RegistrationOpen(ev, in.Now)) || ev.Status == StatusCancelled {
 		return nil, ErrEventNotOpen
 	}
 	form, err := LoadRegistrationForm(db, in.EventID, in.TicketTypeID)
@@ -139,10 +141,10 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 			in.UnlockHidden = true
 		}
 	}
-	if tt.Hidden && !in.UnlockHidden && in.fromOffer == nil {
+	if tt.Hidden && !in.UnlockHidden && in.fromOffer == nil && in.staff == nil {
 		return nil, ErrInvalidTicketType
 	}
-	if !tt.OnSale(in.Now) && in.fromOffer == nil {
+	if !tt.OnSale(in.Now) && in.fromOffer == nil && in.staff == nil {
 		return nil, ErrSalesClosed
 	}
 	switch {
@@ -158,7 +160,11 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 			}
 		}
 	}
-	if ps := ValidateRegistration(in, *form); len(ps) > 0 {
+	vform := *form
+	if in.staff != nil {
+		vform = staffForm(vform)
+	}
+	if ps := ValidateRegistration(in, vform); len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
 	}
 	// A unique index collision is either the same key posted concurrently
@@ -166,6 +172,11 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	// very rarely, a random code collision (try again).
 	for try := 0; ; try++ {
 		o, err := commit(in, ev, *form, voucher)
+		if errors.Is(err, gorm.ErrDuplicatedKey) && in.staff != nil {
+			if derr := in.staff.duplicate(db, ev.ID); derr != nil {
+				return nil, derr
+			}
+		}
 		if errors.Is(err, gorm.ErrDuplicatedKey) && try < 3 {
 			if o, err := ReplayedOrder(db, in.EventID, in.IdempotencyKey, in.Visitor, in.BuyerEmail); o != nil || err != nil {
 				return o, err
@@ -219,6 +230,9 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 		}
 		exp := in.Now.Add(hold)
 		o.ExpiresAt = &exp
+	}
+	if in.staff != nil {
+		in.staff.apply(o, in.Now)
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
 		// Places first, then the rows that point at them: on PostgreSQL the
@@ -274,8 +288,11 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 				return err
 			}
 		}
+		if in.staff != nil {
+			return in.staff.write(tx, o, in.Now)
+		}
 		if o.Status == OrderConfirmed {
-			return enqueueOrderMail(tx, o, MailOrderConfirmation, "")
+			return enqueueConfirmation(tx, o, "")
 		}
 		return nil
 	})
