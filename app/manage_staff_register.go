@@ -40,7 +40,7 @@ func (a *App) ticketOptions(c *fiber.Ctx, e *models.Event, skip uint) ([]selectO
 		case left == 0:
 			label += " — " + L.T("staffreg.full")
 		case left > 0:
-			label += " — " + L.T("register.places_left", "Count", left)
+			label += " — " + L.T("staffreg.places_left", "N", left)
 		}
 		out = append(out, selectOption{Value: strconv.FormatUint(uint64(t.ID), 10), Label: label})
 	}
