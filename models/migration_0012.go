@@ -50,7 +50,7 @@ func migrate0012StaffRegistrations(tx *gorm.DB) error {
 	type registrationImportRow struct {
 		ID             uint   `gorm:"primaryKey"`
 		ImportID       uint   `gorm:"not null;uniqueIndex:idx_import_rows_line,priority:1;index:idx_import_rows_state,priority:1"`
-		Line           int    `gorm:"not null;uniqueIndex:idx_import_rows_line,priority:2"`
+		Line           int    `gorm:"not null;uniqueIndex:idx_import_rows_line,priority:2;index:idx_import_rows_state,priority:3"`
 		Name           string `gorm:"size:200;not null;default:''"`
 		Email          string `gorm:"size:254;not null;default:''"`
 		Organization   string `gorm:"size:200;not null;default:''"`

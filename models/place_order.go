@@ -117,8 +117,8 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	if o, err := ReplayedOrder(db, in.EventID, in.IdempotencyKey, in.Visitor, in.BuyerEmail); o != nil || err != nil {
 		return o, err
 	}
-	var ev Event
-	if err := db.Take(&ev, in.EventID).Error; err != nil {
+	ev, err := in.staff.event(db, in.EventID)
+	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, ErrEventNotOpen
 		}
@@ -127,7 +127,7 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	if (in.staff == nil && !RegistrationOpen(ev, in.Now)) || ev.Status == StatusCancelled {
 		return nil, ErrEventNotOpen
 	}
-	form, err := LoadRegistrationForm(db, in.EventID, in.TicketTypeID)
+	form, err := in.staff.form(db, in.EventID, in.TicketTypeID)
 	if err != nil {
 		return nil, err
 	}

@@ -313,8 +313,13 @@ func ProcessImport(db *gorm.DB, id uint, holder string, now time.Time, maxRows i
 			break
 		}
 		err = db.Transaction(func(tx *gorm.DB) error {
+			cache := &importCache{forms: map[uint]*RegistrationForm{}}
+			registered, err := registeredAmong(tx, imp.EventID, rows)
+			if err != nil {
+				return err
+			}
 			for i := range rows {
-				if err := importRow(tx, imp, &rows[i], by, now); err != nil {
+				if err := importRow(tx, imp, &rows[i], by, cache, registered[rows[i].Email], now); err != nil {
 					return err
 				}
 			}
@@ -342,18 +347,12 @@ func ProcessImport(db *gorm.DB, id uint, holder string, now time.Time, maxRows i
 
 // importRow registers one row inside the batch's transaction (the order in
 // a savepoint of its own, so a row that fails leaves the others).
-func importRow(tx *gorm.DB, imp RegistrationImport, r *ImportRow, by Actor, now time.Time) error {
-	in := StaffOrderInput{Kind: StaffComplimentary, Actor: by, SendConfirmation: imp.SendMail, importRow: r,
+func importRow(tx *gorm.DB, imp RegistrationImport, r *ImportRow, by Actor, cache *importCache, registered bool, now time.Time) error {
+	in := StaffOrderInput{Kind: StaffComplimentary, Actor: by, SendConfirmation: imp.SendMail, importRow: r, cache: cache,
 		PlaceOrderInput: PlaceOrderInput{EventID: imp.EventID, TicketTypeID: r.TicketTypeID, BuyerName: r.Name, BuyerEmail: r.Email,
 			Language: r.Language, Now: now, Attendees: []AttendeeInput{{Name: r.Name, Email: r.Email, Organization: r.Organization}}}}
-	var n int64
-	if err := tx.Model(&Attendee{}).Joins("JOIN orders ON orders.id = attendees.order_id").
-		Where("attendees.event_id = ? AND attendees.email = ? AND attendees.status = ? AND orders.status IN ?", imp.EventID, r.Email, AttendeeActive, liveOrderStatuses).
-		Count(&n).Error; err != nil {
-		return err
-	}
 	err := ErrAlreadyRegistered
-	if n == 0 {
+	if !registered {
 		_, err = PlaceStaffOrder(tx, in)
 	}
 	state, problem := "", ""
@@ -376,4 +375,25 @@ func importRow(tx *gorm.DB, imp RegistrationImport, r *ImportRow, by Actor, now 
 	}
 	return tx.Model(&ImportRow{}).Where("id = ? AND state = ?", r.ID, ImportRowPending).
 		Updates(map[string]any{"state": state, "problem": problem, "updated_at": now}).Error
+}
+
+// registeredAmong reports which of the rows' e-mails an active attendee of
+// a live order of the event holds now (someone who registered themselves
+// after the preview): those rows are skipped.
+func registeredAmong(tx *gorm.DB, eventID uint, rows []ImportRow) (map[string]bool, error) {
+	emails := make([]string, len(rows))
+	for i, r := range rows {
+		emails[i] = r.Email
+	}
+	var found []string
+	if err := tx.Model(&Attendee{}).Joins("JOIN orders ON orders.id = attendees.order_id").
+		Where("attendees.event_id = ? AND attendees.email IN ? AND attendees.status = ? AND orders.status IN ?", eventID, emails, AttendeeActive, liveOrderStatuses).
+		Distinct().Pluck("attendees.email", &found).Error; err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, e := range found {
+		out[e] = true
+	}
+	return out, nil
 }

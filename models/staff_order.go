@@ -58,6 +58,7 @@ type StaffOrderInput struct {
 	SendConfirmation bool
 	// importRow is set when the order comes from an import row.
 	importRow *ImportRow
+	cache     *importCache
 }
 
 // staffPlan is what PlaceOrder does differently for a staff registration.
@@ -68,6 +69,48 @@ type staffPlan struct {
 	hold      time.Duration
 	importRow *ImportRow
 	importID  *uint
+	cache     *importCache
+}
+
+// importCache keeps, for one batch of an import (one transaction), the
+// event and the forms every row of the batch is checked against.
+type importCache struct {
+	ev    *Event
+	forms map[uint]*RegistrationForm
+}
+
+// event loads the order's event (once per import batch). p may be nil.
+func (p *staffPlan) event(db *gorm.DB, id uint) (Event, error) {
+	if p != nil && p.cache != nil && p.cache.ev != nil && p.cache.ev.ID == id {
+		return *p.cache.ev, nil
+	}
+	var ev Event
+	if err := db.Take(&ev, id).Error; err != nil {
+		return ev, err
+	}
+	if p != nil && p.cache != nil {
+		p.cache.ev = &ev
+	}
+	return ev, nil
+}
+
+// form loads the registration form (once per ticket type and import batch).
+// The ticket type's counters are not read from it: places are taken by the
+// conditional update, whatever the cached row says. p may be nil.
+func (p *staffPlan) form(db *gorm.DB, eventID, ttID uint) (*RegistrationForm, error) {
+	if p != nil && p.cache != nil {
+		if f, ok := p.cache.forms[ttID]; ok {
+			return f, nil
+		}
+	}
+	f, err := LoadRegistrationForm(db, eventID, ttID)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil && p.cache != nil {
+		p.cache.forms[ttID] = f
+	}
+	return f, nil
 }
 
 // PlaceStaffOrder registers people by hand, through the same rule as the
@@ -82,7 +125,7 @@ type staffPlan struct {
 // for StaffPaymentHold). The order and a "registered" change record are
 // written in one transaction.
 func PlaceStaffOrder(db *gorm.DB, in StaffOrderInput) (*Order, error) {
-	plan := &staffPlan{kind: in.Kind, actor: in.Actor, send: in.SendConfirmation, importRow: in.importRow}
+	plan := &staffPlan{kind: in.Kind, actor: in.Actor, send: in.SendConfirmation, importRow: in.importRow, cache: in.cache}
 	switch in.Kind {
 	case StaffComplimentary:
 	case StaffFullPrice:
