@@ -346,3 +346,47 @@ func TestImportRaceRegistersEachPersonOnce(t *testing.T) {
 	}
 	checkCounters(t, db)
 }
+
+// Every form of the staff pages, posted with hostile values in each field,
+// comes back with a message and never a server error; the hostile file
+// name of an upload is shown escaped.
+func TestStaffFormsSurviveHostileInput(t *testing.T) {
+	c, db, fx := regAdminSetup(t)
+	base := registrationsURL(fx.Event)
+	att := fmt.Sprintf("%s/%d", base, fx.Attendee.ID)
+	pages := []string{base + "/new?count=2", att + "/edit", att + "/move", importURL(fx.Event)}
+	posts := 0
+	for _, p := range pages {
+		for _, fm := range crawl(t, c, []string{p}, 1)[0].forms {
+			if !strings.HasPrefix(fm.action, base) {
+				continue
+			}
+			for _, field := range fm.fields {
+				for _, hv := range hostileInputs {
+					c.get(p)
+					v := url.Values{}
+					for _, other := range fm.fields {
+						v.Set(other, fm.values[other])
+					}
+					v.Set(field, hv)
+					res := c.post(fm.action, v)
+					posts++
+					if res.Status >= 500 {
+						t.Errorf("POST %s with %.20q in %s: %d\n%.400s", fm.action, hv, field, res.Status, res.Body)
+					}
+				}
+			}
+		}
+	}
+	if posts < 40 {
+		t.Fatalf("only %d posts", posts)
+	}
+	c.get(importURL(fx.Event))
+	r := c.postFile(importURL(fx.Event), "file", "../<img src=x onerror=alert(1)>\xff.csv", []byte("name,email\n<script>alert(1)</script>,x@example.org\n"))
+	mustStatus(t, r, http.StatusSeeOther, "hostile file name")
+	body := c.get(r.Location).Body
+	if strings.Contains(body, "<img src=x") || strings.Contains(body, "<script>alert") {
+		t.Fatal("file name or content shown unescaped")
+	}
+	checkCounters(t, db)
+}

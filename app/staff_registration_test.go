@@ -287,3 +287,25 @@ func TestMoveAttendeeRaceNeverOversells(t *testing.T) {
 	}
 	checkCounters(t, db)
 }
+
+// Erasing a person's data also erases the old values their change records
+// kept, and records the erasure itself.
+func TestAnonymiseErasesValuesFromChangeRecords(t *testing.T) {
+	c, db, fx := regAdminSetup(t)
+	page := fmt.Sprintf("%s/%d", registrationsURL(fx.Event), fx.Attendee.ID)
+	c.get(page + "/edit")
+	mustStatus(t, c.post(page+"/edit", url.Values{"name": {"Rosa Renamed"}, "email": {"rosa@example.org"}}), http.StatusSeeOther, "edit")
+	mustStatus(t, c.post(page+"/resend", nil), http.StatusSeeOther, "resend")
+	c.get(page + "/anonymise")
+	mustStatus(t, c.post(page+"/anonymise", url.Values{"confirm": {"yes"}}), http.StatusSeeOther, "anonymise")
+	var left int64
+	db.Model(&models.RegistrationChange{}).Where("order_id = ? AND (details LIKE ? OR details LIKE ?)", fx.Order.ID, "%Rosa%", "%rosa@%").Count(&left)
+	if left != 0 {
+		t.Fatalf("%d change records still name the person", left)
+	}
+	body := c.get(page).Body
+	mustContain(t, body, "erased", "personal data erased", "details changed")
+	if strings.Contains(body, "Rosa Renamed") {
+		t.Fatal("the page still shows the erased name")
+	}
+}

@@ -277,11 +277,17 @@ func StaffAnonymiseAttendee(db *gorm.DB, attendeeID uint, by Actor, now time.Tim
 		if err := AnonymiseAttendee(tx, a.ID, now); err != nil {
 			return err
 		}
-		if _, err := AnonymiseBuyer(tx, a.OrderID, a.Email, now); err != nil {
+		buyer, err := AnonymiseBuyer(tx, a.OrderID, a.Email, now)
+		if err != nil {
 			return err
 		}
-		// The record of earlier edits named old values: they go too.
-		if err := tx.Model(&RegistrationChange{}).Where("attendee_id = ?", a.ID).Update("details", "").Error; err != nil {
+		// The record of earlier edits named old values: they go too (and the
+		// addresses the order's mails went to, when they were the buyer's).
+		q := tx.Model(&RegistrationChange{}).Where("attendee_id = ?", a.ID)
+		if buyer {
+			q = tx.Model(&RegistrationChange{}).Where("attendee_id = ? OR (order_id = ? AND attendee_id IS NULL)", a.ID, a.OrderID)
+		}
+		if err := q.Update("details", "").Error; err != nil {
 			return err
 		}
 		return recordChange(tx, a.EventID, a.OrderID, &a.ID, by, ChangeAnonymised, nil, now)
