@@ -77,7 +77,7 @@ func ConfirmOrder(db *gorm.DB, orderID uint, now time.Time) (*Order, error) {
 			}
 			out.Status = OrderConfirmed
 		}
-		return enqueueOrderMail(tx, &out, MailOrderConfirmation, "")
+		return enqueueConfirmation(tx, &out, "")
 	})
 	if err != nil {
 		return nil, err
