@@ -92,6 +92,10 @@ func (a *App) postStaffRegistration(c *fiber.Ctx) error {
 	errs := csrfErrors(c)
 	f := parseStaffRegisterForm(postValues(c))
 	errs.merge(f.Validate())
+	if f.Kind == models.StaffFullPrice && !a.paymentsConfigured() {
+		// The link would lead to a payment page that cannot take money.
+		errs.Add("kind", "staffreg.error.no_online_payment")
+	}
 	if errs.Any() {
 		return a.renderStaffRegistration(c, fiber.StatusUnprocessableEntity, e, f, errs)
 	}

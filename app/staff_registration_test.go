@@ -126,6 +126,10 @@ func TestStaffRegistersGuestsByHand(t *testing.T) {
 	r = c.post(base+"/new", v)
 	mustStatus(t, r, http.StatusUnprocessableEntity, "bad e-mail")
 	mustContain(t, r.Body, "bad e-mail", `id="f-buyer_email-error"`, `value="not-an-address"`)
+	v = staffRegValues(vip, models.StaffFullPrice, [2]string{"Paula Paid", "paula@example.org"})
+	r = c.post(base+"/new", v)
+	mustStatus(t, r, http.StatusUnprocessableEntity, "full price without Stripe")
+	mustContain(t, r.Body, "full price without Stripe", `id="f-kind-error"`, "Online payment is not set up", `value="Paula Paid"`)
 	v = staffRegValues(fx.Ticket, "free-for-all", [2]string{"Odd Kind", "odd@example.org"})
 	r = c.post(base+"/new", v)
 	mustStatus(t, r, http.StatusUnprocessableEntity, "bad kind")
@@ -307,5 +311,34 @@ func TestAnonymiseErasesValuesFromChangeRecords(t *testing.T) {
 	mustContain(t, body, "erased", "personal data erased", "details changed")
 	if strings.Contains(body, "Rosa Renamed") {
 		t.Fatal("the page still shows the erased name")
+	}
+}
+
+// A full-price registration by staff holds the places for a week and mails
+// the link, where the person pays through Stripe like anyone else.
+func TestStaffFullPriceRegistrationIsPaidThroughTheLink(t *testing.T) {
+	fx := newPayFixture(t, 5)
+	c := newClient(t, fx.app)
+	c.signIn("owner@pay.example")
+	base := registrationsURL(fx.event)
+	c.get(base + "/new")
+	v := staffRegValues(fx.tt, models.StaffFullPrice, [2]string{"Iris Industry", "iris@example.org"})
+	v.Set("send_confirmation", "yes")
+	mustStatus(t, c.post(base+"/new", v), http.StatusSeeOther, "full price")
+	var o models.Order
+	if err := fx.db.Where("buyer_email = ?", "iris@example.org").Take(&o).Error; err != nil {
+		t.Fatal(err)
+	}
+	if o.Status != models.OrderPending || o.Total != 2500 || o.ExpiresAt == nil || o.ExpiresAt.Before(fx.clock().Add(6*24*time.Hour)) {
+		t.Fatalf("order %+v", o)
+	}
+	if n := outboxCount(t, fx.db, models.MailOrderLink, o.ID); n != 1 {
+		t.Fatalf("link mails %d", n)
+	}
+	if n := outboxCount(t, fx.db, models.MailOrderConfirmation, o.ID); n != 0 {
+		t.Fatalf("a confirmation before payment: %d", n)
+	}
+	if sid := fx.checkout(&o); sid == "" {
+		t.Fatal("no checkout session")
 	}
 }
