@@ -140,6 +140,8 @@ func (a *App) postStaffRegistration(c *fiber.Ctx) error {
 		errs.Add(formErrorKey, "staffreg.error.event_cancelled")
 	case errors.Is(err, models.ErrInvoiceNotAllowed):
 		errs.Add("kind", "staffreg.error.invoice_off")
+	case errors.Is(err, models.ErrTooManyAttendees):
+		errs.Add("attendees", "register.error.too_many", "Max", min(rf.TicketType.MaxAttendees(), models.MaxAttendeeCap))
 	case errors.Is(err, models.ErrUnknownStaffKind):
 		errs.Add("kind", "staffreg.error.kind")
 	default:

@@ -130,6 +130,12 @@ func TestStaffRegistersGuestsByHand(t *testing.T) {
 	r = c.post(base+"/new", v)
 	mustStatus(t, r, http.StatusUnprocessableEntity, "full price without Stripe")
 	mustContain(t, r.Body, "full price without Stripe", `id="f-kind-error"`, "Online payment is not set up", `value="Paula Paid"`)
+	// The ticket type's limit per registration holds for staff too.
+	v = staffRegValues(fx.Ticket, models.StaffComplimentary, [2]string{"G1", "g1@example.org"}, [2]string{"G2", "g2@example.org"},
+		[2]string{"G3", "g3@example.org"}, [2]string{"G4", "g4@example.org"})
+	r = c.post(base+"/new", v)
+	mustStatus(t, r, http.StatusUnprocessableEntity, "too many")
+	mustContain(t, r.Body, "too many", `id="f-attendees"`, "at most 3 people", `value="g4@example.org"`)
 	v = staffRegValues(fx.Ticket, "free-for-all", [2]string{"Odd Kind", "odd@example.org"})
 	r = c.post(base+"/new", v)
 	mustStatus(t, r, http.StatusUnprocessableEntity, "bad kind")
