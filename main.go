@@ -203,6 +203,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	expiry := &jobs.Expiry{DB: db, Log: log, Released: worker.Nudge}
 	background := append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: worker.Nudge}).Job(),
 		(&jobs.Reminders{DB: db, Log: log, Sent: worker.Nudge}).Job())
+	background = append(background, (&jobs.Imports{DB: db, Log: log, Created: worker.Nudge}).Job())
 	if pay != nil {
 		background = append(background, (&jobs.LateRefunds{DB: db, Pay: pay, Log: log, Refunded: worker.Nudge}).Job())
 	}

@@ -90,7 +90,7 @@ func TestBrowserAccessibilityMeetingsAndManage(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-password"), modeltest.Password))
 	follow(t, org, 200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 	mbase := fmt.Sprintf("%s/manage/events/%d", base, fx.Event.ID)
-	for _, p := range []string{"", "/networking", "/meetings", "/meetings/plan", "/tickets", "/registrations"} {
+	for _, p := range []string{"", "/networking", "/meetings", "/meetings/plan", "/tickets", "/registrations", "/registrations/new", "/registrations/import"} {
 		open(t, org, mbase+p, 200)
 		checkAxe(t, org, axeJS, "manage"+p)
 	}

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
 )
@@ -138,7 +140,15 @@ func (a *App) registrationDetail(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("load consents", err)
 	}
-	return a.render(c, "manage/registration", fiber.Map{"Event": e, "Loc": e.Location(), "A": at,
+	changes, err := models.ChangesOfAttendee(a.db, *at)
+	if err != nil {
+		return errInternal("registration changes", err)
+	}
+	staff, err := models.StaffOrderOf(a.db, at.OrderID)
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return errInternal("staff order", err)
+	}
+	return a.render(c, "manage/registration", fiber.Map{"Event": e, "Loc": e.Location(), "A": at, "Changes": changeViews(changes), "Staff": staff,
 		"Code": attendeeCode(at), "Answers": answers, "Consents": consents, "ShowSensitive": sensitive,
 		"Active": at.Status == models.AttendeeActive && at.Order != nil && at.Order.IsLive(),
 		"URL":    fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)})
@@ -200,7 +210,7 @@ func (a *App) attendeeAction(c *fiber.Ctx) error {
 	}
 	switch action {
 	case "cancel":
-		done, err := models.CancelAttendee(a.db, at.ID, a.now())
+		done, err := models.StaffCancelAttendee(a.db, at.ID, actorOf(c), a.now())
 		if err != nil {
 			return errInternal("cancel attendee", err)
 		}
@@ -211,12 +221,10 @@ func (a *App) attendeeAction(c *fiber.Ctx) error {
 			a.flash(c, "reglist.already_cancelled")
 		}
 	case "anonymise":
-		if err := models.AnonymiseAttendee(a.db, at.ID, a.now()); err != nil {
+		// Someone who registered themselves is also the order's buyer: the
+		// rule erases both, and the change record keeps no values.
+		if err := models.StaffAnonymiseAttendee(a.db, at.ID, actorOf(c), a.now()); err != nil {
 			return errInternal("anonymise attendee", err)
-		}
-		// Someone who registered themselves is also the order's buyer.
-		if _, err := models.AnonymiseBuyer(a.db, at.OrderID, at.Email, a.now()); err != nil {
-			return errInternal("anonymise buyer", err)
 		}
 		a.flash(c, "reglist.anonymised_flash")
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -29,6 +30,19 @@ const (
 )
 
 var organizerRouteNeeds = map[string]string{
+	// Staff registrations and invitee imports (issue 10).
+	"GET /manage/events/:id/registrations/new":                  needManager,
+	"POST /manage/events/:id/registrations/new":                 needManager,
+	"GET /manage/events/:id/registrations/import":               needManager,
+	"POST /manage/events/:id/registrations/import":              needManager,
+	"GET /manage/events/:id/registrations/import/:iid":          needManager,
+	"POST /manage/events/:id/registrations/import/:iid/confirm": needManager,
+	"GET /manage/events/:id/registrations/:aid/edit":            needManager,
+	"POST /manage/events/:id/registrations/:aid/edit":           needManager,
+	"GET /manage/events/:id/registrations/:aid/move":            needManager,
+	"POST /manage/events/:id/registrations/:aid/move":           needManager,
+	"POST /manage/events/:id/registrations/:aid/resend":         needManager,
+
 	"GET /manage/login":   needPublic,
 	"POST /manage/login":  needPublic,
 	"POST /manage/logout": needPublic,
@@ -205,8 +219,14 @@ func newRolesWorld(t *testing.T) rolesWorld {
 	blocks, _ := models.EventBlocks(db, fx.Event.ID)
 	locs, _ := models.EventLocations(db, fx.Event.ID)
 	id := func(n uint) string { return fmt.Sprint(n) }
+	imp, err := models.CreateImport(db, fx.Event.ID, models.Actor{Name: "Roles"}, "guests.csv",
+		[]models.ImportLine{{Line: 2, Name: "Guest Roles", Email: "guest-roles@example.org"}}, Languages, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	params := map[string]string{
-		"events/:id": id(fx.Event.ID), "orgs/:orgID": id(org.ID), "orgs/:id": id(org.ID),
+		"import/:iid": id(imp.ID), // staff registrations (issue 10)
+		"events/:id":  id(fx.Event.ID), "orgs/:orgID": id(org.ID), "orgs/:id": id(org.ID),
 		"rooms/:itemID": id(ag.Room.ID), "tracks/:itemID": id(ag.Track.ID), "speakers/:itemID": id(ag.Speaker.ID),
 		"sessions/:sid": id(ag.Session.ID), "tickets/:tid": id(reg.Ticket.ID), "questions/:qid": id(reg.Plain.ID),
 		"registrations/:aid": id(reg.Attendee.ID), ":action": "cancel", "vouchers/:vid": id(reg.Voucher.ID),

@@ -36,6 +36,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	o.editors.form("/events/:id/sessions/:sid/edit", a.saveSession)
 	o.editors.action("/events/:id/sessions/:sid/delete", a.deleteSession)
 
+	a.staffRegistrationRoutes(o) // before registrationAdminRoutes: see there
 	a.registrationAdminRoutes(o)
 	a.paymentAdminRoutes(o)
 	a.manageMeetingRoutes(o)

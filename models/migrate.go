@@ -30,6 +30,7 @@ var migrations = []migration{
 	{9, "messages to registrants and their recipients", migrate0009Messages},
 	{10, "event mail: organization contact, reminders and reply-to per event", migrate0010EventMail},
 	{11, "cancellations: event cancellation jobs, refund reasons and amounts, refund policy", migrate0011Cancellations},
+	{12, "staff registrations: staff orders, change records, invitee imports", migrate0012StaffRegistrations},
 	{13, "attendees: a personal link secret for each delegate", migrate0013AttendeeLinkSecret},
 }
 

@@ -42,6 +42,8 @@ type PlaceOrderInput struct {
 	Now  time.Time
 	// fromOffer is the waitlist offer whose held places this order uses.
 	fromOffer *WaitlistEntry
+	// staff is set for a registration an organizer makes (PlaceStaffOrder).
+	staff *staffPlan
 }
 
 // LoadRegistrationForm loads what a registration for ticket type ttID of
@@ -115,17 +117,17 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	if o, err := ReplayedOrder(db, in.EventID, in.IdempotencyKey, in.Visitor, in.BuyerEmail); o != nil || err != nil {
 		return o, err
 	}
-	var ev Event
-	if err := db.Take(&ev, in.EventID).Error; err != nil {
+	ev, err := in.staff.event(db, in.EventID)
+	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, ErrEventNotOpen
 		}
 		return nil, err
 	}
-	if !RegistrationOpen(ev, in.Now) {
+	if (in.staff == nil && !RegistrationOpen(ev, in.Now)) || ev.Status == StatusCancelled {
 		return nil, ErrEventNotOpen
 	}
-	form, err := LoadRegistrationForm(db, in.EventID, in.TicketTypeID)
+	form, err := in.staff.form(db, in.EventID, in.TicketTypeID)
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +141,10 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 			in.UnlockHidden = true
 		}
 	}
-	if tt.Hidden && !in.UnlockHidden && in.fromOffer == nil {
+	if tt.Hidden && !in.UnlockHidden && in.fromOffer == nil && in.staff == nil {
 		return nil, ErrInvalidTicketType
 	}
-	if !tt.OnSale(in.Now) && in.fromOffer == nil {
+	if !tt.OnSale(in.Now) && in.fromOffer == nil && in.staff == nil {
 		return nil, ErrSalesClosed
 	}
 	switch {
@@ -158,7 +160,11 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 			}
 		}
 	}
-	if ps := ValidateRegistration(in, *form); len(ps) > 0 {
+	vform := *form
+	if in.staff != nil {
+		vform = staffForm(vform)
+	}
+	if ps := ValidateRegistration(in, vform); len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
 	}
 	// A unique index collision is either the same key posted concurrently
@@ -166,6 +172,11 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	// very rarely, a random code collision (try again).
 	for try := 0; ; try++ {
 		o, err := commit(in, ev, *form, voucher)
+		if errors.Is(err, gorm.ErrDuplicatedKey) && in.staff != nil {
+			if derr := in.staff.duplicate(db, ev.ID); derr != nil {
+				return nil, derr
+			}
+		}
 		if errors.Is(err, gorm.ErrDuplicatedKey) && try < 3 {
 			if o, err := ReplayedOrder(db, in.EventID, in.IdempotencyKey, in.Visitor, in.BuyerEmail); o != nil || err != nil {
 				return o, err
@@ -220,6 +231,9 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 		exp := in.Now.Add(hold)
 		o.ExpiresAt = &exp
 	}
+	if in.staff != nil {
+		in.staff.apply(o, in.Now)
+	}
 	err := db.Transaction(func(tx *gorm.DB) error {
 		// Places first, then the rows that point at them: on PostgreSQL the
 		// counter rows are then locked for update before any foreign-key
@@ -273,6 +287,9 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 			if err := createAttendee(tx, o, tt, i+1, ai, in.Now); err != nil {
 				return err
 			}
+		}
+		if in.staff != nil {
+			return in.staff.write(tx, o, in.Now)
 		}
 		if o.Status == OrderConfirmed {
 			return QueueConfirmations(tx, o.ID)

@@ -1,0 +1,203 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/agora-events/agora/models"
+)
+
+func attendeeURL(e *models.Event, at *models.Attendee) string {
+	return fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)
+}
+
+// editAttendeePage shows an attendee's details in the attendee's own form.
+func (a *App) editAttendeePage(c *fiber.Ctx) error {
+	e, _, err := managedEvent(c)
+	if err != nil {
+		return err
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	return a.renderAttendeeStaffEdit(c, fiber.StatusOK, e, at, attendeeFormOf(at), FieldErrors{})
+}
+
+func (a *App) renderAttendeeStaffEdit(c *fiber.Ctx, status int, e *models.Event, at *models.Attendee, f attendeeForm, errs FieldErrors) error {
+	_, m, _ := managedEvent(c)
+	qs, err := models.QuestionsOf(a.db, e.ID)
+	if err != nil {
+		return errInternal("questions", err)
+	}
+	sensitive := canSeeSensitive(m)
+	if !sensitive {
+		var shown []models.Question
+		for _, q := range qs {
+			if !q.Sensitive {
+				shown = append(shown, q)
+			}
+		}
+		qs = shown
+	}
+	return a.renderStatus(c, status, "manage/registration_edit", fiber.Map{"Event": e, "A": at, "Form": f, "Errors": errs,
+		"ErrorLinks": errorLinks(errs), "Questions": qs, "ShowSensitive": sensitive, "URL": attendeeURL(e, at),
+		"Editable": at.Status == models.AttendeeActive && at.AnonymisedAt == nil})
+}
+
+// postEditAttendee saves an attendee's details through models.StaffEditAttendee.
+func (a *App) postEditAttendee(c *fiber.Ctx) error {
+	e, m, err := managedEvent(c)
+	if err != nil {
+		return err
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	errs := csrfErrors(c)
+	f := parseAttendee(postValues(c), "")
+	if !errs.Any() {
+		rf := &models.RegistrationForm{}
+		if rf.Questions, err = models.QuestionsOf(a.db, e.ID); err != nil {
+			return errInternal("questions", err)
+		}
+		err := models.StaffEditAttendee(a.db, at.ID, attendeeEdit(f, rf, canSeeSensitive(m)), actorOf(c), a.now())
+		var ve *models.ValidationError
+		switch {
+		case err == nil:
+			a.flash(c, "staffreg.saved_flash")
+			return c.Redirect(attendeeURL(e, at), fiber.StatusSeeOther)
+		case errors.As(err, &ve):
+			attendeeProblemErrors(errs, ve.Problems)
+		case errors.Is(err, models.ErrAttendeeNotActive), errors.Is(err, models.ErrAttendeeErased):
+			errs.Add(formErrorKey, "staffreg.error.not_editable")
+		default:
+			return errInternal("edit attendee", err)
+		}
+	}
+	return a.renderAttendeeStaffEdit(c, fiber.StatusUnprocessableEntity, e, at, f, errs)
+}
+
+// moveAttendeePage offers the event's other ticket types.
+func (a *App) moveAttendeePage(c *fiber.Ctx) error {
+	e, _, err := managedEvent(c)
+	if err != nil {
+		return err
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	return a.renderMoveAttendee(c, fiber.StatusOK, e, at, "", FieldErrors{})
+}
+
+func (a *App) renderMoveAttendee(c *fiber.Ctx, status int, e *models.Event, at *models.Attendee, value string, errs FieldErrors) error {
+	opts, err := a.ticketOptions(c, e, at.TicketTypeID)
+	if err != nil {
+		return err
+	}
+	return a.renderStatus(c, status, "manage/registration_move", fiber.Map{"Event": e, "A": at, "Tickets": opts, "Value": value,
+		"Errors": errs, "URL": attendeeURL(e, at), "Active": at.Status == models.AttendeeActive && at.Order != nil && at.Order.IsLive()})
+}
+
+// postMoveAttendee moves the attendee through models.MoveAttendee: a full
+// ticket type is a message beside the choice, never an oversold place.
+func (a *App) postMoveAttendee(c *fiber.Ctx) error {
+	e, _, err := managedEvent(c)
+	if err != nil {
+		return err
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	errs := csrfErrors(c)
+	value := c.FormValue("ticket_type_id")
+	tid := parseID(value)
+	if tid == 0 {
+		errs.Add("ticket_type_id", "register.error.choose_ticket")
+	}
+	if !errs.Any() {
+		err := models.MoveAttendee(a.db, at.ID, tid, actorOf(c), a.now())
+		switch {
+		case err == nil:
+			a.nudge() // the freed place may have gone to the waitlist
+			a.flash(c, "staffreg.moved_flash")
+			return c.Redirect(attendeeURL(e, at), fiber.StatusSeeOther)
+		case errors.Is(err, models.ErrTicketTypeFull):
+			errs.Add("ticket_type_id", "staffreg.error.ticket_full")
+		case errors.Is(err, models.ErrSameTicketType):
+			errs.Add("ticket_type_id", "staffreg.error.same_ticket")
+		case errors.Is(err, models.ErrInvalidTicketType):
+			errs.Add("ticket_type_id", "register.error.choose_ticket")
+		case errors.Is(err, models.ErrOrderNotActive), errors.Is(err, models.ErrAttendeeNotActive):
+			errs.Add(formErrorKey, "staffreg.error.not_editable")
+		default:
+			return errInternal("move attendee", err)
+		}
+	}
+	return a.renderMoveAttendee(c, fiber.StatusUnprocessableEntity, e, at, value, errs)
+}
+
+// postResendConfirmation sends the order's confirmation again.
+func (a *App) postResendConfirmation(c *fiber.Ctx) error {
+	e, _, err := managedEvent(c)
+	if err != nil {
+		return err
+	}
+	at, err := a.loadEventAttendee(c, e)
+	if err != nil {
+		return err
+	}
+	err = models.ResendConfirmation(a.db, at.OrderID, actorOf(c), a.now())
+	switch {
+	case err == nil:
+		a.nudge()
+		a.flash(c, "staffreg.resent_flash")
+	case errors.Is(err, models.ErrResentRecently):
+		a.flash(c, "staffreg.resent_recently_flash")
+	case errors.Is(err, models.ErrOrderNotActive):
+		a.flash(c, "staffreg.resend_not_active_flash")
+	default:
+		return errInternal("resend confirmation", err)
+	}
+	return c.Redirect(attendeeURL(e, at), fiber.StatusSeeOther)
+}
+
+// changeView is one change record as the registration page lists it.
+type changeView struct {
+	models.RegistrationChange
+	Fields []changeFieldView
+}
+
+// changeFieldView is one changed field: a message id for the fields of
+// the form, the question's own label for answers.
+type changeFieldView struct {
+	models.FieldChange
+	LabelID string
+	Label   string
+}
+
+var changeFieldLabels = map[string]string{"name": "register.name", "email": "register.email", "organization": "register.organization",
+	"needs": "register.needs", "ticket_type": "tickettype.name", "to": "staffreg.field_to"}
+
+func changeViews(cs []models.RegistrationChange) []changeView {
+	out := make([]changeView, len(cs))
+	for i, c := range cs {
+		out[i].RegistrationChange = c
+		for _, f := range c.Fields() {
+			fv := changeFieldView{FieldChange: f, LabelID: changeFieldLabels[f.Field]}
+			if label, ok := strings.CutPrefix(f.Field, "answer:"); ok {
+				fv.LabelID, fv.Label = "", label
+			} else if fv.LabelID == "" {
+				fv.Label = f.Field
+			}
+			out[i].Fields = append(out[i].Fields, fv)
+		}
+	}
+	return out
+}
