@@ -55,6 +55,21 @@ func FoldSearch(s string) string {
 // DoorPeople returns everyone expected on list l with their door flags and
 // live check-in, sorted by name.
 func DoorPeople(db *gorm.DB, l *CheckinList) ([]DoorPerson, error) {
+	return doorPeople(db, l, 0)
+}
+
+// DoorPersonOn returns attendee id as the door sees them on list l, or
+// ok=false when they are not expected there.
+func DoorPersonOn(db *gorm.DB, l *CheckinList, id uint) (p DoorPerson, ok bool, err error) {
+	ps, err := doorPeople(db, l, id)
+	if err != nil || len(ps) == 0 {
+		return p, false, err
+	}
+	return ps[0], true, nil
+}
+
+// doorPeople is DoorPeople, or one attendee's row when only is not 0.
+func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
 	var rows []struct {
 		ID           uint
 		Name         string
@@ -67,24 +82,29 @@ func DoorPeople(db *gorm.DB, l *CheckinList) ([]DoorPerson, error) {
 		OrderCode    string
 		TicketName   string
 	}
-	err := expectedOn(db, l).Joins("JOIN ticket_types ON ticket_types.id = attendees.ticket_type_id").
+	q := expectedOn(db, l)
+	live := db.Where("list_id = ? AND undone_at IS NULL", l.ID)
+	if only != 0 {
+		q, live = q.Where("attendees.id = ?", only), live.Where("attendee_id = ?", only)
+	}
+	err := q.Joins("JOIN ticket_types ON ticket_types.id = attendees.ticket_type_id").
 		Select(`attendees.id, attendees.name, attendees.email, attendees.organization, attendees.position, attendees.qr_secret,
 			attendees.need_companion AS companion, attendees.need_step_free AS step_free, orders.code AS order_code, ticket_types.name AS ticket_name`).
 		Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
-	photos, err := photoConsents(db, l.EventID)
+	photos, err := photoConsents(db, l.EventID, only)
 	if err != nil {
 		return nil, err
 	}
-	var live []Checkin
-	if err := db.Where("list_id = ? AND undone_at IS NULL", l.ID).Find(&live).Error; err != nil {
+	var ks []Checkin
+	if err := live.Find(&ks).Error; err != nil {
 		return nil, err
 	}
 	in := map[uint]*Checkin{}
-	for i := range live {
-		in[live[i].AttendeeID] = &live[i]
+	for i := range ks {
+		in[ks[i].AttendeeID] = &ks[i]
 	}
 	out := make([]DoorPerson, 0, len(rows))
 	for _, r := range rows {
@@ -101,12 +121,15 @@ func DoorPeople(db *gorm.DB, l *CheckinList) ([]DoorPerson, error) {
 	return out, nil
 }
 
-// photoConsents lists the event's attendees with a live photo consent.
-func photoConsents(db *gorm.DB, eventID uint) (map[uint]bool, error) {
+// photoConsents lists the event's attendees (or only one) with a live photo consent.
+func photoConsents(db *gorm.DB, eventID, only uint) (map[uint]bool, error) {
 	var ids []uint
-	err := db.Table("consent_records r").Joins("JOIN consent_texts t ON t.id = r.consent_text_id").
-		Where("t.event_id = ? AND t.kind = ? AND r.withdrawn_at IS NULL", eventID, ConsentPhotos).
-		Distinct().Pluck("r.attendee_id", &ids).Error
+	q := db.Table("consent_records r").Joins("JOIN consent_texts t ON t.id = r.consent_text_id").
+		Where("t.event_id = ? AND t.kind = ? AND r.withdrawn_at IS NULL", eventID, ConsentPhotos)
+	if only != 0 {
+		q = q.Where("r.attendee_id = ?", only)
+	}
+	err := q.Distinct().Pluck("r.attendee_id", &ids).Error
 	m := make(map[uint]bool, len(ids))
 	for _, id := range ids {
 		m[id] = true
