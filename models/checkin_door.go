@@ -27,7 +27,7 @@ type DoorPerson struct {
 	QRHash       string     `json:"qr"`
 	Companion    bool       `json:"companion,omitempty"`
 	StepFree     bool       `json:"step_free,omitempty"`
-	NoPhotos     bool       `json:"no_photos,omitempty"`
+	NoPhotos     bool       `json:"no_photos,omitempty"` // the event asks about photos; no live consent
 	CheckinID    uint       `json:"checkin_id,omitempty"`
 	InAt         *time.Time `json:"in_at,omitempty"`
 	OutAt        *time.Time `json:"out_at,omitempty"`
@@ -98,6 +98,10 @@ func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
 	if err != nil {
 		return nil, err
 	}
+	var asked int64
+	if err := db.Model(&ConsentText{}).Where("event_id = ? AND kind = ?", l.EventID, ConsentPhotos).Count(&asked).Error; err != nil {
+		return nil, err
+	}
 	var ks []Checkin
 	if err := live.Find(&ks).Error; err != nil {
 		return nil, err
@@ -110,7 +114,7 @@ func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
 	for _, r := range rows {
 		p := DoorPerson{AttendeeID: r.ID, Name: r.Name, Organization: r.Organization, TicketType: r.TicketName,
 			Code: r.OrderCode + "-" + strconv.Itoa(r.Position), QRHash: QRHash(r.QRSecret), Companion: r.Companion,
-			StepFree: r.StepFree, NoPhotos: !photos[r.ID], email: r.Email}
+			StepFree: r.StepFree, NoPhotos: asked > 0 && !photos[r.ID], email: r.Email}
 		if k := in[r.ID]; k != nil {
 			at := k.At
 			p.CheckinID, p.InAt, p.OutAt, p.InDevice = k.ID, &at, k.CheckedOutAt, k.DeviceID
