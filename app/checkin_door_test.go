@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/modeltest"
@@ -176,4 +177,38 @@ func regexpFind(t *testing.T, body, pattern string) string {
 		t.Fatalf("no %s in:\n%s", pattern, body)
 	}
 	return m[1]
+}
+
+// A session marked "Count attendance" on the session form gets its own list
+// at the door, expecting everyone (no sign-up); unmarked, it has none.
+func TestSessionAttendanceCountedGetsADoorList(t *testing.T) {
+	f, db := newTestApp(t)
+	org, _ := modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
+	e := modeltest.Event(t, db, org.ID, "credits-forum", models.StatusPublished)
+	newRegFixture(t, db, e)
+	c := newClient(t, f)
+	c.signIn("owner@example.org")
+	base := fmt.Sprintf("/manage/events/%d", e.ID)
+	form := func(counted bool) url.Values {
+		v := url.Values{"title": {"Ethics credits"}, "format": {models.FormatTalk}, "description": {""},
+			"starts_at": {localInputOf(e, e.StartsAt.Add(time.Hour))}, "ends_at": {localInputOf(e, e.StartsAt.Add(2*time.Hour))}, "capacity": {""}}
+		if counted {
+			v.Set("attendance_counted", "1")
+		}
+		return v
+	}
+	mustContain(t, c.get(base+"/sessions/new").Body, "session form", `name="attendance_counted"`, "Count attendance")
+	mustStatus(t, c.post(base+"/sessions", form(true)), http.StatusSeeOther, "counted session")
+	var s models.Session
+	db.Where("event_id = ? AND title = ?", e.ID, "Ethics credits").Take(&s)
+	if !s.AttendanceCounted {
+		t.Fatal("attendance_counted not saved")
+	}
+	r := c.get(base + "/checkin")
+	mustContain(t, r.Body, "door lists", "Ethics credits ·")
+	mustContain(t, c.get(fmt.Sprintf("%s/sessions/%d/edit", base, s.ID)).Body, "edit form", `name="attendance_counted" type="checkbox" value="1" checked`)
+	mustStatus(t, c.post(fmt.Sprintf("%s/sessions/%d/edit", base, s.ID), form(false)), http.StatusSeeOther, "unmark")
+	if strings.Contains(c.get(base+"/checkin").Body, "Ethics credits ·") {
+		t.Fatal("an unmarked session without sign-up still has a list")
+	}
 }
