@@ -67,20 +67,39 @@ func CheckinLists(db *gorm.DB, e *Event) ([]CheckinList, error) {
 		id := sessions[i].ID
 		want = append(want, CheckinList{EventID: e.ID, Key: "session:" + strconv.FormatUint(uint64(id), 10), Kind: CheckinListSession, SessionID: &id})
 	}
-	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&want).Error; err != nil {
-		return nil, err
-	}
 	keys := make([]string, len(want))
 	for i, w := range want {
 		keys[i] = w.Key
 	}
-	var got []CheckinList
-	if err := db.Preload("Session").Where("event_id = ? AND list_key IN ?", e.ID, keys).Find(&got).Error; err != nil {
+	load := func() (map[string]CheckinList, error) {
+		var got []CheckinList
+		if err := db.Preload("Session").Where("event_id = ? AND list_key IN ?", e.ID, keys).Find(&got).Error; err != nil {
+			return nil, err
+		}
+		byKey := make(map[string]CheckinList, len(got))
+		for _, l := range got {
+			byKey[l.Key] = l
+		}
+		return byKey, nil
+	}
+	byKey, err := load()
+	if err != nil {
 		return nil, err
 	}
-	byKey := map[string]CheckinList{}
-	for _, l := range got {
-		byKey[l.Key] = l
+	// Only a missing list costs a write; the door and its polling mostly read.
+	var missing []CheckinList
+	for _, w := range want {
+		if _, ok := byKey[w.Key]; !ok {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) > 0 {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&missing).Error; err != nil {
+			return nil, err
+		}
+		if byKey, err = load(); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]CheckinList, 0, len(want))
 	for _, w := range want {

@@ -191,6 +191,23 @@ func TestCheckinRaceAcrossDevices(t *testing.T) {
 	ev := openEvent(t, db, 0)
 	tt := ticketType(t, db, ev.ID, 0, 0, 10)
 	o := place(t, db, orderInput(t, db, ev, tt, 10))
+	// Two instances opening the door at once make each list once.
+	var lw sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		lw.Add(1)
+		go func(pool *gorm.DB) {
+			defer lw.Done()
+			if _, err := models.CheckinLists(pool, ev); err != nil {
+				t.Error(err)
+			}
+		}(pools[i%2])
+	}
+	lw.Wait()
+	var nLists int64
+	db.Model(&models.CheckinList{}).Where("event_id = ?", ev.ID).Count(&nLists)
+	if nLists != 3 {
+		t.Fatalf("%d lists for a three-day event", nLists)
+	}
 	day := &doorLists(t, db, ev)[0]
 	const devices = 8
 	var wg sync.WaitGroup

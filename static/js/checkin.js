@@ -180,8 +180,22 @@
     return ul.children.length ? ul : null;
   }
 
-  // show renders a verdict: kind ok / already / bad.
-  function show(kind, verdict, p) {
+  // undoForm lets staff take back the check-in just shown (the server's
+  // form, so it works as without the script).
+  function undoForm(checkinID) {
+    var f = el("form", "inline");
+    f.method = "post"; f.action = base + "/undo";
+    [["_csrf", csrf], ["list", String(listID)], ["checkin", String(checkinID)]].forEach(function (kv) {
+      var i = el("input"); i.type = "hidden"; i.name = kv[0]; i.value = kv[1]; f.appendChild(i);
+    });
+    var b = el("button", "secondary", t("Undo")); b.type = "submit";
+    f.appendChild(b);
+    return f;
+  }
+
+  // show renders a verdict: kind ok / already / bad; who says by whom or
+  // on which device the person was let in first.
+  function show(kind, verdict, p, who) {
     var card = el("div", "checkin-card " + { ok: "checkin-ok", already: "checkin-repeat", bad: "checkin-problem" }[kind]);
     card.setAttribute("data-result", kind);
     card.appendChild(el("p", "checkin-verdict", verdict));
@@ -190,6 +204,8 @@
       card.appendChild(el("p", "", [p.org, p.ticket, p.code].filter(Boolean).join(" · ")));
       var f = flags(p);
       if (f) { card.appendChild(f); }
+      if (who) { card.appendChild(el("p", "checkin-who", who)); }
+      if (p.checkin_id && navigator.onLine) { card.appendChild(undoForm(p.checkin_id)); }
     }
     resultBox.innerHTML = "";
     resultBox.appendChild(card);
@@ -275,7 +291,8 @@
       return store("queue", "readwrite", function (s) { batch.forEach(function (it) { s["delete"](it.local); }); }).then(function () {
         if (batch.length === 1 && last) {
           var v = verdictFor(last.result, last.person, last.at);
-          show(v[0], v[1], last.person && (byID[last.person.id] || last.person));
+          var who = last.result === "already" ? [last.by, last.device].filter(Boolean).join(" · ") : "";
+          show(v[0], v[1], last.person && (byID[last.person.id] || last.person), who);
         }
         savePeople();
       });
