@@ -209,6 +209,21 @@ func TestBrowserDoorOffline(t *testing.T) {
 	if text := pageText(t, ctx); !strings.Contains(text, "21 of 22 confirmed attendees checked in") {
 		t.Fatalf("counts after sync:\n%s", text)
 	}
+	// The service worker kept the door page and static files, nothing else,
+	// though other organizer pages were open in the same tab.
+	open(t, ctx, page[:strings.Index(page, "/manage")]+"/manage/", 200)
+	open(t, ctx, page+"/people.json", 200)
+	open(t, ctx, page, 200)
+	keys := await[[]string](t, ctx, `caches.open("agora-door-v1").then(c => c.keys()).then(ks => ks.map(r => new URL(r.url).pathname))`)
+	pagePath := page[strings.Index(page, "/manage"):]
+	for _, k := range keys {
+		if k != pagePath && !strings.HasPrefix(k, "/static/") {
+			t.Errorf("the service worker cached %s", k)
+		}
+	}
+	if len(keys) < 3 {
+		t.Errorf("cached: %v", keys)
+	}
 }
 
 // await runs JavaScript that returns a promise and returns what it resolves to.

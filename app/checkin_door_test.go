@@ -212,3 +212,19 @@ func TestSessionAttendanceCountedGetsADoorList(t *testing.T) {
 		t.Fatal("an unmarked session without sign-up still has a list")
 	}
 }
+
+// Signing out tells the browser to drop the door's offline copy.
+func TestSignOutClearsTheDoorsOfflineCopy(t *testing.T) {
+	c, fx, _ := doorSetup(t)
+	c.get(fmt.Sprintf("/manage/events/%d/checkin", fx.Event.ID))
+	r := c.post("/manage/logout", nil)
+	mustStatus(t, r, http.StatusSeeOther, "sign out")
+	if got := r.Header.Get("Clear-Site-Data"); !strings.Contains(got, `"storage"`) || !strings.Contains(got, `"cache"`) {
+		t.Fatalf("Clear-Site-Data: %q", got)
+	}
+	// Signed out, the door data is the sign-in page, which the script takes as "clear".
+	r = c.get(fmt.Sprintf("/manage/events/%d/checkin/people.json", fx.Event.ID))
+	if strings.Contains(r.Body, "José") {
+		t.Fatalf("door data after sign-out: %d %s", r.Status, r.Body)
+	}
+}
