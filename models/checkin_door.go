@@ -121,7 +121,11 @@ func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
 		}
 		out = append(out, p)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return FoldSearch(out[i].Name) < FoldSearch(out[j].Name) })
+	keys := make(map[uint]string, len(out))
+	for _, p := range out {
+		keys[p.AttendeeID] = FoldSearch(p.Name)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return keys[out[i].AttendeeID] < keys[out[j].AttendeeID] })
 	return out, nil
 }
 

@@ -306,7 +306,8 @@
 
   function loadQueue() {
     return store("queue", "readonly", function (s) { return s.getAll(); }).then(function (items) {
-      queue = (items || []).filter(function (it) { return it.list === listID; });
+      // Every list's waiting check-ins go: each item names its own list.
+      queue = items || [];
       showNet();
     });
   }
@@ -447,7 +448,7 @@
     }).catch(function () { /* no offline reload; the page still works */ });
   }
   window.agoraDoor.ready = loadQueue().then(loadPeople).then(flush);
-  window.addEventListener("online", function () { showNet(); flush(); });
+  window.addEventListener("online", function () { showNet(); loadPeople().then(flush); });
   window.addEventListener("offline", showNet);
   window.setInterval(function () { flush(); poll(); }, 4000);
 })();
