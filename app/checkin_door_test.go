@@ -3,13 +3,18 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/modeltest"
@@ -227,4 +232,112 @@ func TestSignOutClearsTheDoorsOfflineCopy(t *testing.T) {
 	if strings.Contains(r.Body, "José") {
 		t.Fatalf("door data after sign-out: %d %s", r.Status, r.Body)
 	}
+}
+
+// Two instances on their own connection pools, eight phones, each sending
+// its whole batch twice, all at once through the sync endpoint: every
+// attendee ends with one live check-in, each phone gets the same answers
+// the second time, and exactly one phone per person hears "checked_in".
+func TestDoorSyncRaceAcrossInstances(t *testing.T) {
+	db, dsn := modeltest.NewDB(t)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	org, _ := modeltest.Organizer(t, db, "Org A", "door@example.org", models.RoleCheckin)
+	e := modeltest.Event(t, db, org.ID, "race-door", models.StatusPublished)
+	fx := newRegFixture(t, db, e)
+	var ids []uint
+	for i := 0; i < 9; i++ {
+		o := placeRegistration(t, db, e, fx.Ticket, models.AttendeeInput{Name: fmt.Sprintf("Guest %d", i), Email: fmt.Sprintf("g%d@example.org", i), ConsentTextIDs: []uint{fx.Privacy.ID}})
+		ids = append(ids, o.Attendees[0].ID)
+	}
+	ids = append(ids, fx.Attendee.ID)
+	other, err := models.Open(dsn, models.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if s, err := other.DB(); err == nil {
+			_ = s.Close()
+		}
+	})
+	var clients []*client
+	for _, pool := range []*gorm.DB{db, other} {
+		f, err := New(Config{BaseURL: "http://agora.test"}, Deps{DB: pool, Logger: logger})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, f)
+		c.signIn("door@example.org")
+		c.get(fmt.Sprintf("/manage/events/%d/checkin", e.ID))
+		clients = append(clients, c)
+	}
+	lists, _ := models.CheckinLists(db, e)
+	path := fmt.Sprintf("/manage/events/%d/checkin/sync", e.ID)
+	const phones = 8
+	answers := make([][2][]syncAnswer, phones)
+	var wg sync.WaitGroup
+	errs := make(chan error, phones*2)
+	for p := 0; p < phones; p++ {
+		wg.Add(1)
+		go func(p int) {
+			defer wg.Done()
+			c := clients[p%2]
+			var items []map[string]any
+			for i, id := range ids {
+				items = append(items, map[string]any{"device": fmt.Sprintf("phone-%d", p), "local": fmt.Sprint(i), "attendee": id, "list": lists[0].ID})
+			}
+			body, _ := json.Marshal(map[string]any{"items": items})
+			for round := 0; round < 2; round++ {
+				req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(body)))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-CSRF-Token", c.csrf)
+				for k, v := range c.cookies {
+					req.AddCookie(&http.Cookie{Name: k, Value: v})
+				}
+				res, err := c.app.Test(req, -1)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var out struct{ Results []syncAnswer }
+				err = json.NewDecoder(res.Body).Decode(&out)
+				res.Body.Close()
+				if err != nil || res.StatusCode != http.StatusOK {
+					errs <- fmt.Errorf("phone %d: status %d, %v", p, res.StatusCode, err)
+					return
+				}
+				answers[p][round] = out.Results
+			}
+		}(p)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	ok := map[int]int{}
+	for p := range answers {
+		for i, a := range answers[p][0] {
+			if a.Result != answers[p][1][i].Result {
+				t.Errorf("phone %d item %d: %s, then %s", p, i, a.Result, answers[p][1][i].Result)
+			}
+			switch a.Result {
+			case models.CheckinOK:
+				ok[i]++
+			case models.CheckinAlready:
+			default:
+				t.Errorf("phone %d item %d: %s", p, i, a.Result)
+			}
+		}
+	}
+	for i := range ids {
+		if ok[i] != 1 {
+			t.Errorf("attendee %d: %d phones told checked in", i, ok[i])
+		}
+	}
+	var live int64
+	db.Model(&models.Checkin{}).Where("list_id = ? AND undone_at IS NULL", lists[0].ID).Count(&live)
+	if live != int64(len(ids)) {
+		t.Fatalf("%d live check-ins for %d people", live, len(ids))
+	}
+	checkCounters(t, db)
 }
