@@ -115,6 +115,9 @@ func (a *App) signOut(c *fiber.Ctx) error {
 	if err == nil {
 		_ = s.Destroy()
 	}
+	// The door's offline copy (IndexedDB, the service worker's cache) goes
+	// with the session: nothing of the attendees stays on a shared phone.
+	c.Set("Clear-Site-Data", `"cache", "storage"`)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"gorm.io/gorm"
 
@@ -12,7 +13,7 @@ import (
 	"github.com/agora-events/agora/models/modeltest"
 )
 
-// At the door: a check-in staff member signs in on a phone-sized window,
+// At the door without JavaScript: a check-in staff member signs in on a phone-sized window,
 // opens the check-in page, types an attendee's code and sees the name and
 // the needs flag; the same code again shows the "already checked in"
 // warning. The page passes axe's WCAG 2.2 AA rules with and without a result.
@@ -37,6 +38,14 @@ func TestBrowserDoorCheckIn(t *testing.T) {
 	)
 	follow(t, ctx, 200, chromedp.Click(submit))
 
+	// The forms alone, as without JavaScript (browser_door_test.go covers the script).
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/static/js/checkin.*", Block: true}}}); err != nil {
+		t.Fatal(err)
+	}
 	page := fmt.Sprintf("%s/manage/events/%d/checkin", base, fx.Event.ID)
 	open(t, ctx, page, 200)
 	checkAxe(t, ctx, axeJS, "check-in page")

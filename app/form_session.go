@@ -27,13 +27,16 @@ type SessionForm struct {
 	SpeakerIDs  []string
 	Capacity    string
 	SignUp      bool
+	// AttendanceCounted gives the session its own check-in list.
+	AttendanceCounted bool
 }
 
 func parseSessionForm(c *fiber.Ctx) SessionForm {
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
 	f := SessionForm{Title: v("title"), Description: strings.TrimRight(c.FormValue("description"), " \t\r\n"),
 		Format: v("format"), StartsAt: v("starts_at"), EndsAt: v("ends_at"), RoomID: v("room_id"),
-		TrackID: v("track_id"), Capacity: v("capacity"), SignUp: c.FormValue("sign_up") != ""}
+		TrackID: v("track_id"), Capacity: v("capacity"), SignUp: c.FormValue("sign_up") != "",
+		AttendanceCounted: c.FormValue("attendance_counted") != ""}
 	for _, b := range c.Request().PostArgs().PeekMulti("speaker_ids") {
 		f.SpeakerIDs = append(f.SpeakerIDs, strings.TrimSpace(string(b)))
 	}
@@ -43,7 +46,7 @@ func parseSessionForm(c *fiber.Ctx) SessionForm {
 func sessionFormFrom(s *models.Session, loc *time.Location) SessionForm {
 	f := SessionForm{Title: s.Title, Description: s.Description, Format: s.Format,
 		StartsAt: s.StartsAt.In(loc).Format("2006-01-02T15:04"), EndsAt: s.EndsAt.In(loc).Format("2006-01-02T15:04"),
-		Capacity: itoa(s.Capacity), SignUp: s.SignUp}
+		Capacity: itoa(s.Capacity), SignUp: s.SignUp, AttendanceCounted: s.AttendanceCounted}
 	if s.RoomID != nil {
 		f.RoomID = itoa(int(*s.RoomID))
 	}
@@ -133,6 +136,7 @@ func (f SessionForm) Apply(e *models.Event, s *models.Session) []uint {
 	loc := e.Location()
 	s.EventID = e.ID
 	s.Title, s.Description, s.Format, s.SignUp = f.Title, f.Description, f.Format, f.SignUp
+	s.AttendanceCounted = f.AttendanceCounted
 	if t, ok := parseLocal(f.StartsAt, loc); ok {
 		s.StartsAt = t.UTC()
 	}

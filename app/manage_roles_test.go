@@ -51,8 +51,16 @@ var organizerRouteNeeds = map[string]string{
 	"GET /manage/events/new": needManager,
 	"POST /manage/events":    needManager,
 
-	"GET /manage/events/:id/checkin":  needCheckin,
-	"POST /manage/events/:id/checkin": needCheckin,
+	// The door (issue 12): lists, search, undo, sync and the offline page.
+	"GET /manage/events/:id/checkin":              needCheckin,
+	"POST /manage/events/:id/checkin":             needCheckin,
+	"POST /manage/events/:id/checkin/person":      needCheckin,
+	"POST /manage/events/:id/checkin/undo":        needCheckin,
+	"POST /manage/events/:id/checkin/checkout":    needCheckin,
+	"GET /manage/events/:id/checkin/people.json":  needCheckin,
+	"GET /manage/events/:id/checkin/changes.json": needCheckin,
+	"POST /manage/events/:id/checkin/sync":        needCheckin,
+	"GET /manage/events/:id/checkin-sw.js":        needCheckin,
 
 	"GET /manage/events/:id":            needManager,
 	"GET /manage/events/:id/edit":       needManager,

@@ -44,6 +44,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.eventMailRoutes(o)
 	a.messageRoutes(o)
 	a.cancellationRoutes(o)
+	a.checkinRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

@@ -28,6 +28,4 @@ func (a *App) registrationAdminRoutes(o organizerArea) {
 	o.editors.get("/events/:id/registrations/:aid/:action", a.confirmAttendeeAction)
 	o.editors.action("/events/:id/registrations/:aid/:action", a.attendeeAction)
 
-	o.door.get("/events/:id/checkin", a.checkInPage)
-	o.door.form("/events/:id/checkin", a.checkInCode)
 }

@@ -90,7 +90,12 @@ func (a *App) signNonce(nonce string) string {
 // validCSRF reports whether the posted _csrf field matches the session's
 // token or, for an anonymous visitor, the signature of their cookie.
 func (a *App) validCSRF(c *fiber.Ctx) bool {
-	got := c.FormValue("_csrf")
+	return a.csrfTokenOK(c, c.FormValue("_csrf"))
+}
+
+// csrfTokenOK checks a CSRF token however it came (a form field, or the
+// X-CSRF-Token header of a script's JSON request).
+func (a *App) csrfTokenOK(c *fiber.Ctx, got string) bool {
 	if got == "" {
 		return false
 	}

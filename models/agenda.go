@@ -68,6 +68,8 @@ type Session struct {
 	// Capacity limits sign-up when SignUp is set; 0 means no limit.
 	Capacity int  `gorm:"not null;default:0"`
 	SignUp   bool `gorm:"not null;default:false"`
+	// AttendanceCounted gives the session its own check-in list (credits).
+	AttendanceCounted bool `gorm:"not null;default:false"`
 	// PlacesTaken counts sign-ups of active attendees and live waitlist offers.
 	PlacesTaken int `gorm:"not null;default:0"`
 	Room        *Room

@@ -91,7 +91,7 @@ func UpdateSession(db *gorm.DB, s *Session, speakerIDs []uint) error {
 		}
 		res := tx.Model(&Session{}).Where("id = ? AND event_id = ?", s.ID, s.EventID).Updates(map[string]any{
 			"title": s.Title, "description": s.Description, "format": s.Format, "starts_at": s.StartsAt,
-			"ends_at": s.EndsAt, "room_id": s.RoomID, "track_id": s.TrackID, "capacity": s.Capacity, "sign_up": s.SignUp,
+			"ends_at": s.EndsAt, "room_id": s.RoomID, "track_id": s.TrackID, "capacity": s.Capacity, "sign_up": s.SignUp, "attendance_counted": s.AttendanceCounted,
 		})
 		if res.Error != nil {
 			return fmt.Errorf("update session: %w", res.Error)

@@ -32,6 +32,7 @@ var migrations = []migration{
 	{11, "cancellations: event cancellation jobs, refund reasons and amounts, refund policy", migrate0011Cancellations},
 	{12, "staff registrations: staff orders, change records, invitee imports", migrate0012StaffRegistrations},
 	{13, "attendees: a personal link secret for each delegate", migrate0013AttendeeLinkSecret},
+	{15, "check-in lists per day and session, check-ins as rows", migrate0015CheckinLists},
 }
 
 // schemaVersion is the row that records which migrations have run.

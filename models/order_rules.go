@@ -387,17 +387,58 @@ func AttendeeSessionIDs(db *gorm.DB, attendeeID uint) ([]uint, error) {
 	return ids, err
 }
 
-// CheckIn checks in the attendee of event eventID whose ticket matches code:
-// the QR secret, the order code when the order has one active attendee, or
-// "CODE-N" for the N-th attendee of the order. repeat is true when the
-// attendee was already checked in (the door staff should look twice).
+// CheckIn checks in the attendee of event eventID whose ticket matches code
+// (see ResolveTicket) on the event's list for today (DefaultCheckinList).
+// repeat is true when the attendee was already checked in there (the door
+// staff should look twice).
 // Errors: ErrNotCheckedIn (no match), ErrAmbiguousCode, ErrAttendeeNotActive,
 // ErrOrderNotConfirmed.
 func CheckIn(db *gorm.DB, eventID uint, code string, now time.Time) (a *Attendee, repeat bool, err error) {
-	now = now.UTC()
+	var e Event
+	if err := db.Take(&e, eventID).Error; err != nil {
+		return nil, false, err
+	}
+	lists, err := CheckinLists(db, &e)
+	if err != nil {
+		return nil, false, err
+	}
+	l := DefaultCheckinList(lists, &e, now)
+	out, err := CheckInCode(db, l, code, CheckinInput{At: now}, now)
+	return out.Attendee, out.Result == CheckinAlready, err
+}
+
+// CheckInCode checks in on list l the attendee whose ticket matches code.
+// Errors: as ResolveTicket's, and ErrNotOnList.
+func CheckInCode(db *gorm.DB, l *CheckinList, code string, in CheckinInput, now time.Time) (CheckinOutcome, error) {
+	att, err := ResolveTicket(db, l.EventID, code)
+	if err != nil {
+		return CheckinOutcome{Attendee: att}, err
+	}
+	out, err := CheckInto(db, l, att, in, now)
+	if err != nil {
+		return out, err
+	}
+	switch out.Result {
+	case CheckinCancelled:
+		return out, ErrAttendeeNotActive
+	case CheckinNotConfirmed:
+		return out, ErrOrderNotConfirmed
+	case CheckinNotOnList:
+		return out, ErrNotOnList
+	case CheckinUnknown:
+		return out, ErrNotCheckedIn
+	}
+	return out, nil
+}
+
+// ResolveTicket finds the attendee of event eventID whose ticket matches
+// code: the QR secret, the order code when the order has one active
+// attendee, or "CODE-N" for the N-th attendee of the order. The attendee is
+// returned with ErrAttendeeNotActive and ErrOrderNotConfirmed too.
+func ResolveTicket(db *gorm.DB, eventID uint, code string) (*Attendee, error) {
 	code = strings.TrimSpace(code)
 	if code == "" || len(code) > 100 {
-		return nil, false, ErrNotCheckedIn
+		return nil, ErrNotCheckedIn
 	}
 	var att Attendee
 	found := false
@@ -406,7 +447,7 @@ func CheckIn(db *gorm.DB, eventID uint, code string, now time.Time) (a *Attendee
 		if err == nil {
 			found = true
 		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, false, err
+			return nil, err
 		}
 	}
 	if !found {
@@ -414,16 +455,16 @@ func CheckIn(db *gorm.DB, eventID uint, code string, now time.Time) (a *Attendee
 		if i := strings.LastIndexByte(oc, '-'); i > 0 {
 			n, err := strconv.Atoi(oc[i+1:])
 			if err != nil || n < 1 {
-				return nil, false, ErrNotCheckedIn
+				return nil, ErrNotCheckedIn
 			}
 			oc, pos = oc[:i], n
 		}
 		var o Order
 		if err := db.Where("event_id = ? AND code = ?", eventID, oc).Take(&o).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return nil, false, ErrNotCheckedIn
+				return nil, ErrNotCheckedIn
 			}
-			return nil, false, err
+			return nil, err
 		}
 		q := db.Where("order_id = ?", o.ID)
 		if pos > 0 {
@@ -433,36 +474,27 @@ func CheckIn(db *gorm.DB, eventID uint, code string, now time.Time) (a *Attendee
 		}
 		var as []Attendee
 		if err := q.Limit(2).Find(&as).Error; err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		switch {
 		case len(as) == 0:
-			return nil, false, ErrNotCheckedIn
+			return nil, ErrNotCheckedIn
 		case len(as) > 1:
-			return nil, false, ErrAmbiguousCode
+			return nil, ErrAmbiguousCode
 		}
 		att = as[0]
 	}
 	var o Order
 	if err := db.Take(&o, att.OrderID).Error; err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if att.Status != AttendeeActive || !o.IsLive() {
-		return &att, false, ErrAttendeeNotActive
+		return &att, ErrAttendeeNotActive
 	}
 	if o.Status != OrderConfirmed {
-		return &att, false, ErrOrderNotConfirmed
+		return &att, ErrOrderNotConfirmed
 	}
-	// One statement counts the scan, so two scanners at once see 1 and 2.
-	if err := db.Model(&Attendee{}).Where("id = ?", att.ID).Updates(map[string]any{
-		"check_in_count": gorm.Expr("check_in_count + 1"), "checked_in_at": gorm.Expr("COALESCE(checked_in_at, ?)", now), "updated_at": now,
-	}).Error; err != nil {
-		return nil, false, err
-	}
-	if err := db.Preload("TicketType").Take(&att, att.ID).Error; err != nil {
-		return nil, false, err
-	}
-	return &att, att.CheckInCount > 1, nil
+	return &att, nil
 }
 
 // ResendOrderLinks enqueues, for each live order of event eventID bought
