@@ -18,6 +18,12 @@ func TestEventDeletedNoticesDeliveredToMailpit(t *testing.T) {
 	smtpAddr, api := startMailpit(t)
 	db, _ := modeltest.NewDB(t)
 	o := registration(t, db, "es")
+	// Ana and Luis have addresses of their own (delegates): three people.
+	for i, addr := range []string{"ana@example.org", "luis@example.org"} {
+		if err := db.Model(&models.Attendee{}).Where("id = ?", o.Attendees[i].ID).Update("email", addr).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := models.DeleteEvent(db, o.EventID, time.Now()); err != nil {
 		t.Fatal(err)
 	}

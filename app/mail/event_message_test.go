@@ -18,6 +18,10 @@ import (
 func TestEventMessageRendering(t *testing.T) {
 	db, _ := modeltest.NewDB(t)
 	o := registration(t, db, "es")
+	// Luis has an address of his own (a delegate), so he is a second person.
+	if err := db.Model(&models.Attendee{}).Where("id = ?", o.Attendees[1].ID).Update("email", "luis@example.org").Error; err != nil {
+		t.Fatal(err)
+	}
 	r, err := mail.NewRenderer(db, "https://agora.example.org")
 	if err != nil {
 		t.Fatal(err)
