@@ -108,6 +108,11 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/meetings/:mid/noshow":             needManager,
 	"POST /manage/events/:id/meetings/schedule":                needManager,
 
+	// Badges (app/manage_badges.go): sheets for managers, one badge at the door.
+	"GET /manage/events/:id/badges":                       needManager,
+	"GET /manage/events/:id/badges.pdf":                   needManager,
+	"GET /manage/events/:id/registrations/:aid/badge.pdf": needCheckin,
+
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,
 	"POST /manage/orgs/:orgID/team":                needOwner,

@@ -37,6 +37,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	o.editors.form("/events/:id/sessions/:sid/edit", a.saveSession)
 	o.editors.action("/events/:id/sessions/:sid/delete", a.deleteSession)
 
+	a.badgeRoutes(o) // before registrationAdminRoutes: its :action would take badge.pdf
 	a.registrationAdminRoutes(o)
 	a.paymentAdminRoutes(o)
 	a.manageMeetingRoutes(o)
