@@ -112,6 +112,10 @@ var organizerRouteNeeds = map[string]string{
 	"GET /manage/events/:id/badges":                       needManager,
 	"GET /manage/events/:id/badges.pdf":                   needManager,
 	"GET /manage/events/:id/registrations/:aid/badge.pdf": needCheckin,
+	// Certificates of attendance (app/certificates.go).
+	"GET /manage/events/:id/certificates":       needManager,
+	"POST /manage/events/:id/certificates":      needManager,
+	"POST /manage/events/:id/certificates/send": needManager,
 
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,

@@ -41,6 +41,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.registrationAdminRoutes(o)
 	a.paymentAdminRoutes(o)
 	a.manageMeetingRoutes(o)
+	a.certificateOrganizerRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

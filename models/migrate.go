@@ -27,6 +27,7 @@ var migrations = []migration{
 	{6, "payments: refund claims (key stored before the provider call)", migrate0006RefundClaims},
 	{7, "orders: idempotency keys bound to the visitor that sent them", migrate0007IdempotencyOwner},
 	{8, "meetings: participants whose directory consent was withdrawn are unlisted", migrate0008UnlistWithdrawnDirectory},
+	{16, "certificates of attendance with verification codes, signatory per event", migrate0016Certificates},
 }
 
 // schemaVersion is the row that records which migrations have run.

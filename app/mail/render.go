@@ -101,6 +101,8 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 	switch m.Kind {
 	case models.MailMeetingNotice:
 		return r.renderMeetingNotice(L, m)
+	case models.MailCertificate:
+		return r.renderCertificate(L, m)
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"
