@@ -38,9 +38,16 @@ var certNames = []string{"Παναγιώτης Οικονόμου", "Zoë Ødeg�
 func newCertWorld(t *testing.T, over bool) certWorld {
 	t.Helper()
 	f, db := newTestApp(t)
+	w := seedCertWorld(t, db, over)
+	w.app = f
+	return w
+}
+
+func seedCertWorld(t *testing.T, db *gorm.DB, over bool) certWorld {
+	t.Helper()
 	org, _ := modeltest.Organizer(t, db, "Cert Org", "owner-cert@example.org", models.RoleOwner)
 	e := modeltest.Event(t, db, org.ID, "cert-forum", models.StatusPublished)
-	w := certWorld{app: f, db: db, event: e}
+	w := certWorld{db: db, event: e}
 	tt := &models.TicketType{EventID: e.ID, Name: "Delegate", Currency: "EUR", Category: models.CategoryClinician, MaxPerOrder: 3}
 	if err := models.CreateTicketType(db, tt); err != nil {
 		t.Fatal(err)
