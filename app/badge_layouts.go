@@ -1,6 +1,10 @@
 package app
 
 import (
+	"errors"
+	"runtime"
+	"sync"
+
 	"github.com/agora-events/agora/app/pdf"
 	"github.com/agora-events/agora/models"
 )
@@ -56,6 +60,10 @@ type badgeText struct {
 // drawBadges lays the holders out on pages of the layout, in order,
 // left to right and top to bottom, with light cutting guides on sheets.
 func drawBadges(title string, l badgeLayout, txt badgeText, holders []models.BadgeHolder) ([]byte, error) {
+	codes, err := badgeQRCodes(holders)
+	if err != nil {
+		return nil, err
+	}
 	d := pdf.New(l.Page, title)
 	per := l.Cols * l.Rows
 	w, h := l.Page.W/float64(l.Cols), l.Page.H/float64(l.Rows)
@@ -68,7 +76,7 @@ func drawBadges(title string, l badgeLayout, txt badgeText, holders []models.Bad
 		if per > 1 {
 			d.Frame(x, y, w, h, pdf.Color{R: 0xC8, G: 0xC8, B: 0xC8}, 0.3)
 		}
-		drawBadge(d, x, y, w, h, txt, b)
+		drawBadge(d, x, y, w, h, txt, b, codes[i])
 	}
 	return d.Bytes()
 }
@@ -77,7 +85,7 @@ func drawBadges(title string, l badgeLayout, txt badgeText, holders []models.Bad
 // top, the name large (shrunk to fit, on two lines if it must), the
 // organization, then the QR code with the ticket code and, for people who
 // gave no photo consent, a black "no photos" mark.
-func drawBadge(d *pdf.Doc, x, y, w, h float64, txt badgeText, b models.BadgeHolder) {
+func drawBadge(d *pdf.Doc, x, y, w, h float64, txt badgeText, b models.BadgeHolder, code pdf.QRCode) {
 	pad := min(w, h) * 0.06
 	inner := w - 2*pad
 	band := h * 0.15
@@ -114,7 +122,7 @@ func drawBadge(d *pdf.Doc, x, y, w, h float64, txt badgeText, b models.BadgeHold
 
 	qr := min(h*0.42, w*0.4)
 	qx, qy := x+w-pad-qr, y+h-pad-qr
-	d.QR(qx, qy, qr, b.QRSecret)
+	d.QRCode(qx, qy, qr, code)
 	left := qx - x - 2*pad
 	d.Font(false, 7)
 	d.Text(x+pad, y+h-pad-8, b.Code)
@@ -133,6 +141,30 @@ func drawBadge(d *pdf.Doc, x, y, w, h float64, txt badgeText, b models.BadgeHold
 		d.Text(x+pad+mh*0.3, my+(mh-size)/2, txt.NoPhotos)
 		d.TextColor(pdf.Black)
 	}
+}
+
+// badgeQRCodes encodes the holders' QR codes on every core: encoding is
+// most of the cost of a large sheet.
+func badgeQRCodes(holders []models.BadgeHolder) ([]pdf.QRCode, error) {
+	out := make([]pdf.QRCode, len(holders))
+	errs := make([]error, len(holders))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = pdf.NewQRCode(holders[i].QRSecret)
+			}
+		}()
+	}
+	for i := range holders {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 func categoryColor(c string) pdf.Color {

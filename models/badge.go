@@ -31,7 +31,7 @@ type BadgeHolder struct {
 }
 
 // BadgeHolders returns the badges of an event's active attendees of
-// confirmed orders matching sel, sorted by name, in three queries whatever
+// confirmed orders matching sel, sorted by name, in two queries whatever
 // their number.
 func BadgeHolders(db *gorm.DB, eventID uint, sel BadgeSelection) ([]BadgeHolder, error) {
 	var rows []struct {
@@ -41,14 +41,20 @@ func BadgeHolders(db *gorm.DB, eventID uint, sel BadgeSelection) ([]BadgeHolder,
 		OrderSize   int
 		PhotosGiven int
 	}
+	// Order sizes and live photo consents are joined as grouped subqueries
+	// of the event, not counted per row.
+	sizes := db.Table("attendees").Select("order_id, COUNT(*) AS n").Where("event_id = ?", eventID).Group("order_id")
+	photos := db.Table("consent_records r").Select("DISTINCT r.attendee_id").
+		Joins("JOIN consent_texts t ON t.id = r.consent_text_id").
+		Where("t.event_id = ? AND t.kind = ? AND r.withdrawn_at IS NULL", eventID, ConsentPhotos)
 	q := db.Table("attendees").
 		Select(`attendees.id AS attendee_id, attendees.name, attendees.organization, attendees.category,
 			ticket_types.name AS ticket_type, attendees.qr_secret, orders.code AS order_code, attendees.position,
-			(SELECT COUNT(*) FROM attendees o WHERE o.order_id = attendees.order_id) AS order_size,
-			(SELECT COUNT(*) FROM consent_records r JOIN consent_texts t ON t.id = r.consent_text_id
-				WHERE r.attendee_id = attendees.id AND t.kind = ? AND r.withdrawn_at IS NULL) AS photos_given`, ConsentPhotos).
+			sizes.n AS order_size, CASE WHEN photos.attendee_id IS NULL THEN 0 ELSE 1 END AS photos_given`).
 		Joins("JOIN orders ON orders.id = attendees.order_id").
 		Joins("JOIN ticket_types ON ticket_types.id = attendees.ticket_type_id").
+		Joins("JOIN (?) sizes ON sizes.order_id = attendees.order_id", sizes).
+		Joins("LEFT JOIN (?) photos ON photos.attendee_id = attendees.id", photos).
 		Where("attendees.event_id = ? AND attendees.status = ? AND orders.status = ?", eventID, AttendeeActive, OrderConfirmed)
 	if sel.TicketTypeID != 0 {
 		q = q.Where("attendees.ticket_type_id = ?", sel.TicketTypeID)
