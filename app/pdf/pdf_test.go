@@ -93,3 +93,37 @@ func TestFitSize(t *testing.T) {
 		t.Errorf("long name at %v pt is %v wide, want it to fit 200", got, d.Width(long))
 	}
 }
+
+// The drawn QR code is the encoding of its value, module for module, as
+// a renderer (pdftoppm) paints it: what a scanner sees.
+func TestQRCodeDrawnModuleForModule(t *testing.T) {
+	value := "Vxh5Tf8nZcDHTWJcm-2w_UwkVQeq_OGBJKjCrbT5qwo"
+	q, err := NewQRCode(value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(q)
+	module := 8.0 // points, and pixels at 72 dpi
+	d := New(Size{float64(n) * module, float64(n) * module}, "qr")
+	d.AddPage()
+	d.QR(0, 0, float64(n)*module, value)
+	doc, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := testenv.PDFImage(t, doc, 72)
+	bad := 0
+	for r := range n {
+		for c := range n {
+			px := img.At(int((float64(c)+0.5)*module), int((float64(r)+0.5)*module))
+			y, _, _, _ := px.RGBA()
+			dark := y < 0x8000
+			if dark != q[r][c] {
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d modules differ from the encoding", bad, n*n)
+	}
+}

@@ -2,6 +2,8 @@ package testenv
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,4 +61,29 @@ func writePDF(t testing.TB, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// PDFImage renders the first page of data at dpi with pdftoppm
+// (poppler-utils), to check what a drawing looks like; it skips like
+// PDFText when pdftoppm is absent.
+func PDFImage(t testing.TB, data []byte, dpi int) image.Image {
+	t.Helper()
+	bin := findBinary("AGORA_PDFTOPPM", "pdftoppm")
+	if bin == "" {
+		Missing(t, "pdftoppm", "install poppler-utils (apt-get install poppler-utils) or set AGORA_PDFTOPPM")
+	}
+	out := filepath.Join(t.TempDir(), "page")
+	if msg, err := exec.Command(bin, "-png", "-r", strconv.Itoa(dpi), "-singlefile", writePDF(t, data), out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, msg)
+	}
+	f, err := os.Open(out + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
