@@ -296,3 +296,29 @@ func getJSONURL(t *testing.T, u string, v any) {
 		t.Fatal(err)
 	}
 }
+
+// The mail and its PDF are in the buyer's language.
+func TestCertificateMailInTheBuyersLanguage(t *testing.T) {
+	w := newCertWorld(t, true)
+	w.db.Model(&models.Order{}).Where("id = ?", w.orders[1].ID).Update("language", "es")
+	if _, err := models.EnqueueCertificateMails(w.db, w.event.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var m models.OutboxMessage
+	if err := w.db.Where("kind = ? AND to_addr = ?", models.MailCertificate, "cert1@example.org").Take(&m).Error; err != nil {
+		t.Fatal(err)
+	}
+	r, err := mail.NewRenderer(w.db, "https://agora.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := r.Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Subject != "Su certificado de asistencia: Event cert-forum" || len(msg.Attachments) != 1 {
+		t.Fatalf("subject %q, %d attachments", msg.Subject, len(msg.Attachments))
+	}
+	text := strings.Join(strings.Fields(testenv.PDFText(t, msg.Attachments[0].Data)), " ")
+	mustContain(t, text, "spanish certificate", "Certificado de asistencia", "Zoë Ødegård", "Se certifica que")
+}

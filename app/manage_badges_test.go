@@ -251,4 +251,21 @@ func TestBadgeHoldersCarryTheTicketQRValue(t *testing.T) {
 	if at, _, err := models.CheckIn(w.db, w.event.ID, hs[0].QRSecret, time.Now()); err != nil || at.ID != w.attendees[3].ID {
 		t.Errorf("the badge's QR value does not check its holder in: %v", err)
 	}
+	// Withdrawing the photo consent puts the mark on the badge.
+	rs, _ := models.AttendeeConsents(w.db, w.attendees[3].ID)
+	for _, r := range rs {
+		if r.ConsentText.Kind == models.ConsentPhotos {
+			if err := models.Withdraw(w.db, w.attendees[3].ID, r.ID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	hs, _ = models.BadgeHolders(w.db, w.event.ID, models.BadgeSelection{AttendeeIDs: []uint{w.attendees[3].ID, w.attendees[0].ID}})
+	marks := map[string]bool{}
+	for _, h := range hs {
+		marks[h.Name] = h.NoPhotos
+	}
+	if len(hs) != 2 || marks[badgeNames[0]] || !marks[badgeNames[3]] {
+		t.Errorf("after withdrawing: %+v, want the mark on %s only", hs, badgeNames[3])
+	}
 }
