@@ -160,7 +160,7 @@ func TestCertificatesPageAndSendingOnce(t *testing.T) {
 	base := fmt.Sprintf("/manage/events/%d/certificates", w.event.ID)
 	page := c.get(base)
 	mustStatus(t, page, 200, "certificates page")
-	mustContain(t, page.Body, "certificates page", "E-mail certificates (2 people)")
+	mustContain(t, page.Body, "certificates page", "E-mail the certificates (people checked in: 2)")
 	r := c.post(base, url.Values{"signatory_name": {strings.Repeat("x", 121)}, "signatory_role": {"Chair"}})
 	mustStatus(t, r, 422, "too long")
 	mustContain(t, r.Body, "too long", "Use at most 120 characters.", "Chair")

@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -125,9 +126,10 @@ type CertifiedSession struct {
 	StartsAt, EndsAt time.Time
 }
 
-// Hours is the session's length in hours, to a tenth.
+// Hours is the session's length in hours (rounded only when shown, so
+// totals add up).
 func (s CertifiedSession) Hours() float64 {
-	return float64(s.EndsAt.Sub(s.StartsAt).Round(6*time.Minute)) / float64(time.Hour)
+	return s.EndsAt.Sub(s.StartsAt).Hours()
 }
 
 // CertificateView is everything a certificate shows, loaded from its rows.
@@ -154,9 +156,9 @@ func (v CertificateView) TotalHours() float64 {
 	return h
 }
 
-// FormatHours writes hours with at most one decimal ("1.5", "2").
+// FormatHours writes hours with at most two decimals ("0.75", "1.5", "2").
 func FormatHours(h float64) string {
-	return strconv.FormatFloat(float64(int(h*10+0.5))/10, 'f', -1, 64)
+	return strconv.FormatFloat(math.Round(h*100)/100, 'f', -1, 64)
 }
 
 // LoadCertificateView loads what the certificate shows.
