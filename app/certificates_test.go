@@ -322,3 +322,29 @@ func TestCertificateMailInTheBuyersLanguage(t *testing.T) {
 	text := strings.Join(strings.Fields(testenv.PDFText(t, msg.Attachments[0].Data)), " ")
 	mustContain(t, text, "spanish certificate", "Certificado de asistencia", "Zoë Ødegård", "Se certifica que")
 }
+
+// A checked-in person whose data was erased has no certificate any more:
+// sending skips them (instead of failing on their empty address), their
+// link and verification page are a 404, and they get no badge.
+func TestCertificatesLeaveOutAnonymisedPeople(t *testing.T) {
+	w := newCertWorld(t, true)
+	c := newClient(t, w.app)
+	mustPDF(t, c.get(w.certURL(0)), "certificate before erasure")
+	var cert models.Certificate
+	if err := w.db.Take(&cert).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := models.AnonymiseAttendee(w.db, w.orders[0].Attendees[0].ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	n, err := models.EnqueueCertificateMails(w.db, w.event.ID, time.Now())
+	if err != nil || n != 1 {
+		t.Fatalf("queued %d, %v; want 1 (the other checked-in person)", n, err)
+	}
+	mustStatus(t, c.get(w.certURL(0)), 404, "certificate after erasure")
+	mustStatus(t, c.get("/certificates/"+cert.Code), 404, "verification after erasure")
+	hs, err := models.BadgeHolders(w.db, w.event.ID, models.BadgeSelection{})
+	if err != nil || len(hs) != 2 {
+		t.Errorf("%d badges, %v; want 2 (not the erased person)", len(hs), err)
+	}
+}

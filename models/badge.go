@@ -30,8 +30,8 @@ type BadgeHolder struct {
 	NoPhotos     bool
 }
 
-// BadgeHolders returns the badges of an event's active attendees of
-// confirmed orders matching sel, sorted by name, in two queries whatever
+// BadgeHolders returns the badges of an event's active, not anonymised
+// attendees of confirmed orders matching sel, sorted by name, in two queries whatever
 // their number.
 func BadgeHolders(db *gorm.DB, eventID uint, sel BadgeSelection) ([]BadgeHolder, error) {
 	var rows []struct {
@@ -55,7 +55,7 @@ func BadgeHolders(db *gorm.DB, eventID uint, sel BadgeSelection) ([]BadgeHolder,
 		Joins("JOIN ticket_types ON ticket_types.id = attendees.ticket_type_id").
 		Joins("JOIN (?) sizes ON sizes.order_id = attendees.order_id", sizes).
 		Joins("LEFT JOIN (?) photos ON photos.attendee_id = attendees.id", photos).
-		Where("attendees.event_id = ? AND attendees.status = ? AND orders.status = ?", eventID, AttendeeActive, OrderConfirmed)
+		Where("attendees.event_id = ? AND attendees.status = ? AND orders.status = ? AND attendees.anonymised_at IS NULL", eventID, AttendeeActive, OrderConfirmed)
 	if sel.TicketTypeID != 0 {
 		q = q.Where("attendees.ticket_type_id = ?", sel.TicketTypeID)
 	}

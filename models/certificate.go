@@ -60,10 +60,11 @@ func SaveCertificateSettings(db *gorm.DB, s CertificateSettings) error {
 }
 
 // certifiedAttendees selects the attendees of an event who may have a
-// certificate: active, of a confirmed order, checked in.
+// certificate: active, of a confirmed order, checked in, and not
+// anonymised (no name left to certify, no address to mail).
 func certifiedAttendees(db *gorm.DB, eventID uint) *gorm.DB {
 	return db.Model(&Attendee{}).Joins("JOIN orders ON orders.id = attendees.order_id").
-		Where("attendees.event_id = ? AND attendees.status = ? AND orders.status = ? AND attendees.checked_in_at IS NOT NULL",
+		Where("attendees.event_id = ? AND attendees.status = ? AND orders.status = ? AND attendees.checked_in_at IS NOT NULL AND attendees.anonymised_at IS NULL",
 			eventID, AttendeeActive, OrderConfirmed)
 }
 
@@ -145,6 +146,9 @@ type CertificateView struct {
 	Organization string
 	Settings     CertificateSettings
 	Sessions     []CertifiedSession
+	// Anonymised is set once the person's data was erased: the certificate
+	// is then no longer shown, verified or mailed.
+	Anonymised bool
 }
 
 // TotalHours adds up the sessions' hours.
@@ -167,7 +171,7 @@ func LoadCertificateView(db *gorm.DB, c *Certificate) (*CertificateView, error) 
 	if err := db.Preload("Order").Take(&at, c.AttendeeID).Error; err != nil {
 		return nil, err
 	}
-	v := &CertificateView{Certificate: *c, Name: at.Name, Email: at.Email}
+	v := &CertificateView{Certificate: *c, Name: at.Name, Email: at.Email, Anonymised: at.AnonymisedAt != nil}
 	if at.Order != nil {
 		v.Language, v.OrderSecret = at.Order.Language, at.Order.Secret
 	}
