@@ -75,7 +75,7 @@ func (a *App) verifyCertificate(c *fiber.Ctx) error {
 	if err != nil {
 		return dbErr("load certificate", err)
 	}
-	if v.Anonymised {
+	if v.Revoked {
 		return errNotFound()
 	}
 	return a.render(c, "public/certificate", fiber.Map{"V": v, "Loc": v.Event.Location(), "Hours": models.FormatHours(v.TotalHours())})

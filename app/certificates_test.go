@@ -323,7 +323,8 @@ func TestCertificateMailInTheBuyersLanguage(t *testing.T) {
 	mustContain(t, text, "spanish certificate", "Certificado de asistencia", "Zoë Ødegård", "Se certifica que")
 }
 
-// A checked-in person whose data was erased has no certificate any more:
+// A checked-in person whose data was erased, or who was cancelled, has no
+// certificate any more:
 // sending skips them (instead of failing on their empty address), their
 // link and verification page are a 404, and they get no badge.
 func TestCertificatesLeaveOutAnonymisedPeople(t *testing.T) {
@@ -347,4 +348,13 @@ func TestCertificatesLeaveOutAnonymisedPeople(t *testing.T) {
 	if err != nil || len(hs) != 2 {
 		t.Errorf("%d badges, %v; want 2 (not the erased person)", len(hs), err)
 	}
+	// Cancelled after the certificate was issued: no longer verified.
+	mustPDF(t, c.get(w.certURL(1)), "second certificate")
+	var second models.Certificate
+	w.db.Where("attendee_id = ?", w.orders[1].Attendees[0].ID).Take(&second)
+	mustStatus(t, c.get("/certificates/"+second.Code), 200, "verification")
+	if _, err := models.CancelAttendee(w.db, w.orders[1].Attendees[0].ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, c.get("/certificates/"+second.Code), 404, "verification after cancelling")
 }

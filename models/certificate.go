@@ -146,9 +146,10 @@ type CertificateView struct {
 	Organization string
 	Settings     CertificateSettings
 	Sessions     []CertifiedSession
-	// Anonymised is set once the person's data was erased: the certificate
-	// is then no longer shown, verified or mailed.
-	Anonymised bool
+	// Revoked is set when the person no longer qualifies (cancelled, or
+	// their data erased since): the certificate is then no longer shown,
+	// verified or mailed.
+	Revoked bool
 }
 
 // TotalHours adds up the sessions' hours.
@@ -171,7 +172,12 @@ func LoadCertificateView(db *gorm.DB, c *Certificate) (*CertificateView, error) 
 	if err := db.Preload("Order").Take(&at, c.AttendeeID).Error; err != nil {
 		return nil, err
 	}
-	v := &CertificateView{Certificate: *c, Name: at.Name, Email: at.Email, Anonymised: at.AnonymisedAt != nil}
+	v := &CertificateView{Certificate: *c, Name: at.Name, Email: at.Email}
+	var n int64
+	if err := certifiedAttendees(db, c.EventID).Where("attendees.id = ?", c.AttendeeID).Count(&n).Error; err != nil {
+		return nil, err
+	}
+	v.Revoked = n == 0
 	if at.Order != nil {
 		v.Language, v.OrderSecret = at.Order.Language, at.Order.Secret
 	}

@@ -43,8 +43,8 @@ func (r *Renderer) renderCertificate(L *translator, m models.OutboxMessage) (Mes
 	if err != nil {
 		return Message{}, err
 	}
-	if v.Anonymised {
-		return Message{}, ErrSkip // erased after the mail was queued
+	if v.Revoked {
+		return Message{}, ErrSkip // cancelled or erased after the mail was queued
 	}
 	ed := r.eventData(L, v.Event)
 	d := &certificateData{L: L, Event: ed.Event, When: ed.When, Place: ed.Place, EventURL: ed.EventURL, Name: v.Name,
