@@ -151,6 +151,14 @@ var organizerRouteNeeds = map[string]string{
 	"GET /manage/events/:id/messages":      needManager,
 	"POST /manage/events/:id/messages":     needManager,
 	"GET /manage/events/:id/messages/:mid": needManager,
+	// Badges (app/manage_badges.go): sheets for managers, one badge at the door.
+	"GET /manage/events/:id/badges":                       needManager,
+	"GET /manage/events/:id/badges.pdf":                   needManager,
+	"GET /manage/events/:id/registrations/:aid/badge.pdf": needCheckin,
+	// Certificates of attendance (app/certificates.go).
+	"GET /manage/events/:id/certificates":       needManager,
+	"POST /manage/events/:id/certificates":      needManager,
+	"POST /manage/events/:id/certificates/send": needManager,
 
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,

@@ -37,6 +37,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	o.editors.action("/events/:id/sessions/:sid/delete", a.deleteSession)
 
 	a.staffRegistrationRoutes(o) // before registrationAdminRoutes: see there
+	a.badgeRoutes(o) // before registrationAdminRoutes: its :action would take badge.pdf
 	a.registrationAdminRoutes(o)
 	a.paymentAdminRoutes(o)
 	a.manageMeetingRoutes(o)
@@ -45,6 +46,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.messageRoutes(o)
 	a.cancellationRoutes(o)
 	a.checkinRoutes(o)
+	a.certificateOrganizerRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

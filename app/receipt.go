@@ -139,10 +139,20 @@ func (a *App) receiptPDF(c *fiber.Ctx) error {
 	for _, rf := range r.Refunds {
 		lines = append(lines, pdf.Line{Text: L.T("receipt.refund") + " " + rf})
 	}
+	doc, err := pdf.Render(L.T("receipt.title")+" "+o.Code, lines)
+	if err != nil {
+		return errInternal("receipt pdf", err)
+	}
+	return sendPDF(c, "receipt-"+o.Code+".pdf", doc)
+}
+
+// sendPDF sends a generated PDF as a download that no cache keeps (it
+// holds personal data).
+func sendPDF(c *fiber.Ctx, filename string, doc []byte) error {
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="receipt-`+o.Code+`.pdf"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(pdf.Render(L.T("receipt.title")+" "+o.Code, lines))
+	return c.Send(doc)
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -28,6 +28,7 @@ func (a *App) routes(f *fiber.App) {
 	f.Get("/events/:slug/sessions/:id.ics", a.sessionICS)
 	f.Get("/events/:slug", a.eventPage)
 	a.paymentRoutes(f)
+	a.certificateRoutes(f)
 	a.meetingRoutes(f)
 
 	// Organizer sign-in.

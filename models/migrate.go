@@ -33,6 +33,7 @@ var migrations = []migration{
 	{12, "staff registrations: staff orders, change records, invitee imports", migrate0012StaffRegistrations},
 	{13, "attendees: a personal link secret for each delegate", migrate0013AttendeeLinkSecret},
 	{15, "check-in lists per day and session, check-ins as rows", migrate0015CheckinLists},
+	{16, "certificates of attendance with verification codes, signatory per event", migrate0016Certificates},
 }
 
 // schemaVersion is the row that records which migrations have run.
