@@ -29,6 +29,8 @@ type checkInResult struct {
 	FirstAt        time.Time
 	CheckinID      uint
 	Count          int
+	// AttendeeID names the person's badge (printed on demand at the door).
+	AttendeeID uint
 }
 
 // HasNeeds reports whether any needs flag is set.
@@ -41,7 +43,7 @@ func (a *App) newCheckInResult(l *models.CheckinList, out models.CheckinOutcome)
 	r := &checkInResult{Name: at.Name, Organization: at.Organization, TicketType: at.TicketType.Name, Category: at.Category,
 		Code: attendeeCode(at), StepFree: at.Needs.StepFree, Interpretation: at.Needs.Interpretation != "",
 		EasyRead: at.Needs.EasyRead, Dietary: at.Needs.Dietary != "", Companion: at.Needs.Companion,
-		Repeat: out.Result == models.CheckinAlready, Count: at.CheckInCount}
+		Repeat: out.Result == models.CheckinAlready, Count: at.CheckInCount, AttendeeID: at.ID}
 	if out.Checkin != nil {
 		r.FirstAt, r.CheckinID = out.Checkin.At, out.Checkin.ID
 	}

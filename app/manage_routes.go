@@ -37,7 +37,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	o.editors.action("/events/:id/sessions/:sid/delete", a.deleteSession)
 
 	a.staffRegistrationRoutes(o) // before registrationAdminRoutes: see there
-	a.badgeRoutes(o) // before registrationAdminRoutes: its :action would take badge.pdf
+	a.badgeRoutes(o)             // before registrationAdminRoutes: its :action would take badge.pdf
 	a.registrationAdminRoutes(o)
 	a.paymentAdminRoutes(o)
 	a.manageMeetingRoutes(o)
