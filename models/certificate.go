@@ -134,8 +134,8 @@ func (s CertifiedSession) Hours() float64 {
 }
 
 // CertificateView is everything a certificate shows, loaded from its rows.
-// Sessions are those the person signed up for (sessions with sign-up);
-// attendance itself is the day's check-in.
+// Sessions are those attended (see AttendedSessions); attendance of the
+// event itself is a check-in on any list.
 type CertificateView struct {
 	Certificate
 	Name         string
@@ -196,10 +196,24 @@ func LoadCertificateView(db *gorm.DB, c *Certificate) (*CertificateView, error) 
 	if v.Settings, err = CertificateSettingsOf(db, c.EventID); err != nil {
 		return nil, err
 	}
-	err = db.Model(&Session{}).Select("sessions.title, sessions.starts_at, sessions.ends_at").
-		Joins("JOIN session_signups ON session_signups.session_id = sessions.id").
-		Where("session_signups.attendee_id = ?", c.AttendeeID).Order("sessions.starts_at, sessions.id").Scan(&v.Sessions).Error
+	v.Sessions, err = AttendedSessions(db, c.EventID, c.AttendeeID)
 	return v, err
+}
+
+// AttendedSessions are the sessions a certificate lists: those where the
+// person was checked in on the session's own list (continuing-education
+// credits, counted attendance), and those they signed up for where the
+// session's door was not kept (no one checked in on its list), which the
+// day's check-in then stands for.
+func AttendedSessions(db *gorm.DB, eventID, attendeeID uint) ([]CertifiedSession, error) {
+	const liveOnList = "SELECT 1 FROM checkins c JOIN checkin_lists l ON l.id = c.list_id WHERE l.session_id = sessions.id AND c.undone_at IS NULL"
+	var out []CertifiedSession
+	err := db.Model(&Session{}).Select("sessions.title, sessions.starts_at, sessions.ends_at").
+		Where("sessions.event_id = ?", eventID).
+		Where("EXISTS ("+liveOnList+" AND c.attendee_id = ?) OR (EXISTS (SELECT 1 FROM session_signups ss WHERE ss.session_id = sessions.id AND ss.attendee_id = ?) AND NOT EXISTS ("+liveOnList+"))",
+			attendeeID, attendeeID).
+		Order("sessions.starts_at, sessions.id").Scan(&out).Error
+	return out, err
 }
 
 // CertificateCounts says how many of an event's people have a certificate

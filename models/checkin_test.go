@@ -267,3 +267,64 @@ func TestCheckinRaceAcrossDevices(t *testing.T) {
 		t.Fatalf("%d attendees without checked_in_at", unset)
 	}
 }
+
+// A certificate lists the sessions where the person was checked in on the
+// session's own list, and signed-up sessions whose door was not kept (the
+// day's check-in stands for them) — not signed-up sessions whose list shows
+// they did not come.
+func TestAttendedSessionsFollowTheSessionLists(t *testing.T) {
+	db, _ := regDB(t)
+	ev := openEvent(t, db, 0)
+	tt := ticketType(t, db, ev.ID, 0, 0, 5)
+	kept := signupSession(t, db, ev.ID, 0)   // its door is kept: people are checked in on its list
+	unkept := signupSession(t, db, ev.ID, 0) // nobody checks in there
+	for s, title := range map[*models.Session]string{kept: "Kept door", unkept: "Unkept door"} {
+		if err := db.Model(s).Update("title", title).Error; err != nil {
+			t.Fatal(err)
+		}
+		s.Title = title
+	}
+	counted := &models.Session{EventID: ev.ID, Title: "Credits", Format: models.FormatTalk, AttendanceCounted: true,
+		StartsAt: ev.StartsAt.Add(3 * time.Hour), EndsAt: ev.StartsAt.Add(5 * time.Hour)}
+	if err := db.Create(counted).Error; err != nil {
+		t.Fatal(err)
+	}
+	o := place(t, db, orderInput(t, db, ev, tt, 2, kept.ID, unkept.ID))
+	came, missed := &o.Attendees[0], &o.Attendees[1]
+	var keptList, countedList *models.CheckinList
+	ls := doorLists(t, db, ev)
+	for i := range ls {
+		if ls[i].SessionID != nil && *ls[i].SessionID == kept.ID {
+			keptList = &ls[i]
+		}
+		if ls[i].SessionID != nil && *ls[i].SessionID == counted.ID {
+			countedList = &ls[i]
+		}
+	}
+	now := time.Now()
+	for _, step := range []struct {
+		l *models.CheckinList
+		a *models.Attendee
+	}{{&ls[0], came}, {&ls[0], missed}, {keptList, came}, {countedList, came}} {
+		if out, err := models.CheckInto(db, step.l, step.a, models.CheckinInput{}, now); err != nil || out.Result != models.CheckinOK {
+			t.Fatalf("check in: %+v %v", out, err)
+		}
+	}
+	titles := func(a *models.Attendee) map[string]bool {
+		ss, err := models.AttendedSessions(db, ev.ID, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, s := range ss {
+			m[s.Title] = true
+		}
+		return m
+	}
+	if got := titles(came); len(got) != 3 || !got[kept.Title] || !got[unkept.Title] || !got["Credits"] {
+		t.Errorf("the one who came: %v", got)
+	}
+	if got := titles(missed); len(got) != 1 || !got[unkept.Title] {
+		t.Errorf("the one who missed the kept session: %v", got)
+	}
+}
