@@ -60,7 +60,16 @@ func startInstance(t *testing.T, dsn string, env ...string) *instance {
 	t.Cleanup(func() {
 		if in.cmd.ProcessState == nil {
 			_ = in.cmd.Process.Signal(syscall.SIGTERM)
-			_ = in.cmd.Wait()
+			done := make(chan struct{})
+			go func() { _ = in.cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				// A clean stop takes at most ~20 s; longer is a hang worth its output.
+				_ = in.cmd.Process.Signal(syscall.SIGQUIT)
+				<-done
+				t.Errorf("instance %s did not stop within 30 s of SIGTERM", in.base)
+			}
 		}
 		if t.Failed() {
 			t.Logf("instance %s output:\n%s", in.base, in.out.String())

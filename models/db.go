@@ -32,7 +32,7 @@ func IsPostgresDSN(dsn string) bool {
 // It does not migrate; call Migrate for that.
 func Open(dsn string, opts OpenOptions) (*gorm.DB, error) {
 	if IsPostgresDSN(dsn) {
-		db, err := gorm.Open(postgres.Open(dsn), gormConfig(opts))
+		db, err := gorm.Open(postgres.Open(dsn), gormConfig(opts, true))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -62,7 +62,7 @@ func openSQLite(path string, opts OpenOptions) (*gorm.DB, error) {
 	// deadlock upgrading read locks, and capacity checks see committed state.
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
-	db, err := gorm.Open(sqlite.Open(dsn), gormConfig(opts))
+	db, err := gorm.Open(sqlite.Open(dsn), gormConfig(opts, false))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -80,13 +80,20 @@ func openSQLite(path string, opts OpenOptions) (*gorm.DB, error) {
 	return db, nil
 }
 
-func gormConfig(opts OpenOptions) *gorm.Config {
+// gormConfig is the GORM set-up of either engine. GORM's own prepared
+// statement cache is for SQLite only: pgx already prepares and caches each
+// statement per connection, and GORM's cache shares one preparation between
+// goroutines, so a transaction holding a row lock could wait for a statement
+// being prepared outside it by a goroutine that waits for a connection held
+// by a transaction waiting for that lock — a deadlock seen with two instances
+// registering at once.
+func gormConfig(opts OpenOptions, postgres bool) *gorm.Config {
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
-		PrepareStmt:            true,
+		PrepareStmt:            !postgres,
 	}
 	if opts.Logger != nil {
 		cfg.Logger = opts.Logger
