@@ -211,7 +211,17 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	background = append(background, (&jobs.Cancellations{DB: db, Pay: pay, Log: log}).Job())
 	runner := jobs.NewRunner(db, instanceName(), log, registry, background...)
 	runner.Start(work)
-	defer func() { stopWork(); runner.Wait(); <-mailDone }() // on every return path, before the database closes
+	defer func() { // on every return path, before the database closes
+		stopWork()
+		stopped := make(chan struct{})
+		go func() { runner.Wait(); <-mailDone; close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(15 * time.Second):
+			// A job stuck on the database must not keep the process alive for ever.
+			log.Error("background work did not stop within 15 s; closing the database anyway")
+		}
+	}()
 
 	errc := make(chan error, 1)
 	go func() { errc <- f.Listener(ln) }()
