@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
@@ -54,20 +53,10 @@ func (r *Renderer) renderCertificate(L *translator, m models.OutboxMessage) (Mes
 	if err != nil {
 		return Message{}, fmt.Errorf("certificate pdf: %w", err)
 	}
-	out := Message{To: m.To, Subject: L.T("mail.certificate.subject", "Event", v.Event.Title),
-		Attachments: []Attachment{{Filename: "certificate-" + v.Event.Slug + ".pdf", ContentType: "application/pdf", Data: doc}}}
-	var buf bytes.Buffer
-	if err := r.html.ExecuteTemplate(&buf, "certificate.html.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render certificate html: %w", err)
+	out, err := r.renderWith(L, m, L.T("mail.certificate.subject", "Event", v.Event.Title), "certificate", d)
+	if err != nil {
+		return Message{}, err
 	}
-	out.HTML = buf.String()
-	buf.Reset()
-	if err := r.text.ExecuteTemplate(&buf, "certificate.txt.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render certificate text: %w", err)
-	}
-	out.Text = buf.String()
-	if len(*L.missing) > 0 {
-		return Message{}, fmt.Errorf("mail certificate: missing messages %v", *L.missing)
-	}
+	out.Attachments = []Attachment{{Filename: "certificate-" + v.Event.Slug + ".pdf", ContentType: "application/pdf", Data: doc}}
 	return out, nil
 }

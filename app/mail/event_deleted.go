@@ -1,9 +1,7 @@
 package mail
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
@@ -26,21 +24,7 @@ func (r *Renderer) renderEventDeleted(L *translator, m models.OutboxMessage) (Me
 	d := r.eventData(L, e)
 	d.EventURL = ""
 	d.Name = r.nameForAddress(e.ID, m.To)
-	out := Message{To: m.To, Subject: L.T("mail.event_deleted.subject", "Event", e.Title)}
-	var buf bytes.Buffer
-	if err := r.html.ExecuteTemplate(&buf, "event_deleted.html.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render event_deleted html: %w", err)
-	}
-	out.HTML = buf.String()
-	buf.Reset()
-	if err := r.text.ExecuteTemplate(&buf, "event_deleted.txt.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render event_deleted text: %w", err)
-	}
-	out.Text = buf.String()
-	if len(*L.missing) > 0 {
-		return Message{}, fmt.Errorf("mail event_deleted: missing messages %v", *L.missing)
-	}
-	return out, nil
+	return r.renderWith(L, m, L.T("mail.event_deleted.subject", "Event", e.Title), "event_deleted", d)
 }
 
 // nameForAddress finds the name given with addr in the event: as a buyer,

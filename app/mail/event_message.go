@@ -1,9 +1,7 @@
 package mail
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	htmltemplate "html/template"
 	"strings"
 
@@ -78,21 +76,7 @@ func (r *Renderer) renderEventMessage(L *translator, m models.OutboxMessage) (Me
 // preview and test mail use it too, so they show exactly what is sent.
 func (r *Renderer) ComposeEventMessage(e models.Event, msg models.Message, to models.Recipient) (Message, error) {
 	d := r.eventMessage(e, msg, to)
-	out := Message{To: to.Email, Subject: d.Subject}
-	var buf bytes.Buffer
-	if err := r.html.ExecuteTemplate(&buf, "event_message.html.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render event message html: %w", err)
-	}
-	out.HTML = buf.String()
-	buf.Reset()
-	if err := r.text.ExecuteTemplate(&buf, "event_message.txt.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render event message text: %w", err)
-	}
-	out.Text = buf.String()
-	if len(*d.L.missing) > 0 {
-		return Message{}, fmt.Errorf("mail event message: missing messages %v", *d.L.missing)
-	}
-	return out, nil
+	return r.renderWith(d.L, models.OutboxMessage{To: to.Email}, d.Subject, "event_message", d)
 }
 
 // oneLine keeps a header on one line whatever a placeholder held.

@@ -1,9 +1,7 @@
 package mail
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 
 	"gorm.io/gorm"
 
@@ -51,21 +49,7 @@ func (r *Renderer) renderMeetingNotice(L *translator, m models.OutboxMessage) (M
 	if err != nil {
 		return Message{}, err
 	}
-	out := Message{To: m.To, Subject: L.T("mail.meeting."+n.Kind+".subject", "Event", d.Event.Title, "Other", d.Other)}
-	var buf bytes.Buffer
-	if err := r.html.ExecuteTemplate(&buf, "meeting.html.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render meeting html: %w", err)
-	}
-	out.HTML = buf.String()
-	buf.Reset()
-	if err := r.text.ExecuteTemplate(&buf, "meeting.txt.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render meeting text: %w", err)
-	}
-	out.Text = buf.String()
-	if len(*L.missing) > 0 {
-		return Message{}, fmt.Errorf("mail meeting: missing messages %v", *L.missing)
-	}
-	return out, nil
+	return r.renderWith(L, m, L.T("mail.meeting."+n.Kind+".subject", "Event", d.Event.Title, "Other", d.Other), "meeting", d)
 }
 
 func (r *Renderer) meetingNoticeData(L *translator, n models.MeetingNotice) (*meetingData, error) {

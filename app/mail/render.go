@@ -172,20 +172,11 @@ func (r *Renderer) renderKind(L *translator, m models.OutboxMessage) (Message, e
 	if err != nil {
 		return Message{}, err
 	}
-	out := Message{To: m.To, Subject: L.T(subj, "Event", d.Event.Title), Attachments: atts}
-	var buf bytes.Buffer
-	if err := r.html.ExecuteTemplate(&buf, name+".html.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render %s html: %w", name, err)
+	out, err := r.renderWith(L, m, L.T(subj, "Event", d.Event.Title), name, d)
+	if err != nil {
+		return Message{}, err
 	}
-	out.HTML = buf.String()
-	buf.Reset()
-	if err := r.text.ExecuteTemplate(&buf, name+".txt.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render %s text: %w", name, err)
-	}
-	out.Text = buf.String()
-	if len(*L.missing) > 0 {
-		return Message{}, fmt.Errorf("mail %s: missing messages %v", name, *L.missing)
-	}
+	out.Attachments = atts
 	return out, nil
 }
 
@@ -365,4 +356,24 @@ func place(e models.Event) string {
 		return e.OnlineURL
 	}
 	return strings.Join(parts, ", ")
+}
+
+// renderWith executes the html and text templates name with d: every mail
+// kind ends here, and a message missing from the translations is an error.
+func (r *Renderer) renderWith(L *translator, m models.OutboxMessage, subject, name string, d any) (Message, error) {
+	out := Message{To: m.To, Subject: subject}
+	var buf bytes.Buffer
+	if err := r.html.ExecuteTemplate(&buf, name+".html.tmpl", d); err != nil {
+		return Message{}, fmt.Errorf("render %s html: %w", name, err)
+	}
+	out.HTML = buf.String()
+	buf.Reset()
+	if err := r.text.ExecuteTemplate(&buf, name+".txt.tmpl", d); err != nil {
+		return Message{}, fmt.Errorf("render %s text: %w", name, err)
+	}
+	out.Text = buf.String()
+	if len(*L.missing) > 0 {
+		return Message{}, fmt.Errorf("mail %s: missing messages %v", name, *L.missing)
+	}
+	return out, nil
 }

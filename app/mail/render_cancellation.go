@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
@@ -92,23 +91,4 @@ func (r *Renderer) renderOrganizerOrderCancelled(L *translator, m models.OutboxM
 	d.Name = L.T("mail.organizer_cancelled.team")
 	d.Link = fmt.Sprintf("%s/manage/events/%d/orders/%d", r.baseURL, d.Order.EventID, d.Order.ID)
 	return r.renderWith(L, m, L.T("mail.organizer_cancelled.subject", "Event", d.Event.Title, "Code", d.Order.Code), "organizer_cancelled", &cancelData{data: d})
-}
-
-// renderWith executes the html and text templates name with d.
-func (r *Renderer) renderWith(L *translator, m models.OutboxMessage, subject, name string, d any) (Message, error) {
-	out := Message{To: m.To, Subject: subject}
-	var buf bytes.Buffer
-	if err := r.html.ExecuteTemplate(&buf, name+".html.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render %s html: %w", name, err)
-	}
-	out.HTML = buf.String()
-	buf.Reset()
-	if err := r.text.ExecuteTemplate(&buf, name+".txt.tmpl", d); err != nil {
-		return Message{}, fmt.Errorf("render %s text: %w", name, err)
-	}
-	out.Text = buf.String()
-	if len(*L.missing) > 0 {
-		return Message{}, fmt.Errorf("mail %s: missing messages %v", name, *L.missing)
-	}
-	return out, nil
 }
