@@ -122,11 +122,6 @@ func (a *App) postAttendeeDetails(c *fiber.Ctx, load attendeeScopeLoader) error 
 			a.flash(c, "ticket.details_saved")
 			return c.Redirect(s.Back, fiber.StatusSeeOther)
 		case errors.As(err, &ve):
-			for i := range ve.Problems {
-				if ve.Problems[i].Field == "note" {
-					ve.Problems[i].Field = "needs.note"
-				}
-			}
 			problemErrors(errs, ve.Problems)
 		case errors.Is(err, models.ErrAttendeeNotActive):
 			errs.Add(formErrorKey, "order.not_active")

@@ -192,17 +192,25 @@ func consentTextFor(rf *models.RegistrationForm, kind string, shown uint) uint {
 	return latest.ID
 }
 
+// formFieldOf names the form field of a domain problem: the domain calls the
+// needs note "note" ("attendees.N.note"), the forms post it as "needs.note".
+func formFieldOf(field string) string {
+	switch {
+	case field == "note":
+		return "needs.note"
+	case strings.HasSuffix(field, ".note") && !strings.HasSuffix(field, ".needs.note"):
+		return strings.TrimSuffix(field, ".note") + ".needs.note"
+	}
+	return field
+}
+
 // problemMsgPrefix + a models.Problem code is the message shown for it.
 const problemMsgPrefix = "register.error."
 
 // problemErrors turns the domain's problems into messages beside fields.
-// The needs note is posted as attendees.N.needs.note.
 func problemErrors(errs FieldErrors, ps []models.Problem) FieldErrors {
 	for _, p := range ps {
-		field := p.Field
-		if strings.HasSuffix(field, ".note") {
-			field = strings.TrimSuffix(field, ".note") + ".needs.note"
-		}
+		field := formFieldOf(p.Field)
 		if p.Max > 0 {
 			errs.Add(field, problemMsgPrefix+p.Code, "Max", p.Max)
 		} else {

@@ -72,18 +72,7 @@ func attendeeEdit(f attendeeForm, rf *models.RegistrationForm, sensitive bool) m
 // attendeeProblemErrors puts the domain's problems of an attendee edit
 // beside the fields of the edit form.
 func attendeeProblemErrors(errs FieldErrors, ps []models.Problem) FieldErrors {
-	for _, p := range ps {
-		field := p.Field
-		if field == "note" {
-			field = "needs.note"
-		}
-		if p.Max > 0 {
-			errs.Add(field, problemMsgPrefix+p.Code, "Max", p.Max)
-		} else {
-			errs.Add(field, problemMsgPrefix+p.Code)
-		}
-	}
-	return errs
+	return problemErrors(errs, ps)
 }
 
 // attendeeFormOf fills the edit form from the stored attendee.

@@ -525,3 +525,18 @@ func TestEventPageHasRegisterCallToAction(t *testing.T) {
 		t.Fatal("register page should say when registration opens")
 	}
 }
+
+// A form with one error shows one message, beside its field: no other
+// field gets an empty error paragraph (screen readers announce them), and
+// an over-long access-needs note is reported beside the note.
+func TestRegisterErrorsOnlyBesideTheFieldsInError(t *testing.T) {
+	r := newRegEnv(t)
+	v := r.form(t, r.tt.ID, 1)
+	v.Set("attendees.0.needs.note", strings.Repeat("n", 2001))
+	res := r.c.post(r.path(), v)
+	mustStatus(t, res, http.StatusUnprocessableEntity, "long note")
+	mustContain(t, res.Body, "long note", `id="f-attendees.0.needs.note-error"`)
+	if empty := regexp.MustCompile(`<p class="field-error"[^>]*>\s*</p>`).FindAllString(res.Body, -1); len(empty) > 0 {
+		t.Fatalf("%d empty error paragraphs, e.g. %s", len(empty), empty[0])
+	}
+}
