@@ -116,18 +116,25 @@ func (a *App) postAttendeeDetails(c *fiber.Ctx, load attendeeScopeLoader) error 
 	if !errs.Any() {
 		err := models.UpdateAttendeeDetails(a.db, s.Attendee.ID, models.AttendeeDetails{
 			Name: f.Name, Organization: f.Organization, Needs: f.Needs, NeedsNote: f.NeedsNote}, a.now())
-		var ve *models.ValidationError
-		switch {
-		case err == nil:
-			a.flash(c, "ticket.details_saved")
-			return c.Redirect(s.Back, fiber.StatusSeeOther)
-		case errors.As(err, &ve):
-			problemErrors(errs, ve.Problems)
-		case errors.Is(err, models.ErrAttendeeNotActive):
-			errs.Add(formErrorKey, "order.not_active")
-		default:
-			return errInternal("update details", err)
-		}
+		return a.attendeeSaved(c, s, f, errs, err, "ticket.details_saved", "update details")
+	}
+	return a.renderAttendeeEdit(c, fiber.StatusUnprocessableEntity, s, f, errs)
+}
+
+// attendeeSaved answers a details or answers save: back to the page with a
+// flash, or the form again with each problem beside its field.
+func (a *App) attendeeSaved(c *fiber.Ctx, s *attendeeScope, f attendeeForm, errs FieldErrors, err error, flashID, step string) error {
+	var ve *models.ValidationError
+	switch {
+	case err == nil:
+		a.flash(c, flashID)
+		return c.Redirect(s.Back, fiber.StatusSeeOther)
+	case errors.As(err, &ve):
+		problemErrors(errs, ve.Problems)
+	case errors.Is(err, models.ErrAttendeeNotActive):
+		errs.Add(formErrorKey, "order.not_active")
+	default:
+		return errInternal(step, err)
 	}
 	return a.renderAttendeeEdit(c, fiber.StatusUnprocessableEntity, s, f, errs)
 }
@@ -153,18 +160,7 @@ func (a *App) postAttendeeAnswers(c *fiber.Ctx, load attendeeScopeLoader) error 
 		}
 		ai := attendeeInput(f, rf, nil)
 		err := models.UpdateAttendeeAnswers(a.db, at.ID, ai.Answers)
-		var ve *models.ValidationError
-		switch {
-		case err == nil:
-			a.flash(c, "order.answers_saved")
-			return c.Redirect(s.Back, fiber.StatusSeeOther)
-		case errors.As(err, &ve):
-			problemErrors(errs, ve.Problems)
-		case errors.Is(err, models.ErrAttendeeNotActive):
-			errs.Add(formErrorKey, "order.not_active")
-		default:
-			return errInternal("update answers", err)
-		}
+		return a.attendeeSaved(c, s, f, errs, err, "order.answers_saved", "update answers")
 	}
 	return a.renderAttendeeEdit(c, fiber.StatusUnprocessableEntity, s, f, errs)
 }

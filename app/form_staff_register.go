@@ -69,12 +69,6 @@ func attendeeEdit(f attendeeForm, rf *models.RegistrationForm, sensitive bool) m
 		Needs: f.Needs, NeedsNote: f.NeedsNote, Sensitive: sensitive}
 }
 
-// attendeeProblemErrors puts the domain's problems of an attendee edit
-// beside the fields of the edit form.
-func attendeeProblemErrors(errs FieldErrors, ps []models.Problem) FieldErrors {
-	return problemErrors(errs, ps)
-}
-
 // attendeeFormOf fills the edit form from the stored attendee.
 func attendeeFormOf(at *models.Attendee) attendeeForm {
 	f := newAttendeeForm()

@@ -16,11 +16,7 @@ func attendeeURL(e *models.Event, at *models.Attendee) string {
 
 // editAttendeePage shows an attendee's details in the attendee's own form.
 func (a *App) editAttendeePage(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
-	if err != nil {
-		return err
-	}
-	at, err := a.loadEventAttendee(c, e)
+	e, _, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
@@ -50,11 +46,7 @@ func (a *App) renderAttendeeStaffEdit(c *fiber.Ctx, status int, e *models.Event,
 
 // postEditAttendee saves an attendee's details through models.StaffEditAttendee.
 func (a *App) postEditAttendee(c *fiber.Ctx) error {
-	e, m, err := managedEvent(c)
-	if err != nil {
-		return err
-	}
-	at, err := a.loadEventAttendee(c, e)
+	e, m, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
@@ -72,7 +64,7 @@ func (a *App) postEditAttendee(c *fiber.Ctx) error {
 			a.flash(c, "staffreg.saved_flash")
 			return c.Redirect(attendeeURL(e, at), fiber.StatusSeeOther)
 		case errors.As(err, &ve):
-			attendeeProblemErrors(errs, ve.Problems)
+			problemErrors(errs, ve.Problems)
 		case errors.Is(err, models.ErrAttendeeNotActive), errors.Is(err, models.ErrAttendeeErased):
 			errs.Add(formErrorKey, "staffreg.error.not_editable")
 		default:
@@ -84,11 +76,7 @@ func (a *App) postEditAttendee(c *fiber.Ctx) error {
 
 // moveAttendeePage offers the event's other ticket types.
 func (a *App) moveAttendeePage(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
-	if err != nil {
-		return err
-	}
-	at, err := a.loadEventAttendee(c, e)
+	e, _, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
@@ -107,11 +95,7 @@ func (a *App) renderMoveAttendee(c *fiber.Ctx, status int, e *models.Event, at *
 // postMoveAttendee moves the attendee through models.MoveAttendee: a full
 // ticket type is a message beside the choice, never an oversold place.
 func (a *App) postMoveAttendee(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
-	if err != nil {
-		return err
-	}
-	at, err := a.loadEventAttendee(c, e)
+	e, _, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
@@ -145,11 +129,7 @@ func (a *App) postMoveAttendee(c *fiber.Ctx) error {
 
 // postResendConfirmation sends the order's confirmation again.
 func (a *App) postResendConfirmation(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
-	if err != nil {
-		return err
-	}
-	at, err := a.loadEventAttendee(c, e)
+	e, _, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}

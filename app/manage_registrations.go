@@ -100,23 +100,24 @@ type answerView struct {
 	Sensitive bool
 }
 
-// loadEventAttendee returns the event's attendee named by :aid (404 otherwise).
-func (a *App) loadEventAttendee(c *fiber.Ctx, e *models.Event) (*models.Attendee, error) {
+// managedAttendee returns the managed event (see managedEvent), the
+// person's membership and the event's attendee named by :aid (404 otherwise).
+func (a *App) managedAttendee(c *fiber.Ctx) (*models.Event, *models.Membership, *models.Attendee, error) {
+	e, m, err := managedEvent(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	at, err := models.AttendeeOfEvent(a.db, e.ID, parseID(c.Params("aid")))
 	if err != nil {
-		return nil, dbErr("load attendee", err)
+		return nil, nil, nil, dbErr("load attendee", err)
 	}
-	return at, nil
+	return e, m, at, nil
 }
 
 // registrationDetail shows one attendee. Access needs and answers to
 // sensitive questions are shown only to roles allowed to see them.
 func (a *App) registrationDetail(c *fiber.Ctx) error {
-	e, m, err := managedEvent(c)
-	if err != nil {
-		return err
-	}
-	at, err := a.loadEventAttendee(c, e)
+	e, m, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
@@ -173,17 +174,13 @@ var attendeeActions = map[string]bool{"cancel": true, "anonymise": true}
 // confirmAttendeeAction asks "are you sure?" before cancelling or
 // anonymising: a page, so it works without JavaScript.
 func (a *App) confirmAttendeeAction(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
+	e, _, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
 	action := c.Params("action")
 	if !attendeeActions[action] {
 		return errNotFound()
-	}
-	at, err := a.loadEventAttendee(c, e)
-	if err != nil {
-		return err
 	}
 	return a.render(c, "manage/registration_confirm", fiber.Map{"Event": e, "A": at, "Action": action,
 		"Code": attendeeCode(at), "URL": fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)})
@@ -192,17 +189,13 @@ func (a *App) confirmAttendeeAction(c *fiber.Ctx) error {
 // attendeeAction cancels (freeing the place, which the waitlist then gets)
 // or anonymises an attendee, through the rules that keep counts right.
 func (a *App) attendeeAction(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
+	e, _, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
 	action := c.Params("action")
 	if !attendeeActions[action] {
 		return errNotFound()
-	}
-	at, err := a.loadEventAttendee(c, e)
-	if err != nil {
-		return err
 	}
 	url := fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)
 	if c.FormValue("confirm") != "yes" {
