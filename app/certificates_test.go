@@ -125,6 +125,18 @@ func TestCertificateForCheckedInAttendees(t *testing.T) {
 	if strings.Contains(c.get("/orders/"+w.orders[2].Secret).Body, "certificate.pdf") {
 		t.Error("the order page of someone never checked in offers a certificate")
 	}
+	// A person's own ticket page (their personal link) offers theirs too.
+	att := w.orders[0].Attendees[0]
+	w.db.Take(&att, att.ID)
+	ticket := "/tickets/" + att.LinkSecret
+	mustContain(t, c.get(ticket).Body, "ticket page", ticket+"/certificate.pdf")
+	mustPDF(t, c.get(ticket+"/certificate.pdf"), "certificate from the ticket page")
+	never := w.orders[2].Attendees[0]
+	w.db.Take(&never, never.ID)
+	if strings.Contains(c.get("/tickets/"+never.LinkSecret).Body, "certificate.pdf") {
+		t.Error("the ticket page of someone never checked in offers a certificate")
+	}
+	mustStatus(t, c.get("/tickets/"+never.LinkSecret+"/certificate.pdf"), 404, "ticket certificate of someone never checked in")
 }
 
 // The verification page shows the stored facts; unknown codes are a 404.

@@ -21,6 +21,7 @@ func (a *App) ticketRoutes(f fiber.Router) {
 	t.Get("/calendar.ics", a.ticketCalendar)
 	t.Get("/data.json", a.ticketData)
 	t.Get("/meetings", a.ticketMeetings)
+	t.Get("/certificate.pdf", a.ticketCertificatePDF)
 	t.Get("/edit", func(c *fiber.Ctx) error { return a.showAttendeeEdit(c, a.ticketScope) })
 	a.attendeeEditRoutes(t, a.ticketScope)
 	t.Get("/cancel", a.showCancelTicket)
@@ -75,7 +76,18 @@ func (a *App) showTicket(c *fiber.Ctx) error {
 	return a.render(c, "register/ticket", fiber.Map{
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Ticket": t, "Live": ticketLive(s),
 		"Base": s.Back, "EventOver": o.Event.IsPast(a.now()), "Meetings": meetings,
+		// The certificate rule itself is models.IssueCertificate's (a 404 otherwise).
+		"Certificate": o.Event.IsPast(a.now()) && ticketLive(s) && o.Status == models.OrderConfirmed && s.Attendee.CheckedInAt != nil,
 	})
+}
+
+// ticketCertificatePDF is the delegate's own certificate of attendance.
+func (a *App) ticketCertificatePDF(c *fiber.Ctx) error {
+	s, err := a.ticketScope(c)
+	if err != nil {
+		return err
+	}
+	return a.certificatePDF(c, s.Attendee.ID)
 }
 
 // ticketMayMeet reports whether the attendee may take part in the event's
