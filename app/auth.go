@@ -87,23 +87,7 @@ func (a *App) signIn(c *fiber.Ctx) error {
 		case err != nil:
 			return errInternal("authenticate", err)
 		default:
-			s, err := a.session(c)
-			if err != nil {
-				return errInternal("session", err)
-			}
-			// A new session id on sign-in defeats session fixation.
-			if err := s.Regenerate(); err != nil {
-				return errInternal("session regenerate", err)
-			}
-			s.Set(sessUserID, u.ID)
-			s.Set(sessCSRF, randomToken(32))
-			if err := s.Save(); err != nil {
-				return errInternal("session save", err)
-			}
-			if f.Next == "/" {
-				f.Next = "/manage"
-			}
-			return c.Redirect(f.Next, fiber.StatusSeeOther)
+			return a.completeSignIn(c, u, f.Next)
 		}
 	}
 	f.Password = "" // never echo a password back

@@ -34,6 +34,7 @@ var migrations = []migration{
 	{13, "attendees: a personal link secret for each delegate", migrate0013AttendeeLinkSecret},
 	{15, "check-in lists per day and session, check-ins as rows", migrate0015CheckinLists},
 	{16, "certificates of attendance with verification codes, signatory per event", migrate0016Certificates},
+	{17, "audit log (append-only) and the access coordinator permission", migrate0017AuditLog},
 }
 
 // schemaVersion is the row that records which migrations have run.

@@ -42,9 +42,12 @@ type Membership struct {
 	OrganizationID uint   `gorm:"not null;uniqueIndex:idx_membership_org_user"`
 	UserID         uint   `gorm:"not null;uniqueIndex:idx_membership_org_user;index"`
 	Role           string `gorm:"size:20;not null"`
-	CreatedAt      time.Time
-	Organization   Organization
-	User           User
+	// AccessCoordinator is the permission to see access and health needs,
+	// sensitive answers and research consents; it goes with any role.
+	AccessCoordinator bool `gorm:"not null;default:false"`
+	CreatedAt         time.Time
+	Organization      Organization
+	User              User
 }
 
 // roleRank orders the roles: each may do all that the ones below it may.
@@ -62,6 +65,11 @@ func (m Membership) CanEditEvents() bool { return m.HasRole(RoleManager) }
 
 // CanManageTeam reports whether the role may add and remove team members.
 func (m Membership) CanManageTeam() bool { return m.HasRole(RoleOwner) }
+
+// CanSeeSensitive reports whether the member may see access and health
+// needs, sensitive answers and research consents (on screen and in exports).
+// Without it a manager sees only that a need exists.
+func (m Membership) CanSeeSensitive() bool { return m.AccessCoordinator }
 
 // ValidRole reports whether r is a known role.
 func ValidRole(r string) bool {
