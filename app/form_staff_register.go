@@ -62,11 +62,12 @@ func contains(xs []string, s string) bool {
 
 // attendeeEditForm is the organizer's edit of one attendee: the fields of
 // the attendee's own form (name, email, organization, answers.QID,
-// needs.*), unprefixed.
-func attendeeEdit(f attendeeForm, rf *models.RegistrationForm, sensitive bool) models.AttendeeEdit {
+// needs.*), unprefixed. Without view's permission the sensitive fields are
+// not sent on (the rule keeps their stored values).
+func attendeeEdit(f attendeeForm, rf *models.RegistrationForm, view models.SensitiveView) models.AttendeeEdit {
 	ai := attendeeInput(f, rf, nil)
 	return models.AttendeeEdit{Name: f.Name, Email: f.Email, Organization: f.Organization, Answers: ai.Answers,
-		Needs: f.Needs, NeedsNote: f.NeedsNote, Sensitive: sensitive}
+		Needs: f.Needs, NeedsNote: f.NeedsNote, Sensitive: view.Allowed()}
 }
 
 // attendeeFormOf fills the edit form from the stored attendee.

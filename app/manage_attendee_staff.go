@@ -15,32 +15,38 @@ func attendeeURL(e *models.Event, at *models.Attendee) string {
 }
 
 // editAttendeePage shows an attendee's details in the attendee's own form.
+// Without the access coordinator permission the form has no needs and no
+// sensitive questions (and saving keeps their stored values); with it, the
+// view of the filled-in sensitive fields is written to the audit log.
 func (a *App) editAttendeePage(c *fiber.Ctx) error {
-	e, _, at, err := a.managedAttendee(c)
+	e, m, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
-	return a.renderAttendeeStaffEdit(c, fiber.StatusOK, e, at, attendeeFormOf(at), FieldErrors{})
-}
-
-func (a *App) renderAttendeeStaffEdit(c *fiber.Ctx, status int, e *models.Event, at *models.Attendee, f attendeeForm, errs FieldErrors) error {
-	_, m, _ := managedEvent(c)
+	view := models.SensitiveViewOf(m)
 	qs, err := models.QuestionsOf(a.db, e.ID)
 	if err != nil {
 		return errInternal("questions", err)
 	}
-	sensitive := canSeeSensitive(m)
-	if !sensitive {
-		var shown []models.Question
-		for _, q := range qs {
-			if !q.Sensitive {
-				shown = append(shown, q)
-			}
+	if view.ShowsSomething(*at, qs, nil) {
+		if err := a.auditSensitiveView(c, e, at, "edit form"); err != nil {
+			return err
 		}
-		qs = shown
+	}
+	shown, _ := view.Attendee(*at, qs)
+	return a.renderAttendeeStaffEdit(c, fiber.StatusOK, e, at, attendeeFormOf(&shown), FieldErrors{})
+}
+
+func (a *App) renderAttendeeStaffEdit(c *fiber.Ctx, status int, e *models.Event, at *models.Attendee, f attendeeForm, errs FieldErrors) error {
+	_, m, _ := managedEvent(c)
+	view := models.SensitiveViewOf(m)
+	qs, err := models.QuestionsOf(a.db, e.ID)
+	if err != nil {
+		return errInternal("questions", err)
 	}
 	return a.renderStatus(c, status, "manage/registration_edit", fiber.Map{"Event": e, "A": at, "Form": f, "Errors": errs,
-		"ErrorLinks": errorLinks(errs), "Questions": qs, "ShowSensitive": sensitive, "URL": attendeeURL(e, at),
+		"ErrorLinks": errorLinks(errs), "Questions": view.Questions(qs), "ShowSensitive": view.Allowed(), "URL": attendeeURL(e, at),
+		"HasNeeds": at.HasNeeds(), "HidesQuestions": len(view.Questions(qs)) < len(qs),
 		"Editable": at.Status == models.AttendeeActive && at.AnonymisedAt == nil})
 }
 
@@ -57,7 +63,7 @@ func (a *App) postEditAttendee(c *fiber.Ctx) error {
 		if rf.Questions, err = models.QuestionsOf(a.db, e.ID); err != nil {
 			return errInternal("questions", err)
 		}
-		err := models.StaffEditAttendee(a.db, at.ID, attendeeEdit(f, rf, canSeeSensitive(m)), actorOf(c), a.now())
+		err := models.StaffEditAttendee(a.db, at.ID, attendeeEdit(f, rf, models.SensitiveViewOf(m)), actorOf(c), a.now())
 		var ve *models.ValidationError
 		switch {
 		case err == nil:
@@ -165,11 +171,16 @@ type changeFieldView struct {
 var changeFieldLabels = map[string]string{"name": "register.name", "email": "register.email", "organization": "register.organization",
 	"needs": "register.needs", "ticket_type": "tickettype.name", "to": "staffreg.field_to"}
 
-func changeViews(cs []models.RegistrationChange) []changeView {
+// changeViews lists the changes as view may see them: values of answers to
+// questions that are sensitive now are withheld (shown as "changed").
+func changeViews(cs []models.RegistrationChange, view models.SensitiveView, qs []models.Question) []changeView {
 	out := make([]changeView, len(cs))
 	for i, c := range cs {
 		out[i].RegistrationChange = c
 		for _, f := range c.Fields() {
+			if !view.ShowsChangeValues(f, qs) {
+				f = models.FieldChange{Field: f.Field, Sensitive: true}
+			}
 			fv := changeFieldView{FieldChange: f, LabelID: changeFieldLabels[f.Field]}
 			if label, ok := strings.CutPrefix(f.Field, "answer:"); ok {
 				fv.LabelID, fv.Label = "", label

@@ -205,7 +205,7 @@ func (a *App) meetingsRunScheduler(c *fiber.Ctx) error {
 	return a.renderDashboard(c, fiber.StatusOK, e, m, errs, &stats)
 }
 
-// meetingsPlanCSV exports the table plan: one row per meeting.
+// meetingsPlanCSV exports the table plan: one row per meeting, audited.
 func (a *App) meetingsPlanCSV(c *fiber.Ctx) error {
 	e, _, err := managedEvent(c)
 	if err != nil {
@@ -214,6 +214,11 @@ func (a *App) meetingsPlanCSV(c *fiber.Ctx) error {
 	_, ms, err := a.loadGrid(e.ID)
 	if err != nil {
 		return errInternal("meeting plan", err)
+	}
+	// Names and organizations of participants: an export of registrations,
+	// logged before anything is written (it has no sensitive columns).
+	if err := a.auditExport(c, e, "meetings plan CSV", len(ms), false); err != nil {
+		return err
 	}
 	L := newTranslator(a.bundle, a.lang(c))
 	loc := e.Location()

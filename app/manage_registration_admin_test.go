@@ -250,11 +250,16 @@ func TestRegistrationsListSearchFiltersAndCounts(t *testing.T) {
 	}
 }
 
-func TestSensitiveDataOnlyForOwnersAndManagers(t *testing.T) {
+// Owners and managers who are access coordinators see the details; check-in
+// staff see the door flags only (access_view_test.go covers the members
+// without the permission).
+func TestSensitiveDataOnlyForCoordinatorsAndNeverAtTheDoor(t *testing.T) {
 	c, db, fx := regAdminSetup(t)
 	app := c.app
 	modeltest.Organizer(t, db, "Org A", "door@example.org", models.RoleCheckin)
 	modeltest.Organizer(t, db, "Org A", "manager@example.org", models.RoleManager)
+	modeltest.AccessCoordinator(t, db, "Org A", "owner@example.org", true)
+	modeltest.AccessCoordinator(t, db, "Org A", "manager@example.org", true)
 	base := fmt.Sprintf("/manage/events/%d", fx.Event.ID)
 	detail := fmt.Sprintf("%s/registrations/%d", base, fx.Attendee.ID)
 	secrets := []string{"insulin at noon", "no gluten", "needs a chair near the door", "Medication we should know about"}
@@ -392,6 +397,7 @@ func mustTicket(t *testing.T, db *gorm.DB, e *models.Event, name string) *models
 
 func TestRegistrationsCSVExport(t *testing.T) {
 	c, db, fx := regAdminSetup(t)
+	modeltest.AccessCoordinator(t, db, "Org A", "owner@example.org", true) // the full export
 	e := fx.Event
 	placeRegistration(t, db, e, fx.Ticket, models.AttendeeInput{Name: `Smith, "Jo"`, Email: "jo@example.org",
 		Organization: "=HYPERLINK(\"http://evil.example\",\"click\")", Answers: map[uint]string{fx.Plain.ID: "line one\nline two"}},

@@ -114,32 +114,43 @@ func (a *App) managedAttendee(c *fiber.Ctx) (*models.Event, *models.Membership, 
 	return e, m, at, nil
 }
 
-// registrationDetail shows one attendee. Access needs and answers to
-// sensitive questions are shown only to roles allowed to see them.
+// registrationDetail shows one attendee. Access needs, answers to sensitive
+// questions and research consents are shown only to access coordinators
+// (models.SensitiveView); a coordinator's view of them is written to the
+// audit log before the page is sent.
 func (a *App) registrationDetail(c *fiber.Ctx) error {
 	e, m, at, err := a.managedAttendee(c)
 	if err != nil {
 		return err
 	}
-	sensitive := canSeeSensitive(m)
+	view := models.SensitiveViewOf(m)
 	qs, err := models.QuestionsOf(a.db, e.ID)
 	if err != nil {
 		return errInternal("list questions", err)
 	}
-	values := map[uint]string{}
-	for _, an := range at.Answers {
-		values[an.QuestionID] = an.Value
-	}
-	var answers []answerView
-	for _, q := range qs {
-		if q.Sensitive && !sensitive {
-			continue
-		}
-		answers = append(answers, answerView{Label: q.Label, Value: values[q.ID], Sensitive: q.Sensitive})
-	}
 	consents, err := models.AttendeeConsents(a.db, at.ID)
 	if err != nil {
 		return errInternal("load consents", err)
+	}
+	if view.ShowsSomething(*at, qs, consents) {
+		if err := a.auditSensitiveView(c, e, at, "registration page"); err != nil {
+			return err
+		}
+	}
+	shown, withheld := view.Attendee(*at, qs)
+	hidesResearch := false
+	if !view.Allowed() {
+		if hidesResearch, err = models.EventAsksConsent(a.db, e.ID, models.ConsentResearch); err != nil {
+			return errInternal("consent texts", err)
+		}
+	}
+	values := map[uint]string{}
+	for _, an := range shown.Answers {
+		values[an.QuestionID] = an.Value
+	}
+	var answers []answerView
+	for _, q := range view.Questions(qs) {
+		answers = append(answers, answerView{Label: q.Label, Value: values[q.ID], Sensitive: q.Sensitive})
 	}
 	changes, err := models.ChangesOfAttendee(a.db, *at)
 	if err != nil {
@@ -149,15 +160,12 @@ func (a *App) registrationDetail(c *fiber.Ctx) error {
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return errInternal("staff order", err)
 	}
-	return a.render(c, "manage/registration", fiber.Map{"Event": e, "Loc": e.Location(), "A": at, "Changes": changeViews(changes), "Staff": staff,
-		"Code": attendeeCode(at), "Answers": answers, "Consents": consents, "ShowSensitive": sensitive,
+	return a.render(c, "manage/registration", fiber.Map{"Event": e, "Loc": e.Location(), "A": &shown, "Changes": changeViews(changes, view, qs), "Staff": staff,
+		"Code": attendeeCode(at), "Answers": answers, "Consents": view.Consents(consents), "ShowSensitive": view.Allowed(),
+		"Withheld": withheld, "HidesQuestions": len(view.Questions(qs)) < len(qs), "HidesConsents": hidesResearch,
 		"Active": at.Status == models.AttendeeActive && at.Order != nil && at.Order.IsLive(),
 		"URL":    fmt.Sprintf("%s/%d", registrationsURL(e), at.ID)})
 }
-
-// canSeeSensitive is the permission for health and access answers
-// (invariant 5): owners and managers, never check-in staff.
-func canSeeSensitive(m *models.Membership) bool { return m != nil && m.CanEditEvents() }
 
 // attendeeCode is what the door types for this attendee: CODE-N.
 func attendeeCode(at *models.Attendee) string {

@@ -17,9 +17,11 @@ type registrationsExport struct {
 	Attendees []models.Attendee
 	Questions []models.Question
 	Consents  map[uint][]models.ConsentRecord
-	// Sensitive adds access needs and sensitive questions' answers.
-	Sensitive bool
-	L         *Translator
+	// View decides the sensitive columns (needs, sensitive questions,
+	// research consent): there for a coordinator, left out otherwise, header
+	// and values both; the others get a "has access needs" column instead.
+	View models.SensitiveView
+	L    *Translator
 }
 
 // writeRegistrationsCSV writes one row per attendee: UTF-8 with a BOM, CRLF
@@ -41,20 +43,20 @@ func writeRegistrationsCSV(x registrationsExport) ([]byte, error) {
 	for i, h := range header {
 		header[i] = x.L.T(h)
 	}
-	for _, k := range models.ConsentKinds {
+	kinds := x.View.ConsentKinds()
+	for _, k := range kinds {
 		header = append(header, x.L.T("regcsv.consent", "Kind", x.L.T("regconsent.kind."+k)))
 	}
-	var qs []models.Question
-	for _, q := range x.Questions {
-		if !q.Sensitive || x.Sensitive {
-			qs = append(qs, q)
-			header = append(header, q.Label)
-		}
+	qs := x.View.Questions(x.Questions)
+	for _, q := range qs {
+		header = append(header, q.Label)
 	}
-	if x.Sensitive {
+	if x.View.Allowed() {
 		for _, h := range []string{"regadmin.needs.step_free", "regadmin.needs.interpretation", "regadmin.needs.easy_read", "regadmin.needs.dietary", "regadmin.needs.companion", "regadmin.needs.note"} {
 			header = append(header, x.L.T(h))
 		}
+	} else {
+		header = append(header, x.L.T("access.csv_has_needs"))
 	}
 	if err := w.Write(guardRow(header)); err != nil {
 		return nil, err
@@ -65,7 +67,8 @@ func writeRegistrationsCSV(x registrationsExport) ([]byte, error) {
 		}
 		return ""
 	}
-	for _, at := range x.Attendees {
+	for _, full := range x.Attendees {
+		at, withheld := x.View.Attendee(full, x.Questions)
 		o := models.Order{}
 		if at.Order != nil {
 			o = *at.Order
@@ -73,8 +76,9 @@ func writeRegistrationsCSV(x registrationsExport) ([]byte, error) {
 		row := []string{fmt.Sprintf("%s-%d", o.Code, at.Position), at.Name, at.Email, at.Organization, at.TicketType.Name,
 			x.L.T("regadmin.category." + at.Category), x.L.T("regadmin.order_status." + o.Status), x.L.T("regadmin.attendee_status." + at.Status),
 			o.BuyerEmail, stamp(&at.CreatedAt), stamp(at.CheckedInAt)}
-		for _, k := range models.ConsentKinds {
-			row = append(row, consentCell(x.L, x.Consents[at.ID], k, loc))
+		consents := x.View.Consents(x.Consents[at.ID])
+		for _, k := range kinds {
+			row = append(row, consentCell(x.L, consents, k, loc))
 		}
 		answers := map[uint]string{}
 		for _, an := range at.Answers {
@@ -83,9 +87,11 @@ func writeRegistrationsCSV(x registrationsExport) ([]byte, error) {
 		for _, q := range qs {
 			row = append(row, answers[q.ID])
 		}
-		if x.Sensitive {
+		if x.View.Allowed() {
 			n := at.Needs
 			row = append(row, yes(n.StepFree), n.Interpretation, yes(n.EasyRead), n.Dietary, yes(n.Companion), at.NeedsNote)
+		} else {
+			row = append(row, yes(withheld.Needs))
 		}
 		if err := w.Write(guardRow(row)); err != nil {
 			return nil, err
@@ -118,7 +124,9 @@ func consentCell(l *Translator, rs []models.ConsentRecord, kind string, loc *tim
 	return ""
 }
 
-// registrationsCSV downloads every attendee of the event as CSV.
+// registrationsCSV downloads every attendee of the event as CSV, with the
+// sensitive columns only for an access coordinator; each download is
+// written to the audit log first.
 func (a *App) registrationsCSV(c *fiber.Ctx) error {
 	e, m, err := managedEvent(c)
 	if err != nil {
@@ -136,10 +144,14 @@ func (a *App) registrationsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("export consents", err)
 	}
+	view := models.SensitiveViewOf(m)
 	body, err := writeRegistrationsCSV(registrationsExport{Event: e, Attendees: as, Questions: qs, Consents: cs,
-		Sensitive: canSeeSensitive(m), L: newTranslator(a.bundle, a.lang(c))})
+		View: view, L: newTranslator(a.bundle, a.lang(c))})
 	if err != nil {
 		return errInternal("write csv", err)
+	}
+	if err := a.auditExport(c, e, "registrations CSV", len(as), view.Allowed()); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-registrations.csv"`, e.Slug))

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/models/modeltest"
 )
 
 // staffTicket adds a ticket type to the fixture's event.
@@ -161,6 +162,7 @@ func TestStaffRegistrationOfAFullTicketTypeSaysSo(t *testing.T) {
 
 func TestStaffEditsAttendeeAndTheChangeIsRecorded(t *testing.T) {
 	c, db, fx := regAdminSetup(t)
+	modeltest.AccessCoordinator(t, db, "Org A", "owner@example.org", true) // the edit covers the needs
 	page := fmt.Sprintf("%s/%d", registrationsURL(fx.Event), fx.Attendee.ID)
 	r := c.get(page + "/edit")
 	mustStatus(t, r, http.StatusOK, "edit form")

@@ -61,8 +61,9 @@ func StaffEditAttendee(db *gorm.DB, attendeeID uint, ed AttendeeEdit, by Actor, 
 		for _, an := range a.Answers {
 			stored[an.QuestionID] = an.Value
 		}
+		view := SensitiveView{allowed: ed.Sensitive}
 		for _, q := range qs {
-			if q.Sensitive {
+			if !view.ShowsQuestion(q) {
 				ai.Answers[q.ID] = stored[q.ID]
 			}
 		}
