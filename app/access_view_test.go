@@ -248,3 +248,26 @@ func TestNoExportWithoutItsAuditEntry(t *testing.T) {
 		}
 	}
 }
+
+// The registrations list filters by access needs for a coordinator only:
+// for anyone else the filter is neither offered nor applied (the list would
+// tell who has needs).
+func TestNeedsFilterOnlyForCoordinators(t *testing.T) {
+	fx := newAccessFixture(t)
+	placeRegistration(t, fx.DB, fx.Event, fx.Ticket, models.AttendeeInput{Name: "Pablo Plain", Email: "pablo@example.org"})
+	placeRegistration(t, fx.DB, fx.Event, fx.Ticket, models.AttendeeInput{Name: "Nora Note", Email: "nora@example.org", NeedsNote: "quiet room"})
+	list := fx.Base + "/registrations"
+	r := fx.Manager.get(list + "?needs=yes")
+	mustStatus(t, r, http.StatusOK, "list")
+	mustContain(t, r.Body, "list without the permission", "Rosa Citizen", "Pablo Plain", "Nora Note", "3 attendees found.")
+	mustNotContain(t, r.Body, "list without the permission", `name="needs"`, "needs=yes")
+
+	modeltest.AccessCoordinator(t, fx.DB, "Org A", "manager@example.org", true)
+	mustContain(t, fx.Manager.get(list).Body, "coordinator's list", `name="needs"`)
+	r = fx.Manager.get(list + "?needs=yes")
+	mustContain(t, r.Body, "people with needs", "Rosa Citizen", "Nora Note", "2 attendees found.")
+	mustNotContain(t, r.Body, "people with needs", "Pablo Plain")
+	r = fx.Manager.get(list + "?needs=no")
+	mustContain(t, r.Body, "people without needs", "Pablo Plain", "1 attendees found.")
+	mustNotContain(t, r.Body, "people without needs", "Rosa Citizen", "Nora Note")
+}

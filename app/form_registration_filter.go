@@ -21,6 +21,7 @@ type RegistrationFilterForm struct {
 	Category   string
 	Status     string
 	CheckedIn  string
+	Needs      string // "yes", "no" or ""; offered to access coordinators only
 	Page       int
 }
 
@@ -28,7 +29,7 @@ type RegistrationFilterForm struct {
 // dropped rather than refused, since a filter link should never break.
 func parseRegistrationFilter(q url.Values) RegistrationFilterForm {
 	f := RegistrationFilterForm{Q: strings.TrimSpace(q.Get("q")), TicketType: strings.TrimSpace(q.Get("ticket_type")),
-		Category: q.Get("category"), Status: q.Get("status"), CheckedIn: q.Get("checked_in")}
+		Category: q.Get("category"), Status: q.Get("status"), CheckedIn: q.Get("checked_in"), Needs: q.Get("needs")}
 	if len([]rune(f.Q)) > 200 {
 		f.Q = string([]rune(f.Q)[:200])
 	}
@@ -48,6 +49,9 @@ func parseRegistrationFilter(q url.Values) RegistrationFilterForm {
 	if f.CheckedIn != "yes" && f.CheckedIn != "no" {
 		f.CheckedIn = ""
 	}
+	if f.Needs != "yes" && f.Needs != "no" {
+		f.Needs = ""
+	}
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	if f.Page < 1 || f.Page > 100000 {
 		f.Page = 1
@@ -55,16 +59,17 @@ func parseRegistrationFilter(q url.Values) RegistrationFilterForm {
 	return f
 }
 
-// Filter is the form as the model's query takes it.
-func (f RegistrationFilterForm) Filter() models.RegistrationFilter {
+// Filter is the form as the model's query takes it, for a member with view
+// (the needs filter counts only for one who sees needs).
+func (f RegistrationFilterForm) Filter(view models.SensitiveView) models.RegistrationFilter {
 	return models.RegistrationFilter{Query: f.Q, TicketTypeID: parseID(f.TicketType), Category: f.Category,
-		OrderStatus: f.Status, CheckedIn: f.CheckedIn, Page: f.Page, PerPage: registrationsPerPage}
+		OrderStatus: f.Status, CheckedIn: f.CheckedIn, Needs: f.Needs, View: view, Page: f.Page, PerPage: registrationsPerPage}
 }
 
 // PageURL is the list's address for page n with the same filters.
 func (f RegistrationFilterForm) PageURL(base string, n int) string {
 	v := url.Values{}
-	for k, val := range map[string]string{"q": f.Q, "ticket_type": f.TicketType, "category": f.Category, "status": f.Status, "checked_in": f.CheckedIn} {
+	for k, val := range map[string]string{"q": f.Q, "ticket_type": f.TicketType, "category": f.Category, "status": f.Status, "checked_in": f.CheckedIn, "needs": f.Needs} {
 		if val != "" {
 			v.Set(k, val)
 		}
@@ -80,5 +85,5 @@ func (f RegistrationFilterForm) PageURL(base string, n int) string {
 
 // Active reports whether any filter or search is set.
 func (f RegistrationFilterForm) Active() bool {
-	return f.Q != "" || f.TicketType != "" || f.Category != "" || f.Status != "" || f.CheckedIn != ""
+	return f.Q != "" || f.TicketType != "" || f.Category != "" || f.Status != "" || f.CheckedIn != "" || f.Needs != ""
 }

@@ -56,12 +56,16 @@ func registrationCounts(e *models.Event, ts []models.TicketType, st *models.Regi
 // registrationsPage lists the event's attendees with search, filters,
 // pages and counts. Owners and managers only: the list holds personal data.
 func (a *App) registrationsPage(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
+	view := models.SensitiveViewOf(m)
 	f := parseRegistrationFilter(queryValues(c))
-	as, total, err := models.ListRegistrations(a.db, e.ID, f.Filter())
+	if !view.Allowed() {
+		f.Needs = "" // not offered, so not kept in the page links either
+	}
+	as, total, err := models.ListRegistrations(a.db, e.ID, f.Filter(view))
 	if err != nil {
 		return errInternal("list registrations", err)
 	}
@@ -83,7 +87,7 @@ func (a *App) registrationsPage(c *fiber.Ctx) error {
 	data := fiber.Map{"Event": e, "Loc": e.Location(), "Filter": f, "Attendees": as, "Total": total,
 		"ByType": byType, "ByCategory": byCat, "Overall": tot, "Stats": st, "TicketTypes": ttOpts,
 		"Categories": optionsOf(models.Categories), "Statuses": optionsOf(orderStatuses),
-		"Page": f.Page, "Pages": pages, "Errors": FieldErrors{}}
+		"Page": f.Page, "Pages": pages, "Errors": FieldErrors{}, "ShowSensitive": view.Allowed()}
 	if f.Page > 1 {
 		data["PrevURL"] = f.PageURL(base, f.Page-1)
 	}

@@ -14,9 +14,20 @@ type RegistrationFilter struct {
 	Category     string
 	OrderStatus  string
 	CheckedIn    string // "yes", "no" or ""
-	Page         int    // 1-based
-	PerPage      int
+	// Needs ("yes", "no" or "") narrows by whether people gave access needs.
+	// It is applied only for a View that shows needs: filtering would tell
+	// anyone else who has them.
+	Needs   string
+	View    SensitiveView
+	Page    int // 1-based
+	PerPage int
 }
+
+// hasNeedsSQL is true for an attendee with any access need or a note
+// (Attendee.HasNeeds in SQL).
+const hasNeedsSQL = `(attendees.need_step_free OR attendees.need_easy_read OR attendees.need_companion
+	OR COALESCE(attendees.need_interpretation, '') <> '' OR COALESCE(attendees.need_dietary, '') <> ''
+	OR COALESCE(attendees.needs_note, '') <> '')`
 
 // likeEscaper makes a search term literal inside LIKE ... ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -48,6 +59,14 @@ func ListRegistrations(db *gorm.DB, eventID uint, f RegistrationFilter) ([]Atten
 		q = q.Where("attendees.checked_in_at IS NOT NULL")
 	case "no":
 		q = q.Where("attendees.checked_in_at IS NULL")
+	}
+	if f.View.Allowed() {
+		switch f.Needs {
+		case "yes":
+			q = q.Where(hasNeedsSQL)
+		case "no":
+			q = q.Where("NOT " + hasNeedsSQL)
+		}
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
