@@ -56,7 +56,9 @@ var (
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-func secretAAD(userID uint) []byte { return []byte("agora totp user " + strconv.FormatUint(uint64(userID), 10)) }
+func secretAAD(userID uint) []byte {
+	return []byte("agora totp user " + strconv.FormatUint(uint64(userID), 10))
+}
 
 // TwoFactorOf returns the user's second factor row, or nil when there is none.
 func TwoFactorOf(db *gorm.DB, userID uint) (*TwoFactor, error) {

@@ -68,7 +68,9 @@ func hashRecoveryCode(code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func constantTimeEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+func constantTimeEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
 
 // replaceRecoveryCodes drops the user's codes and makes a new set, in tx.
 func replaceRecoveryCodes(tx *gorm.DB, userID uint, now time.Time) ([]string, error) {

@@ -174,7 +174,10 @@ func TestRecoveryCodeWorksOnce(t *testing.T) {
 	errs := make([]error, 4)
 	for i := range errs {
 		wg.Add(1)
-		go func(i int) { defer wg.Done(); errs[i] = models.UseRecoveryCode(db, u.ID, typed, now, models.AuditEntry{}) }(i)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = models.UseRecoveryCode(db, u.ID, typed, now, models.AuditEntry{})
+		}(i)
 	}
 	wg.Wait()
 	ok := 0
