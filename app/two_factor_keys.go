@@ -19,6 +19,7 @@ func (a *App) setUpSecretKeys() error {
 	}
 	a.secrets = keys
 	if keys != nil {
+		a.log.Info("two-factor secret key", "key_id", keys.CurrentID(), "old_keys", keys.OldCount())
 		return nil
 	}
 	admins, err := models.CountAdmins(a.db)

@@ -111,6 +111,9 @@ func KeyFingerprint(raw []byte) string {
 // CurrentID is the fingerprint of the key new secrets are encrypted with.
 func (ks *SecretKeys) CurrentID() string { return ks.current.id }
 
+// OldCount is how many previous keys are kept for decrypting.
+func (ks *SecretKeys) OldCount() int { return len(ks.old) }
+
 // seal encrypts plain with the current key. aad binds the ciphertext to its
 // row (the user id), so a secret copied onto another user's row does not
 // decrypt there.
