@@ -51,7 +51,7 @@ func (a *App) startPendingSignIn(c *fiber.Ctx, u *models.User, next string) erro
 	}
 	s.Delete(sessUserID) // someone else's sign-in in this browser ends here
 	s.Set(sessPendingUser, u.ID)
-	s.Set(sessPendingNext, next)
+	s.Set(sessPendingNext, strings.Clone(next))
 	s.Set(sessPendingUntil, a.now().Add(pendingSignInLife).Unix())
 	s.Set(sessCSRF, randomToken(32))
 	if err := a.storeSession(c, s); err != nil {
