@@ -110,6 +110,8 @@ func (a *App) confirmTwoFactor(c *fiber.Ctx) error {
 	codes, err := models.ConfirmTwoFactor(a.db, a.secrets, u.ID, code, a.now(), a.auditEntry(c, 0, models.AuditTwoFactorOn))
 	switch {
 	case err == nil:
+		// Also logged: a site admin in no organization has no audit log.
+		a.log.Info("two-factor sign-in turned on", "user_id", u.ID, "ip", a.clientIP(c), "request_id", requestID(c))
 		return a.showRecoveryCodes(c, codes, true)
 	case errors.Is(err, models.ErrBadCode):
 		errs.Add("code", "twofactor.bad_code_setup")
@@ -211,6 +213,7 @@ func (a *App) disableTwoFactor(c *fiber.Ctx) error {
 	if err != nil && !errors.Is(err, models.ErrTwoFactorOff) {
 		return errInternal("disable two-factor", err)
 	}
+	a.log.Info("two-factor sign-in turned off", "user_id", currentUser(c).ID, "ip", a.clientIP(c), "request_id", requestID(c))
 	a.flash(c, "twofactor.disabled_flash")
 	return c.Redirect(twoFactorSetupURL, fiber.StatusSeeOther)
 }
