@@ -51,6 +51,8 @@ Environment (each flag has one; flags win):
   AGORA_DB          SQLite file path (default agora.db) or a postgres:// URL
   AGORA_BASE_URL    public URL used in links, e-mails and calendars
   AGORA_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed: CIDRs or IPs, comma-separated
+  AGORA_SECRET_KEY  32 random bytes (base64 or hex) that encrypt two-factor secrets; unset = no two-factor sign-in
+  AGORA_SECRET_KEY_OLD   previous secret keys, comma-separated, while rotating (see docs/DEPLOYMENT.md)
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
   AGORA_LOG_FORMAT  text (default) or json
@@ -141,6 +143,8 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	baseURL := fs.String("base-url", env("AGORA_BASE_URL", ""), "public URL for links (AGORA_BASE_URL)")
 	withDemo := fs.Bool("demo", false, "add the demo organization and events first")
 	proxies := fs.String("trusted-proxies", env("AGORA_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1,10.0.0.0/8 (AGORA_TRUSTED_PROXIES)")
+	secretKey := fs.String("secret-key", env("AGORA_SECRET_KEY", ""), "key that encrypts two-factor secrets: 32 bytes, base64 or hex (AGORA_SECRET_KEY)")
+	secretKeyOld := fs.String("secret-key-old", env("AGORA_SECRET_KEY_OLD", ""), "previous secret keys while rotating, comma-separated (AGORA_SECRET_KEY_OLD)")
 	stripeKey := fs.String("stripe-secret-key", env("STRIPE_SECRET_KEY", ""), "Stripe secret key (STRIPE_SECRET_KEY)")
 	stripeWebhook := fs.String("stripe-webhook-secret", env("STRIPE_WEBHOOK_SECRET", ""), "Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET)")
 	stripeBase := fs.String("stripe-api-base", env("STRIPE_API_BASE", ""), "Stripe API address, for stripe-mock (STRIPE_API_BASE)")
@@ -179,7 +183,8 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	registry := prometheus.NewRegistry()
 	pay := payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})
-	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies},
+	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies,
+		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld},
 		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge, Orders: orders, Payments: pay})
 	if err != nil {
 		return err

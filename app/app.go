@@ -44,6 +44,12 @@ type Config struct {
 	LinkLimit        int
 	LinkAddressLimit int
 	LinkWindow       time.Duration
+	// SecretKey encrypts two-factor secrets at rest (AGORA_SECRET_KEY: 32
+	// bytes as hex or base64); empty = two-factor sign-in cannot be set up.
+	// SecretKeyOld lists previous keys (comma-separated) during a rotation.
+	// Malformed = New fails.
+	SecretKey    string
+	SecretKeyOld string
 }
 
 // Deps are the things the app uses but does not own.
@@ -88,6 +94,8 @@ type App struct {
 	pay     *payment.Stripe
 	// proxies are the reverse proxies whose X-Forwarded-For is believed.
 	proxies trustedProxies
+	// secrets encrypts two-factor secrets; nil when no key is configured.
+	secrets *models.SecretKeys
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a
@@ -137,6 +145,9 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 		return nil, nil, err
 	}
 	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments, proxies: proxies}
+	if err := a.setUpSecretKeys(); err != nil {
+		return nil, nil, err
+	}
 	if a.orders = deps.Orders; a.orders == nil && !models.IsPostgres(deps.DB) {
 		a.orders = models.NewOrderBatcher(deps.DB)
 	}

@@ -39,7 +39,7 @@ func (a *App) requireUser(c *fiber.Ctx) error {
 			c.Locals("agora.user", &u)
 			c.Locals("agora.memberships", ms)
 			c.Set(fiber.HeaderCacheControl, "no-store")
-			return c.Next()
+			return a.twoFactorGate(c, &u, ms)
 		}
 	}
 	return c.Redirect("/manage/login?next="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)

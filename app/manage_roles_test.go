@@ -166,6 +166,18 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/orgs/:orgID/team/:userID/role":   needOwner,
 	"POST /manage/orgs/:orgID/team/:userID/remove": needOwner,
 
+	// Two-factor sign-in (app/two_factor_*.go): the code step is public
+	// (before the session starts), the own setup page is anyone's, the
+	// organization's requirement the owners'.
+	"GET /manage/login/code":                         needPublic,
+	"POST /manage/login/code":                        needPublic,
+	"GET /manage/account/two-factor":                 needUser,
+	"POST /manage/account/two-factor":                needUser,
+	"POST /manage/account/two-factor/recovery-codes": needUser,
+	"POST /manage/account/two-factor/disable":        needUser,
+	"GET /manage/orgs/:orgID/two-factor":             needOwner,
+	"POST /manage/orgs/:orgID/two-factor":            needOwner,
+
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,
 	"POST /admin/orgs/new":         needAdmin,

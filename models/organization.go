@@ -18,6 +18,9 @@ type Organization struct {
 	LegalName string `gorm:"size:200"`
 	Address   string `gorm:"size:500"`
 	VATID     string `gorm:"column:vat_id;size:50"`
+	// RequireTwoFactor makes everyone in the organization sign in with a
+	// second factor (see MustUseTwoFactor).
+	RequireTwoFactor bool `gorm:"not null;default:false"`
 	// ContactName and ContactEmail are whom attendees reach by replying to
 	// an e-mail about one of the organization's events (see EventContact).
 	ContactName  string `gorm:"size:200;not null;default:''"`
