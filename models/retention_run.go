@@ -253,7 +253,9 @@ type retentionSweep struct {
 // retentionSweeps lists the rows of the event that name people besides
 // attendees and buyers.
 func retentionSweeps(tx *gorm.DB, eventID uint, now time.Time) []retentionSweep {
-	batch := func(q *gorm.DB) *gorm.DB { return q.Session(&gorm.Session{}).Select("id").Order("id").Limit(RetentionBatch) }
+	batch := func(q *gorm.DB) *gorm.DB {
+		return q.Session(&gorm.Session{}).Select("id").Order("id").Limit(RetentionBatch)
+	}
 	imports := tx.Model(&RegistrationImport{}).Select("id").Where("event_id = ?", eventID)
 	waitlist := waitlistToErase(tx, eventID)
 	importRows := tx.Model(&ImportRow{}).Where("import_id IN (?) AND (name <> '' OR email <> '' OR organization <> '')", imports)

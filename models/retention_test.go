@@ -17,7 +17,9 @@ func TestAddMonthsClampsToTheMonthEndInTheEventZone(t *testing.T) {
 	if err != nil {
 		t.Skip("no time zone data")
 	}
-	at := func(y int, m time.Month, d, h, min int, loc *time.Location) time.Time { return time.Date(y, m, d, h, min, 0, 0, loc) }
+	at := func(y int, m time.Month, d, h, min int, loc *time.Location) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, loc)
+	}
 	cases := []struct {
 		name string
 		from time.Time
