@@ -151,3 +151,14 @@ func EventsDueForRetention(db *gorm.DB, now time.Time) ([]Event, error) {
 	}
 	return due, nil
 }
+
+// OrderAnonymised reports whether everyone on the order has been erased
+// (its link then says so instead of showing empty names).
+func OrderAnonymised(o *Order) bool {
+	for _, a := range o.Attendees {
+		if a.AnonymisedAt == nil {
+			return false
+		}
+	}
+	return len(o.Attendees) > 0
+}
