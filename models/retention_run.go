@@ -266,6 +266,7 @@ func retentionSweeps(tx *gorm.DB, eventID uint, now time.Time) []retentionSweep 
 	profiles := tx.Model(&MeetingParticipant{}).Where("event_id = ? AND name <> ?", eventID, AnonymisedName)
 	messages := tx.Model(&Message{}).Select("id").Where("event_id = ?", eventID)
 	recipients := tx.Model(&MessageRecipient{}).Where("message_id IN (?) AND name <> ?", messages, AnonymisedName)
+	mails := mailsOfEvent(tx, eventID)
 	return []retentionSweep{
 		{"waiting list", waitlist, func() error {
 			var ids []uint
@@ -305,6 +306,13 @@ func retentionSweeps(tx *gorm.DB, eventID uint, now time.Time) []retentionSweep 
 				return err
 			}
 			return eraseRecipients(tx, "id IN ?", ids)
+		}},
+		{"mail log", mails, func() error {
+			var ids []uint
+			if err := batch(mails).Pluck("id", &ids).Error; err != nil {
+				return err
+			}
+			return eraseMails(tx, ids)
 		}},
 	}
 }

@@ -131,6 +131,11 @@ func personalLeft(t *testing.T, db *gorm.DB, eventID uint) []string {
 		"meeting_requests":     db.Table("meeting_requests").Where("event_id = ?", eventID),
 		"registration_changes": db.Table("registration_changes").Where("event_id = ?", eventID),
 		"audit_entries":        db.Table("audit_entries").Where("event_id = ?", eventID),
+		// The mail log: the confirmations and the networking mails.
+		"outbox_messages": db.Table("outbox_messages").Where("(kind = ? AND ref_id IN (?)) OR (kind = ? AND ref_id IN (?))",
+			models.MailOrderConfirmation, db.Table("orders").Select("id").Where("event_id = ?", eventID),
+			models.MailMeetingNotice, db.Table("meeting_notices").Select("id").Where("participant_id IN (?)",
+				db.Table("meeting_participants").Select("id").Where("event_id = ?", eventID))),
 	}
 	var left []string
 	for table, q := range queries {
@@ -176,6 +181,11 @@ func TestRetentionErasesPastEventsOnlyAndKeepsCountsAndReceipts(t *testing.T) {
 	var placesBefore int
 	db.Model(&models.Event{}).Where("id = ?", w.ev.ID).Select("places_taken").Scan(&placesBefore)
 
+	var mailsBefore int64
+	db.Model(&models.OutboxMessage{}).Where("kind IN ?", []string{models.MailOrderConfirmation, models.MailMeetingNotice}).Count(&mailsBefore)
+	if mailsBefore == 0 {
+		t.Fatal("the world has no mails to erase")
+	}
 	now := time.Now()
 	plan, err := models.PlanRetention(db, *w.ev, now)
 	if err != nil || !plan.Due || plan.People != int64(w.people) || plan.Months != 12 || plan.Waitlist != 1 {
@@ -206,6 +216,11 @@ func TestRetentionErasesPastEventsOnlyAndKeepsCountsAndReceipts(t *testing.T) {
 	db.Model(&models.Event{}).Where("id = ?", w.ev.ID).Select("places_taken").Scan(&placesAfter)
 	if attendeesAfter != attendeesBefore || paymentsAfter != 1 || placesAfter != placesBefore {
 		t.Errorf("attendees %d→%d, paid payments %d, places %d→%d", attendeesBefore, attendeesAfter, paymentsAfter, placesBefore, placesAfter)
+	}
+	var mailsAfter int64
+	db.Model(&models.OutboxMessage{}).Where("kind IN ?", []string{models.MailOrderConfirmation, models.MailMeetingNotice}).Count(&mailsAfter)
+	if mailsAfter != mailsBefore {
+		t.Errorf("%d mails in the log, want %d (kept without addresses)", mailsAfter, mailsBefore)
 	}
 	var ev models.Event
 	db.Take(&ev, w.ev.ID)
