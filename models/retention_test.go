@@ -103,8 +103,33 @@ func newRetentionWorld(t *testing.T, db *gorm.DB, people int) *retentionWorld {
 	if err := db.Create(&models.WaitlistEntry{EventID: n.ev.ID, Name: "Wanda Waiting", Email: "wanda@example.org", Status: models.WaitlistWaiting}).Error; err != nil {
 		t.Fatal(err)
 	}
+	// A message, an invitee import, a staff key and a change record, each
+	// naming someone.
+	var second models.Attendee
+	must(t, db.Where("event_id = ?", n.ev.ID).Order("id DESC").Take(&second).Error)
+	msg := &models.Message{EventID: n.ev.ID, Language: "en", Subject: "Hi", Body: "Hi", Audience: "{}", State: "sent",
+		SendKey: fmt.Sprintf("k%d", n.ev.ID), SentByID: 1, SentByName: "Staff", SentByEmail: "staff@org.test"}
+	must(t, db.Create(msg).Error)
+	rec := &models.MessageRecipient{MessageID: msg.ID, Email: second.Email, Name: second.Name, Language: "en", AttendeeID: &second.ID}
+	must(t, db.Create(rec).Error)
+	must(t, db.Create(&models.MessageRecipient{MessageID: msg.ID, Email: "ana@example.org", Name: "Ana Buyer", Language: "en", OrderID: &second.OrderID}).Error)
+	must(t, models.Enqueue(db, &models.OutboxMessage{To: second.Email, Kind: models.MailEventMessage, RefID: rec.ID, DedupeKey: "m:" + second.Email}))
+	imp := &models.RegistrationImport{EventID: n.ev.ID, Status: models.ImportDone}
+	must(t, db.Create(imp).Error)
+	must(t, db.Create(&models.ImportRow{ImportID: imp.ID, Line: 2, Name: second.Name, Email: second.Email, Organization: "Org Person X", State: "created"}).Error)
+	key := second.Email
+	must(t, db.Create(&models.StaffOrder{OrderID: second.OrderID, EventID: n.ev.ID, Kind: models.StaffComplimentary, ImportID: &imp.ID, ImportEmail: &key}).Error)
+	must(t, db.Create(&models.RegistrationChange{EventID: n.ev.ID, OrderID: second.OrderID, AttendeeID: &second.ID, Action: "edited",
+		Details: `[{"f":"name","o":"Person old","n":"` + second.Name + `"}]`}).Error)
 	endedMonthsAgo(t, db, n.ev, 13)
 	return w
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // endedMonthsAgo moves the event's end m months into the past.
@@ -131,11 +156,16 @@ func personalLeft(t *testing.T, db *gorm.DB, eventID uint) []string {
 		"meeting_requests":     db.Table("meeting_requests").Where("event_id = ?", eventID),
 		"registration_changes": db.Table("registration_changes").Where("event_id = ?", eventID),
 		"audit_entries":        db.Table("audit_entries").Where("event_id = ?", eventID),
-		// The mail log: the confirmations and the networking mails.
-		"outbox_messages": db.Table("outbox_messages").Where("(kind = ? AND ref_id IN (?)) OR (kind = ? AND ref_id IN (?))",
+		// The mail log: the confirmations, the networking mails, the messages.
+		"outbox_messages": db.Table("outbox_messages").Where("(kind = ? AND ref_id IN (?)) OR (kind = ? AND ref_id IN (?)) OR (kind = ? AND ref_id IN (?))",
 			models.MailOrderConfirmation, db.Table("orders").Select("id").Where("event_id = ?", eventID),
 			models.MailMeetingNotice, db.Table("meeting_notices").Select("id").Where("participant_id IN (?)",
-				db.Table("meeting_participants").Select("id").Where("event_id = ?", eventID))),
+				db.Table("meeting_participants").Select("id").Where("event_id = ?", eventID)),
+			models.MailEventMessage, db.Table("message_recipients").Select("id").Where("message_id IN (?)", db.Table("messages").Select("id").Where("event_id = ?", eventID))),
+		"message_recipients": db.Table("message_recipients").Where("message_id IN (?)", db.Table("messages").Select("id").Where("event_id = ?", eventID)),
+		"registration_import_rows": db.Table("registration_import_rows").Where("import_id IN (?)",
+			db.Table("registration_imports").Select("id").Where("event_id = ?", eventID)),
+		"staff_orders": db.Table("staff_orders").Where("event_id = ?", eventID),
 	}
 	var left []string
 	for table, q := range queries {
