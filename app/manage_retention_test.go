@@ -56,6 +56,9 @@ func TestRetentionPageIsForOwners(t *testing.T) {
 	}{{"manager@example.org", http.StatusForbidden}, {"stranger@example.org", http.StatusNotFound}} {
 		c := newClient(t, w.c.app)
 		c.signIn(who.email)
+		if who.status == http.StatusForbidden && strings.Contains(c.get(fmt.Sprintf("/manage/events/%d", w.ended.ID)).Body, p) {
+			t.Error("the overview links a manager to a page they may not open")
+		}
 		for _, u := range []string{p, p + "/anonymise"} {
 			if r := c.get(u); r.Status != who.status {
 				t.Errorf("GET %s as %s: %d, want %d", u, who.email, r.Status, who.status)
