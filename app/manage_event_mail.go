@@ -71,7 +71,7 @@ func (a *App) saveEventMail(c *fiber.Ctx) error {
 
 func (a *App) renderOrgSettings(c *fiber.Ctx, status int, m *models.Membership, f orgContactForm, errs FieldErrors) error {
 	return a.renderStatus(c, status, "manage/org_settings", fiber.Map{"Org": m.Organization, "Form": f, "Errors": errs,
-		"Action": orgSettingsURL(m.OrganizationID)})
+		"Action": orgSettingsURL(m.OrganizationID), "Retention": a.orgRetentionForm(c, m.OrganizationID)})
 }
 
 // orgSettingsPage shows the organization's contact, the Reply-To of its

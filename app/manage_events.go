@@ -66,7 +66,7 @@ func (a *App) createEvent(c *fiber.Ctx) error {
 
 // eventOverview shows an event's facts and the actions the organizer may take.
 func (a *App) eventOverview(c *fiber.Ctx) error {
-	e, _, err := managedEvent(c)
+	e, m, err := managedEvent(c)
 	if err != nil {
 		return err
 	}
@@ -80,6 +80,7 @@ func (a *App) eventOverview(c *fiber.Ctx) error {
 	}
 	return a.render(c, "manage/event", fiber.Map{
 		"Event": e, "Loc": e.Location(), "Agenda": ag, "Cancellation": prog,
+		"IsOwner": m.HasRole(models.RoleOwner),
 	})
 }
 

@@ -159,6 +159,12 @@ var organizerRouteNeeds = map[string]string{
 	"GET /manage/events/:id/certificates":       needManager,
 	"POST /manage/events/:id/certificates":      needManager,
 	"POST /manage/events/:id/certificates/send": needManager,
+	// Retention of personal data (app/manage_retention.go): owners only.
+	"GET /manage/events/:id/retention":            needOwner,
+	"POST /manage/events/:id/retention":           needOwner,
+	"GET /manage/events/:id/retention/anonymise":  needOwner,
+	"POST /manage/events/:id/retention/anonymise": needOwner,
+	"POST /manage/orgs/:orgID/settings/retention": needOwner,
 
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,

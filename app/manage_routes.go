@@ -48,6 +48,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.checkinRoutes(o)
 	a.certificateOrganizerRoutes(o)
 	a.twoFactorRoutes(o)
+	a.retentionRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

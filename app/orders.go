@@ -159,7 +159,7 @@ func (a *App) showOrder(c *fiber.Ctx) error {
 		"Links": links,
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Tickets": tickets,
 		"Welcome": c.Query("welcome") == "1", "Live": o.IsLive(), "Base": "/orders/" + o.Secret,
-		"EventOver": o.Event.IsPast(a.now()),
+		"EventOver": o.Event.IsPast(a.now()), "Anonymised": models.OrderAnonymised(o),
 	})
 }
 

@@ -117,7 +117,7 @@ func (a *App) receiptPDF(c *fiber.Ctx) error {
 	lines = append(lines,
 		pdf.Line{Text: L.T("receipt.order") + ": " + o.Code, Gap: 10},
 		pdf.Line{Text: L.T("receipt.date") + ": " + r.PaidAt.Format("2006-01-02")},
-		pdf.Line{Text: L.T("receipt.buyer") + ": " + o.BuyerName + " <" + o.BuyerEmail + ">"},
+		pdf.Line{Text: L.T("receipt.buyer") + ": " + buyerLine(o)},
 		pdf.Line{Text: L.T("receipt.event") + ": " + o.Event.Title},
 	)
 	for i, l := range r.Lines {
@@ -153,6 +153,15 @@ func sendPDF(c *fiber.Ctx, filename string, doc []byte) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(doc)
+}
+
+// buyerLine names the buyer; after retention a paid order keeps the name
+// (the receipt is an invoice) but no e-mail address.
+func buyerLine(o *models.Order) string {
+	if o.BuyerEmail == "" {
+		return o.BuyerName
+	}
+	return o.BuyerName + " <" + o.BuyerEmail + ">"
 }
 
 func firstNonEmpty(ss ...string) string {

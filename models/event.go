@@ -54,6 +54,12 @@ type Event struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Organization Organization
+
+	// RetentionMonths is how long after its end the event keeps its
+	// people's personal data; nil = the organization's default (retention.go).
+	RetentionMonths *int
+	// PersonalDataRemovedAt is when a retention run last finished removing it.
+	PersonalDataRemovedAt *time.Time
 }
 
 // Location returns the event's time zone, falling back to UTC for a bad name.

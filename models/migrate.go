@@ -36,6 +36,7 @@ var migrations = []migration{
 	{16, "certificates of attendance with verification codes, signatory per event", migrate0016Certificates},
 	{17, "audit log (append-only) and the access coordinator permission", migrate0017AuditLog},
 	{20, "two-factor sign-in: encrypted TOTP secrets, recovery codes, organizations that require it", migrate0020TwoFactor},
+	{21, "retention: periods per organization and event, removal runs", migrate0021Retention},
 }
 
 // schemaVersion is the row that records which migrations have run.

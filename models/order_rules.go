@@ -192,21 +192,36 @@ func CancelAttendee(db *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
 const AnonymisedName = "—"
 
 // AnonymiseAttendee erases an attendee's personal data (name, e-mail,
-// organization, needs, answers) and keeps the row, its status and its place,
-// so counts and check-in figures stay right.
+// organization, needs, answers, meetings profile and messages) and keeps
+// the row, its status and its place, so counts and check-in figures stay
+// right. The one rule for it: organizers, retention runs and tests call it.
 func AnonymiseAttendee(db *gorm.DB, attendeeID uint, now time.Time) error {
-	now = now.UTC()
 	return db.Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Attendee{}).Where("id = ? AND anonymised_at IS NULL", attendeeID).Updates(map[string]any{
-			"name": AnonymisedName, "email": "", "organization": "", "need_step_free": false, "need_interpretation": "",
-			"need_easy_read": false, "need_dietary": "", "need_companion": false, "needs_note": "",
-			"anonymised_at": now, "updated_at": now,
-		})
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		return tx.Where("attendee_id = ?", attendeeID).Delete(&Answer{}).Error
+		_, err := anonymiseAttendee(tx, attendeeID, now)
+		return err
 	})
+}
+
+// anonymiseAttendee is AnonymiseAttendee inside tx; it reports whether it
+// erased the person now (false when they were erased already), so a run
+// raced by another counts each person once.
+func anonymiseAttendee(tx *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
+	now = now.UTC()
+	res := tx.Model(&Attendee{}).Where("id = ? AND anonymised_at IS NULL", attendeeID).Updates(map[string]any{
+		"name": AnonymisedName, "email": "", "organization": "", "need_step_free": false, "need_interpretation": "",
+		"need_easy_read": false, "need_dietary": "", "need_companion": false, "needs_note": "",
+		"anonymised_at": now, "updated_at": now,
+	})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	if err := tx.Where("attendee_id = ?", attendeeID).Delete(&Answer{}).Error; err != nil {
+		return false, err
+	}
+	if err := eraseRecipients(tx, "attendee_id = ?", attendeeID); err != nil {
+		return false, err
+	}
+	return true, eraseMeetingProfiles(tx, tx.Model(&MeetingParticipant{}).Select("id").Where("attendee_id = ?", attendeeID), now)
 }
 
 // ExpireHolds ends pending orders whose hold ran out at now: each becomes

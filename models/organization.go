@@ -27,6 +27,9 @@ type Organization struct {
 	ContactEmail string `gorm:"size:254;not null;default:''"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// RetentionMonths is its events' default retention period (retention.go).
+	RetentionMonths int `gorm:"not null;default:12"`
 }
 
 // Roles a user may hold in an organization.

@@ -17,5 +17,6 @@ func Standard(db *gorm.DB) []Job {
 			_, err := kv.DeleteExpired()
 			return err
 		}},
+		(&Retention{DB: db}).Job(),
 	}
 }
