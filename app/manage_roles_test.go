@@ -166,6 +166,10 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/orgs/:orgID/team/:userID/role":   needOwner,
 	"POST /manage/orgs/:orgID/team/:userID/remove": needOwner,
 
+	// The organization's audit log (issue 11): owners only.
+	"GET /manage/orgs/:orgID/audit":     needOwner,
+	"GET /manage/orgs/:orgID/audit.csv": needOwner,
+
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,
 	"POST /admin/orgs/new":         needAdmin,
