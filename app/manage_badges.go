@@ -95,7 +95,7 @@ func (a *App) singleBadgePDF(c *fiber.Ctx) error {
 	if len(holders) == 0 {
 		return errNotFound()
 	}
-	return a.sendBadges(c, e, l, holders, "badge-"+holders[0].Code+".pdf", fmt.Sprintf("attendee %d (%s)", holders[0].AttendeeID, holders[0].Code))
+	return a.sendBadges(c, e, l, holders, "badge-"+holders[0].Code+".pdf", models.AttendeeSubject(holders[0].AttendeeID, holders[0].Code))
 }
 
 // sendBadges draws the badges and serves them once the download is in the
