@@ -126,4 +126,6 @@ func userByEmail(t *testing.T, db *gorm.DB, email string) *models.User {
 	return &u
 }
 
-func eventPath(e *models.Event, rest string) string { return fmt.Sprintf("/manage/events/%d%s", e.ID, rest) }
+func eventPath(e *models.Event, rest string) string {
+	return fmt.Sprintf("/manage/events/%d%s", e.ID, rest)
+}
