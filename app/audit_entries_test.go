@@ -190,3 +190,52 @@ func TestAuditCertificatesSent(t *testing.T) {
 		t.Errorf("detail %q", got.Detail)
 	}
 }
+
+// When the log cannot be written, the change it would record does not
+// happen either: the entry and the change share one transaction.
+func TestAuditUnwritableLogRollsBackTheChange(t *testing.T) {
+	w := newAuditWorld(t)
+	c := w.signedIn(t, "owner@a.example")
+	e := w.fx.Event
+	if err := w.db.Exec("ALTER TABLE audit_entries RENAME TO audit_entries_away").Error; err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.db.Exec("ALTER TABLE audit_entries_away RENAME TO audit_entries") })
+	status := func() string {
+		var s string
+		w.db.Model(&models.Event{}).Where("id = ?", e.ID).Pluck("status", &s)
+		return s
+	}
+	c.get(eventPath(e, ""))
+	mustStatus(t, c.post(eventPath(e, "/unpublish"), nil), http.StatusInternalServerError, "unpublish")
+	if s := status(); s != models.StatusPublished {
+		t.Errorf("unpublished without its entry: %s", s)
+	}
+	c.get(eventPath(e, "/cancel"))
+	c.post(eventPath(e, "/cancel"), url.Values{"subject": {"Off"}, "body": {"Off"}, "confirm": {"yes"}})
+	if s := status(); s != models.StatusPublished {
+		t.Errorf("cancelled without its entry: %s", s)
+	}
+	c.get(eventPath(e, "/delete"))
+	c.post(eventPath(e, "/delete"), url.Values{"confirm": {"yes"}})
+	if s := status(); s != models.StatusPublished {
+		t.Errorf("deleted without its entry: %s", s)
+	}
+	u := fmt.Sprintf("%s/%d/anonymise", registrationsURL(e), w.fx.Attendee.ID)
+	c.get(u)
+	c.post(u, url.Values{"confirm": {"yes"}})
+	var at models.Attendee
+	w.db.Take(&at, w.fx.Attendee.ID)
+	if at.AnonymisedAt != nil || at.Email == "" {
+		t.Error("anonymised without its entry")
+	}
+	mustStatus(t, c.get(eventPath(e, "/badges.pdf?layout=a6&who=all")), http.StatusInternalServerError, "badges without their entry")
+	path := messagesPath(e)
+	c.get(path)
+	send := messageValues("send")
+	send.Set("send_key", strings.Repeat("k", 24))
+	c.post(path, send)
+	if n := countRows(t, w.db, &models.Message{}, "event_id = ?", e.ID); n != 0 {
+		t.Errorf("%d messages queued without their entry", n)
+	}
+}

@@ -316,3 +316,44 @@ func regexpAll(body, pattern string) []string {
 	}
 	return out
 }
+
+// Every action has a label in every language; an action without one (added
+// later) shows its stable name rather than a message id.
+func TestAuditActionLabels(t *testing.T) {
+	for _, lang := range Languages {
+		ids := messageIDs(t, lang)
+		for _, a := range models.AuditActions {
+			if !ids["audit.action."+a] {
+				t.Errorf("%s: no label for %s", lang, a)
+			}
+		}
+	}
+	L := newTranslator(mustBundle(t), "es")
+	if got := auditActionLabel(L, models.AuditRefund); got != "Reembolso" {
+		t.Errorf("label %q", got)
+	}
+	if got := auditActionLabel(L, "some.new_action"); got != "some.new_action" {
+		t.Errorf("fallback %q", got)
+	}
+}
+
+// Hostile values in every filter (and the cursor) never make the page or
+// the CSV fail; a value is refused beside its field or ignored.
+func TestAuditPageHostileQueries(t *testing.T) {
+	w := newAuditWorld(t)
+	seedAudit(t, w, w.orgA.ID, time.Now(), models.AuditRefund, "owner@a.example", "order AAA111", "", w.fx.Event.ID)
+	c := w.signedIn(t, "owner@a.example")
+	// The long value does not fit a GET's headers: the crawl leaves it out too.
+	values := append(append([]string{}, hostileInputs[:3]...), "2026-02-30", "-1", "99999999999999999999999", "<script>x</script>", "0001-01-01")
+	for _, hv := range values {
+		for _, k := range []string{"action", "person", "event", "from", "to", "before"} {
+			q := url.Values{k: {hv}}
+			for _, p := range []string{auditURL(w.orgA.ID), auditURL(w.orgA.ID) + ".csv"} {
+				r := c.get(p + "?" + q.Encode())
+				if r.Status >= 500 {
+					t.Errorf("GET %s with %.20q in %s: %d\n%.400s", p, hv, k, r.Status, r.Body)
+				}
+			}
+		}
+	}
+}
