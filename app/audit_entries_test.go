@@ -230,6 +230,11 @@ func TestAuditUnwritableLogRollsBackTheChange(t *testing.T) {
 		t.Error("anonymised without its entry")
 	}
 	mustStatus(t, c.get(eventPath(e, "/badges.pdf?layout=a6&who=all")), http.StatusInternalServerError, "badges without their entry")
+	r := c.get(auditURL(w.orgA.ID) + ".csv")
+	mustStatus(t, r, http.StatusInternalServerError, "the log's CSV without its entry")
+	if strings.Contains(r.Body, "Action name") {
+		t.Error("the CSV was served although its download could not be logged")
+	}
 	path := messagesPath(e)
 	c.get(path)
 	send := messageValues("send")
