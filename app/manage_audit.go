@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,13 +23,13 @@ func auditURL(orgID uint) string { return fmt.Sprintf("/manage/orgs/%d/audit", o
 // auditZone is the time zone the log is shown and filtered in: the site's
 // (the one new events start with), since an organization has no zone of its
 // own and its events may each have another.
-func auditZone() *time.Location {
+var auditZone = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation(DefaultTimeZone)
 	if err != nil {
 		return time.UTC
 	}
 	return loc
-}
+})
 
 // auditRow is one entry as the page shows it.
 type auditRow struct {
