@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -152,7 +153,12 @@ func (a *App) sendCertificates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = models.EnqueueCertificateMails(a.db, e.ID, a.now())
+	err = models.Audited(a.db, a.auditEventEntry(c, e, models.AuditCertificatesSent), func(tx *gorm.DB, en *models.AuditEntry) error {
+		n, err := models.EnqueueCertificateMails(tx, e.ID, a.now())
+		en.Subject = fmt.Sprintf("event %d", e.ID)
+		en.Detail = fmt.Sprintf("%d certificate mails queued", n)
+		return err
+	})
 	switch {
 	case errors.Is(err, models.ErrNoCertificate):
 		a.flash(c, "certificates.not_yet")

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/agora-events/agora/models"
@@ -67,7 +69,7 @@ func (a *App) badgesPDF(c *fiber.Ctx) error {
 		return a.renderBadges(c, fiber.StatusUnprocessableEntity, e, f, errs)
 	}
 	l, _ := badgeLayoutOf(f.Layout)
-	return a.sendBadges(c, e, l, holders, "badges-"+e.Slug+"-"+l.Key+".pdf")
+	return a.sendBadges(c, e, l, holders, "badges-"+e.Slug+"-"+l.Key+".pdf", fmt.Sprintf("%d badges", len(holders)))
 }
 
 // singleBadgePDF prints one person's badge on demand, at the door: check-in
@@ -93,10 +95,13 @@ func (a *App) singleBadgePDF(c *fiber.Ctx) error {
 	if len(holders) == 0 {
 		return errNotFound()
 	}
-	return a.sendBadges(c, e, l, holders, "badge-"+holders[0].Code+".pdf")
+	return a.sendBadges(c, e, l, holders, "badge-"+holders[0].Code+".pdf", models.AttendeeSubject(holders[0].AttendeeID, holders[0].Code))
 }
 
-func (a *App) sendBadges(c *fiber.Ctx, e *models.Event, l badgeLayout, holders []models.BadgeHolder, filename string) error {
+// sendBadges draws the badges and serves them once the download is in the
+// audit log (subject names whom): a download changes nothing, so the line
+// is written first, and nothing is served when it cannot be.
+func (a *App) sendBadges(c *fiber.Ctx, e *models.Event, l badgeLayout, holders []models.BadgeHolder, filename, subject string) error {
 	L := newTranslator(a.bundle, a.lang(c))
 	txt := badgeText{Event: e.Title, NoPhotos: L.T("badges.no_photos"), Categories: map[string]string{}}
 	for _, cat := range models.Categories {
@@ -105,6 +110,11 @@ func (a *App) sendBadges(c *fiber.Ctx, e *models.Event, l badgeLayout, holders [
 	doc, err := drawBadges(L.T("badges.title")+" — "+e.Title, l, txt, holders)
 	if err != nil {
 		return errInternal("badges pdf", err)
+	}
+	audit := a.auditEventEntry(c, e, models.AuditBadgesDownloaded)
+	audit.Subject, audit.Detail = subject, "layout "+l.Key
+	if err := models.RecordAudit(a.db, audit); err != nil {
+		return errInternal("audit badges", err)
 	}
 	return sendPDF(c, filename, doc)
 }

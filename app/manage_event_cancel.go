@@ -73,8 +73,9 @@ func (a *App) cancelEvent(c *fiber.Ctx) error {
 	if u := currentUser(c); u != nil {
 		uid = u.ID
 	}
+	audit := a.auditEventEntry(c, e, models.AuditEventCancelled)
 	_, err = models.CancelEvent(a.db, models.CancelEventInput{EventID: e.ID, UserID: uid, Subject: f.Subject, Body: f.Body,
-		BodyHTML: string(renderMarkdown(f.Body)), Now: a.now()})
+		BodyHTML: string(renderMarkdown(f.Body)), Now: a.now(), Audit: &audit})
 	switch {
 	case errors.Is(err, models.ErrEventAlreadyCancelled):
 		a.flash(c, "cancelevent.already")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -40,7 +41,11 @@ func (a *App) deleteEvent(c *fiber.Ctx) error {
 	if errs.Any() {
 		return a.renderDeletePage(c, fiber.StatusUnprocessableEntity, e, errs)
 	}
-	err = models.DeleteEvent(a.db, e.ID, a.now())
+	err = models.Audited(a.db, a.auditEventEntry(c, e, models.AuditEventDeleted), func(tx *gorm.DB, en *models.AuditEntry) error {
+		en.Subject = fmt.Sprintf("event %d", e.ID)
+		en.Detail = e.Title
+		return models.DeleteEvent(tx, e.ID, a.now())
+	})
 	switch {
 	case errors.Is(err, models.ErrEventHasPayments):
 		errs.Add(formErrorKey, "eventdelete.has_payments")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
 )
@@ -116,6 +117,9 @@ func (a *App) updateEvent(c *fiber.Ctx) error {
 	return a.renderEventForm(c, fiber.StatusUnprocessableEntity, e, f, errs)
 }
 
+// statusAction is the audit log's name for moving an event to a status.
+var statusAction = map[string]string{models.StatusPublished: models.AuditEventPublished, models.StatusDraft: models.AuditEventUnpublished}
+
 // setStatus returns a handler moving an event to status from one of the
 // states in from; other states leave it as it is.
 func (a *App) setStatus(status, flash string, from ...string) fiber.Handler {
@@ -135,7 +139,10 @@ func (a *App) setStatus(status, flash string, from ...string) fiber.Handler {
 		}
 		for _, s := range from {
 			if e.Status == s {
-				if err := models.SetEventStatus(a.db, e, status); err != nil {
+				err := models.Audited(a.db, a.auditEventEntry(c, e, statusAction[status]), func(tx *gorm.DB, _ *models.AuditEntry) error {
+					return models.SetEventStatus(tx, e, status)
+				})
+				if err != nil {
 					return errInternal("set event status", err)
 				}
 				a.flash(c, flash)

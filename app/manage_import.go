@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
 )
@@ -153,7 +154,12 @@ func (a *App) confirmImport(c *fiber.Ctx) error {
 		return dbErr("load import", err)
 	}
 	url := fmt.Sprintf("%s/%d", importURL(e), imp.ID)
-	err = models.ConfirmImport(a.db, e.ID, imp.ID, c.FormValue("send_mail") == "yes", a.now())
+	sendMail := c.FormValue("send_mail") == "yes"
+	err = models.Audited(a.db, a.auditEventEntry(c, e, models.AuditImport), func(tx *gorm.DB, en *models.AuditEntry) error {
+		en.Subject = fmt.Sprintf("import %d", imp.ID)
+		en.Detail = fmt.Sprintf("%d rows from %s; confirmation mails: %t", imp.Rows, imp.FileName, sendMail)
+		return models.ConfirmImport(tx, e.ID, imp.ID, sendMail, a.now())
+	})
 	switch {
 	case errors.Is(err, models.ErrImportStarted):
 		a.flash(c, "staffimport.already_confirmed_flash")

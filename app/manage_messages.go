@@ -234,7 +234,8 @@ func (a *App) postMessage(c *fiber.Ctx) error {
 		}
 		msg.EventID, msg.SendKey = e.ID, f.SendKey
 		msg.SentByID, msg.SentByName, msg.SentByEmail = u.ID, u.Name, u.Email
-		_, err := models.QueueMessage(a.db, &msg, a.now())
+		audit := a.auditEventEntry(c, e, models.AuditMessageSent)
+		_, err := models.QueueMessageBy(a.db, &msg, a.now(), &audit)
 		if errors.Is(err, models.ErrSendKeyTaken) {
 			f.SendKey = randomToken(24)
 			extra["Confirm"] = true

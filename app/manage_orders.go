@@ -143,7 +143,7 @@ func (a *App) postRefund(c *fiber.Ctx) error {
 		errs.Add(formErrorKey, "payadmin.error.stripe_failed")
 		return a.renderOrderPage(c, fiber.StatusBadGateway, e, o, r, f, errs)
 	}
-	if _, _, err := models.RecordRefund(a.db, r.Payment.ID, amount, rid, models.RefundOrganizer, models.MailOrderRefunded, a.now()); err != nil {
+	if _, _, err := models.RecordRefundBy(a.db, a.auditEntry(c, e.OrganizationID, models.AuditRefund), r.Payment.ID, amount, rid, models.RefundOrganizer, models.MailOrderRefunded, a.now()); err != nil {
 		return errInternal("record refund", err)
 	}
 	if f.Cancel {

@@ -228,7 +228,8 @@ func (a *App) attendeeAction(c *fiber.Ctx) error {
 	case "anonymise":
 		// Someone who registered themselves is also the order's buyer: the
 		// rule erases both, and the change record keeps no values.
-		if err := models.StaffAnonymiseAttendee(a.db, at.ID, actorOf(c), a.now()); err != nil {
+		audit := a.auditEventEntry(c, e, models.AuditAnonymised)
+		if err := models.StaffAnonymiseAttendee(a.db, at.ID, actorOf(c), a.now(), &audit); err != nil {
 			return errInternal("anonymise attendee", err)
 		}
 		a.flash(c, "reglist.anonymised_flash")

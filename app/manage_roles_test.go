@@ -183,6 +183,9 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/account/two-factor/disable":        needUser,
 	"GET /manage/orgs/:orgID/two-factor":             needOwner,
 	"POST /manage/orgs/:orgID/two-factor":            needOwner,
+	// The organization's audit log (issue 11): owners only.
+	"GET /manage/orgs/:orgID/audit":     needOwner,
+	"GET /manage/orgs/:orgID/audit.csv": needOwner,
 
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,

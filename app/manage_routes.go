@@ -49,6 +49,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.certificateOrganizerRoutes(o)
 	a.twoFactorRoutes(o)
 	a.retentionRoutes(o)
+	a.auditRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

@@ -76,6 +76,9 @@ type CancelEventInput struct {
 	Body     string // Markdown
 	BodyHTML string // the same, rendered and sanitised
 	Now      time.Time
+	// Audit, when set, is the log line (who, from where) written in the
+	// cancellation's transaction; the number of orders is added here.
+	Audit *AuditEntry
 }
 
 // CancelEvent cancels an event in one transaction: its status becomes
@@ -123,6 +126,16 @@ func CancelEvent(db *gorm.DB, in CancelEventInput) (*EventCancellation, error) {
 			mailed[key] = true
 			if err := Enqueue(tx, &OutboxMessage{To: w.Email, Language: w.Language, Kind: MailEventCancelledWaitlist, RefID: w.ID,
 				DedupeKey: fmt.Sprintf("%s:%d:%s", MailEventCancelled, c.ID, key)}); err != nil {
+				return err
+			}
+		}
+		if in.Audit != nil {
+			e := *in.Audit
+			eventID := in.EventID
+			e.EventID = &eventID
+			e.Subject = fmt.Sprintf("event %d", in.EventID)
+			e.Detail = fmt.Sprintf("%d orders cancelled; subject: %s", len(orders), in.Subject)
+			if err := RecordAudit(tx, e); err != nil {
 				return err
 			}
 		}

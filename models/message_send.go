@@ -18,16 +18,37 @@ var ErrSendKeyTaken = errors.New("message: send key used elsewhere")
 // message with the same SendKey already written is returned instead (a
 // second click), with reused set.
 func QueueMessage(db *gorm.DB, m *Message, now time.Time) (reused bool, err error) {
+	return QueueMessageBy(db, m, now, nil)
+}
+
+// QueueMessageBy is QueueMessage that also writes audit (who sent it, from
+// where) to the log in the same transaction, for a new message only: a
+// second click sends nothing and leaves no line.
+func QueueMessageBy(db *gorm.DB, m *Message, now time.Time, audit *AuditEntry) (reused bool, err error) {
 	if m.SendKey == "" || m.EventID == 0 {
 		return false, errors.New("queue message: event and send key are required")
 	}
 	m.State = MessageQueued
 	m.CreatedAt, m.UpdatedAt = now.UTC(), now.UTC()
-	res := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "send_key"}}, DoNothing: true}).Create(m)
-	if res.Error != nil {
-		return false, fmt.Errorf("queue message: %w", res.Error)
+	created := false
+	err = db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "send_key"}}, DoNothing: true}).Create(m)
+		if res.Error != nil || res.RowsAffected != 1 || audit == nil {
+			created = res.RowsAffected == 1
+			return res.Error
+		}
+		created = true
+		e := *audit
+		eventID := m.EventID
+		e.EventID, e.Action = &eventID, AuditMessageSent
+		e.Subject = fmt.Sprintf("message %d", m.ID)
+		e.Detail = "subject: " + m.Subject
+		return RecordAudit(tx, e)
+	})
+	if err != nil {
+		return false, fmt.Errorf("queue message: %w", err)
 	}
-	if res.RowsAffected == 1 {
+	if created {
 		return false, nil
 	}
 	var first Message

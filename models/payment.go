@@ -285,8 +285,18 @@ func ReleaseHold(db *gorm.DB, orderID uint, now time.Time) (bool, error) {
 // RecordRefund stores a refund the provider made (providerRefundID makes a
 // second call with the same refund a no-op), adds it to the payment's
 // refunded amount and state, and enqueues mailKind to the buyer ("" = no
-// mail). It returns the refund and whether it was new.
+// mail). It returns the refund and whether it was new. A new refund is
+// written to the organization's audit log in the same transaction, with no
+// actor (a job, a webhook, the attendee's own cancellation): see
+// RecordRefundBy for one a person made.
 func RecordRefund(db *gorm.DB, paymentID uint, amount int64, providerRefundID, reason, mailKind string, now time.Time) (*Refund, bool, error) {
+	return RecordRefundBy(db, AuditEntry{}, paymentID, amount, providerRefundID, reason, mailKind, now)
+}
+
+// RecordRefundBy is RecordRefund whose audit line starts from by (the
+// actor and address of the person who refunded); organization, event,
+// subject and detail are filled here.
+func RecordRefundBy(db *gorm.DB, by AuditEntry, paymentID uint, amount int64, providerRefundID, reason, mailKind string, now time.Time) (*Refund, bool, error) {
 	now = now.UTC()
 	var r Refund
 	created := false
@@ -320,12 +330,15 @@ func RecordRefund(db *gorm.DB, paymentID uint, amount int64, providerRefundID, r
 			"refunded_amount": gorm.Expr("refunded_amount + ?", amount), "state": state, "updated_at": now}).Error; err != nil {
 			return err
 		}
+		var o Order
+		if err := tx.Preload("Event").Take(&o, p.OrderID).Error; err != nil {
+			return err
+		}
+		if err := recordRefundAudit(tx, by, o, r, now); err != nil {
+			return err
+		}
 		if mailKind == "" {
 			return nil
-		}
-		var o Order
-		if err := tx.Take(&o, p.OrderID).Error; err != nil {
-			return err
 		}
 		return Enqueue(tx, &OutboxMessage{To: o.BuyerEmail, Language: o.Language, Kind: mailKind, RefID: r.ID,
 			DedupeKey: fmt.Sprintf("%s:%d", mailKind, r.ID)})

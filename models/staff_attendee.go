@@ -265,7 +265,10 @@ func StaffCancelAttendee(db *gorm.DB, attendeeID uint, by Actor, now time.Time) 
 
 // StaffAnonymiseAttendee erases one person's data (and the buyer's, when
 // they are the buyer) and records who did it, without any of the values.
-func StaffAnonymiseAttendee(db *gorm.DB, attendeeID uint, by Actor, now time.Time) error {
+// audit, when set, is written to the organization's log in the same
+// transaction, naming the person by attendee id and order code only; an
+// attendee erased already changes nothing and leaves no line.
+func StaffAnonymiseAttendee(db *gorm.DB, attendeeID uint, by Actor, now time.Time, audit *AuditEntry) error {
 	now = now.UTC()
 	return db.Transaction(func(tx *gorm.DB) error {
 		var a Attendee
@@ -290,6 +293,11 @@ func StaffAnonymiseAttendee(db *gorm.DB, attendeeID uint, by Actor, now time.Tim
 		}
 		if err := q.Update("details", "").Error; err != nil {
 			return err
+		}
+		if audit != nil {
+			if err := recordAnonymisedAudit(tx, *audit, a, buyer); err != nil {
+				return err
+			}
 		}
 		return recordChange(tx, a.EventID, a.OrderID, &a.ID, by, ChangeAnonymised, nil, now)
 	})
