@@ -12,12 +12,12 @@ import (
 // filter offers them.
 var AuditActions = []string{
 	AuditSignIn, AuditSignInFailed, AuditSignOutOthers, AuditPasswordChanged, AuditPasswordReset,
-	AuditTwoFactorOn, AuditTwoFactorOff, AuditRecoveryCodeUsed, AuditTwoFactorRequired,
+	AuditTwoFactorOn, AuditTwoFactorOff, AuditRecoveryCodeUsed, AuditRecoveryCodesRenewed, AuditTwoFactorRequired,
 	AuditInvited, AuditInviteResent, AuditInviteWithdrawn, AuditInviteAccepted, AuditMemberAdded,
 	AuditRoleChanged, AuditMemberRemoved, AuditPermissionChanged,
 	AuditEventPublished, AuditEventUnpublished, AuditEventCancelled, AuditEventDeleted,
 	AuditRefund, AuditMessageSent, AuditImport, AuditExport, AuditSensitiveViewed, AuditAnonymised,
-	AuditRetentionRun, AuditRetentionChanged, AuditBadgesDownloaded, AuditCertificatesSent, AuditAuditExported,
+	AuditRetentionRun, AuditRetentionChanged, AuditRetentionOrgChanged, AuditBadgesDownloaded, AuditCertificatesSent, AuditAuditExported,
 }
 
 // KnownAuditAction reports whether a is one of AuditActions.
