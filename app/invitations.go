@@ -50,7 +50,7 @@ func (a *App) invitationGone(c *fiber.Ctx, err error) error {
 	default:
 		return errInternal("load invitation", err)
 	}
-	return a.renderStatus(c, status, "invitations/gone", fiber.Map{"Reason": reason})
+	return a.renderStatus(c, status, "manage/invitation_gone", fiber.Map{"Reason": reason})
 }
 
 // hasAccount reports whether email has an account.
@@ -64,12 +64,12 @@ func (a *App) hasAccount(email string) (bool, error) {
 
 func (a *App) renderAccountForm(c *fiber.Ctx, status int, inv *models.Invitation, token string, f AccountForm, errs FieldErrors) error {
 	f.Password, f.Confirm = "", "" // never echo a password back
-	return a.renderStatus(c, status, "invitations/accept", fiber.Map{"Inv": inv, "Form": f, "Errors": errs,
+	return a.renderStatus(c, status, "manage/invitation_accept", fiber.Map{"Inv": inv, "Form": f, "Errors": errs,
 		"Action": "/invitations/" + token})
 }
 
 func (a *App) renderSignInToAccept(c *fiber.Ctx, inv *models.Invitation, token string) error {
-	return a.render(c, "invitations/sign_in", fiber.Map{"Inv": inv, "Next": accountInvitationPath(token)})
+	return a.render(c, "manage/invitation_sign_in", fiber.Map{"Inv": inv, "Next": accountInvitationPath(token)})
 }
 
 // invitationPage shows what the invitation is and how to accept it.
@@ -140,7 +140,7 @@ func (a *App) invitationForAccount(c *fiber.Ctx) error {
 func (a *App) renderJoin(c *fiber.Ctx, status int, inv *models.Invitation, token string, errs FieldErrors) error {
 	u := currentUser(c)
 	other := !strings.EqualFold(u.Email, inv.Email)
-	return a.renderStatus(c, status, "invitations/join", fiber.Map{"Inv": inv, "Me": u, "OtherAccount": other,
+	return a.renderStatus(c, status, "manage/invitation_join", fiber.Map{"Inv": inv, "Me": u, "OtherAccount": other,
 		"AlreadyMember": membershipIn(c, inv.OrganizationID) != nil, "Errors": errs, "Action": accountInvitationPath(token)})
 }
 

@@ -165,6 +165,13 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/orgs/:orgID/team":                needOwner,
 	"POST /manage/orgs/:orgID/team/:userID/role":   needOwner,
 	"POST /manage/orgs/:orgID/team/:userID/remove": needOwner,
+	// Team invitations and the access coordinator permission (issue 11,
+	// invitations): owners change them; the invited person accepts signed in.
+	"POST /manage/orgs/:orgID/team/invitations/:invID/resend":   needOwner,
+	"POST /manage/orgs/:orgID/team/invitations/:invID/withdraw": needOwner,
+	"POST /manage/orgs/:orgID/team/:userID/coordinator":         needOwner,
+	"GET /manage/invitations/:token":                            needUser,
+	"POST /manage/invitations/:token":                           needUser,
 
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,
@@ -250,6 +257,11 @@ func newRolesWorld(t *testing.T) rolesWorld {
 		"meetings/:mid": id(mtg.ID), "team/:userID": id(extra.ID),
 	}
 	params["messages/:mid"] = id(queuedTestMessage(t, db, fx.Event.ID)) // messages to registrants
+	// Team invitations (issue 11): one the owner resends and withdraws, one
+	// whose link each person opens.
+	inv, _ := rolesInvitation(t, db, org.ID, "invitee-roles@example.org")
+	_, invToken := rolesInvitation(t, db, org.ID, "invitee2-roles@example.org")
+	params["invitations/:invID"], params["invitations/:token"] = id(inv.ID), invToken
 	form := hostileValues()
 	for k, v := range map[string]string{"slot": id(fx.Slots[1].ID), "location": id(locs[1].ID), "enabled": "yes",
 		"mode": "wishes", "prefix": "Hijack", "count": "2", "noshow": "yes", "participant": id(mtg.AParticipantID), "role": models.RoleOwner,
