@@ -396,7 +396,9 @@ func TestInvitationTokenNotLogged(t *testing.T) {
 	tok := strings.TrimPrefix(link, "/invitations/")
 	anon := newClient(t, f)
 	mustStatus(t, anon.get(link), http.StatusOK, "link")
+	mustStatus(t, anon.get("/manage"+link), http.StatusSeeOther, "signed-in link, not signed in")
 	c.get("/manage" + link)
+	c.get(link + "x") // unknown: a 404, logged the same way
 	mu.Lock()
 	defer mu.Unlock()
 	if strings.Contains(buf.String(), tok) {

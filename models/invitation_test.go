@@ -265,3 +265,30 @@ func TestTeamChangesAreAudited(t *testing.T) {
 		t.Fatalf("audit:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The operator's command line adds a member without an invitation; it is
+// in the audit log all the same.
+func TestOperatorAddedMemberIsAudited(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	org, err := models.FindOrCreateOrganization(db, "Org Operator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := models.CreateUser(db, "first@example.org", "First", modeltest.Password, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.AddMemberByOperator(db, org.ID, u.ID, models.RoleOwner); err != nil {
+		t.Fatal(err)
+	}
+	var e models.AuditEntry
+	if err := db.Where("organization_id = ? AND action = ?", org.ID, models.AuditMemberAdded).Take(&e).Error; err != nil {
+		t.Fatal(err)
+	}
+	if e.Subject != "first@example.org" || e.ActorUserID != nil || !strings.Contains(e.Detail, "role: owner") {
+		t.Fatalf("entry %+v", e)
+	}
+	if m, err := models.MembershipFor(db, u.ID, org.ID); err != nil || m.Role != models.RoleOwner {
+		t.Fatalf("membership %+v %v", m, err)
+	}
+}

@@ -138,3 +138,19 @@ func UserByEmail(db *gorm.DB, email string) (*User, error) {
 	}
 	return &u, nil
 }
+
+// AddMemberByOperator is AddMember for the operator's command line (`agora
+// user add --org`), the one way in without an invitation: the change is
+// written to the organization's audit log (AuditMemberAdded, no actor) in
+// the same transaction.
+func AddMemberByOperator(db *gorm.DB, orgID, userID uint, role string) error {
+	e := AuditEntry{OrganizationID: orgID, Action: AuditMemberAdded, Detail: "role: " + role + "; by the operator (agora user add)"}
+	return Audited(db, e, func(tx *gorm.DB, e *AuditEntry) error {
+		var u User
+		if err := tx.Take(&u, userID).Error; err != nil {
+			return err
+		}
+		e.Subject = u.Email
+		return AddMember(tx, orgID, userID, role)
+	})
+}
