@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
 )
@@ -119,4 +120,46 @@ func (a *App) inviteOrgMember(c *fiber.Ctx) error {
 		return c.Redirect(adminOrgURL(o.ID), fiber.StatusSeeOther)
 	}
 	return a.renderOrgForm(c, fiber.StatusUnprocessableEntity, o, orgFormFrom(o), FieldErrors{}, mf, errs)
+}
+
+// adminResendInvitation mails an organization's open invitation again with a
+// new link: before its first owner is in, only the site admin can.
+func (a *App) adminResendInvitation(c *fiber.Ctx) error {
+	o, err := a.loadAdminOrg(c)
+	if err != nil {
+		return err
+	}
+	compose, err := a.invitationMail(c)
+	if err != nil {
+		return err
+	}
+	_, err = models.ResendInvitation(a.db, o.ID, parseID(c.Params("invID")), a.now(), a.auditEntry(c, o.ID, models.AuditInviteResent), compose)
+	if err == nil {
+		a.nudge()
+	}
+	return a.afterAdminInvitationChange(c, o, err, "invitations.resent")
+}
+
+// adminWithdrawInvitation closes an organization's open invitation.
+func (a *App) adminWithdrawInvitation(c *fiber.Ctx) error {
+	o, err := a.loadAdminOrg(c)
+	if err != nil {
+		return err
+	}
+	err = models.WithdrawInvitation(a.db, o.ID, parseID(c.Params("invID")), a.now(), a.auditEntry(c, o.ID, models.AuditInviteWithdrawn))
+	return a.afterAdminInvitationChange(c, o, err, "invitations.withdrawn")
+}
+
+func (a *App) afterAdminInvitationChange(c *fiber.Ctx, o *models.Organization, err error, ok string) error {
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return errNotFound()
+	case errors.Is(err, models.ErrInvitationNotOpen):
+		a.flash(c, "invitations.not_open")
+	case err != nil:
+		return errInternal("change invitation", err)
+	default:
+		a.flash(c, ok)
+	}
+	return c.Redirect(adminOrgURL(o.ID), fiber.StatusSeeOther)
 }

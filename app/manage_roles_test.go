@@ -179,6 +179,9 @@ var organizerRouteNeeds = map[string]string{
 	"GET /admin/orgs/:id/edit":     needAdmin,
 	"POST /admin/orgs/:id/edit":    needAdmin,
 	"POST /admin/orgs/:id/members": needAdmin,
+	// The first owner's invitation, before any owner can (issue 11).
+	"POST /admin/orgs/:id/invitations/:invID/resend":   needAdmin,
+	"POST /admin/orgs/:id/invitations/:invID/withdraw": needAdmin,
 }
 
 // organizerRoute is one registered GET or POST under /manage or /admin.

@@ -59,6 +59,8 @@ func (a *App) adminRoutes(r fiber.Router) {
 	r.Get("/orgs/:id/edit", a.editOrg)
 	a.postForm(r, "/orgs/:id/edit", a.updateOrg)
 	a.postForm(r, "/orgs/:id/members", a.inviteOrgMember)
+	a.postAction(r, "/orgs/:id/invitations/:invID/resend", a.adminResendInvitation)
+	a.postAction(r, "/orgs/:id/invitations/:invID/withdraw", a.adminWithdrawInvitation)
 }
 
 // orgIDs lists the organizations the signed-in user belongs to.

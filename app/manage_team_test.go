@@ -142,9 +142,33 @@ func TestAdminCreatesOrganizationAndOwner(t *testing.T) {
 	mustStatus(t, c.post(members, url.Values{"email": {"boss@example.org"}, "role": {"owner"}, "access_coordinator": {"1"}}), http.StatusSeeOther, "invite new owner")
 	mustStatus(t, c.post(members, url.Values{"email": {"known@example.org"}, "role": {"owner"}}), http.StatusSeeOther, "invite existing owner")
 	mustContain(t, c.get(edit).Body, "pending invitations", "boss@example.org", "known@example.org")
+	// The admin resends the first owner's invitation (no owner could) and
+	// withdraws a mistyped one; another organization's id is a 404.
+	first := invitationPath(t, db, "boss@example.org")
+	var bossInv models.Invitation
+	db.Where("email = ?", "boss@example.org").Take(&bossInv)
+	mustStatus(t, c.post(members, url.Values{"email": {"bos@example.org"}, "role": {"owner"}}), http.StatusSeeOther, "mistyped owner")
+	var typo models.Invitation
+	db.Where("email = ?", "bos@example.org").Take(&typo)
+	mustContain(t, c.get(edit).Body, "admin's invitation list", fmt.Sprintf("/admin/orgs/%d/invitations/%d/resend", o.ID, bossInv.ID))
+	var existing models.Organization
+	db.Where("name = ?", "Existing Org").Take(&existing)
+	if r := c.post(fmt.Sprintf("/admin/orgs/%d/invitations/%d/resend", existing.ID, bossInv.ID), nil); r.Status != http.StatusNotFound {
+		t.Fatalf("resend through another organization: %d", r.Status)
+	}
+	mustStatus(t, c.post(fmt.Sprintf("/admin/orgs/%d/invitations/%d/resend", o.ID, bossInv.ID), nil), http.StatusSeeOther, "admin resends")
+	c.get(edit)
+	mustStatus(t, c.post(fmt.Sprintf("/admin/orgs/%d/invitations/%d/withdraw", o.ID, typo.ID), nil), http.StatusSeeOther, "admin withdraws")
+	if page := c.get(edit).Body; strings.Contains(page, "bos@example.org") {
+		t.Fatal("the withdrawn invitation is still listed")
+	}
 	// The new owner sets their password through the link and sees the organization.
 	nc := newClient(t, f)
 	link := invitationPath(t, db, "boss@example.org")
+	if link == first {
+		t.Fatal("the admin's resend kept the link")
+	}
+	mustStatus(t, nc.get(first), http.StatusNotFound, "the first link after the resend")
 	nc.get(link)
 	mustStatus(t, nc.post(link, url.Values{"name": {"Boss"}, "password": {"owner-chosen-secret"}, "password_confirm": {"owner-chosen-secret"}}), http.StatusSeeOther, "owner accepts")
 	mustContain(t, nc.get("/manage").Body, "new owner's dashboard", "Agora Salud Norte", `href="/manage/events/new"`)
