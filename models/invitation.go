@@ -131,6 +131,9 @@ func Invite(db *gorm.DB, in InviteInput, e AuditEntry, mail InvitationMail) (*In
 			if err := tx.Model(&Invitation{}).Where("id = ?", o.ID).Update("withdrawn_at", now).Error; err != nil {
 				return err
 			}
+			if err := dropUnsentInvitationMail(tx, o.ID); err != nil {
+				return err
+			}
 		}
 		raw := NewSecret()
 		inv = &Invitation{OrganizationID: in.OrganizationID, Email: email, Role: in.Role, AccessCoordinator: in.AccessCoordinator,
@@ -412,10 +415,15 @@ func queueInvitationMail(tx *gorm.DB, inv *Invitation, raw string, mail Invitati
 	return Enqueue(tx, &msg)
 }
 
-// dropUnsentInvitationMail removes the invitation's mails not sent yet: their
-// link no longer works, so they would only confuse.
+// dropUnsentInvitationMail removes the invitation's mails not sent yet (their
+// link no longer works, so they would only confuse) and blanks the bodies of
+// those sent, so no copy of an old link stays in the database either.
 func dropUnsentInvitationMail(tx *gorm.DB, id uint) error {
-	return tx.Where("dedupe_key LIKE ? AND status = ?", fmt.Sprintf("invitation:%d:%%", id), OutboxPending).Delete(&OutboxMessage{}).Error
+	key := fmt.Sprintf("invitation:%d:%%", id)
+	if err := tx.Where("dedupe_key LIKE ? AND status = ?", key, OutboxPending).Delete(&OutboxMessage{}).Error; err != nil {
+		return err
+	}
+	return tx.Model(&OutboxMessage{}).Where("dedupe_key LIKE ?", key).Updates(map[string]any{"text_body": "", "html_body": ""}).Error
 }
 
 func isMember(tx *gorm.DB, orgID, userID uint) (bool, error) {

@@ -93,6 +93,19 @@ func TestInvitationRules(t *testing.T) {
 	if pending != 1 {
 		t.Fatalf("%d pending invitation mails after resend, want 1", pending)
 	}
+	// Once withdrawn (or accepted), no mail in the outbox holds its link.
+	defer func() {
+		var bodies []string
+		db.Model(&models.OutboxMessage{}).Where("dedupe_key LIKE ?", fmt.Sprintf("invitation:%d:%%", inv.ID)).Pluck("text_body", &bodies)
+		for _, b := range bodies {
+			if strings.Contains(b, "/invitations/") {
+				t.Errorf("a closed invitation's link is still in the outbox: %q", b)
+			}
+		}
+	}()
+	if err := models.MarkSent(db, lastInvitationMailID(t, db, inv.ID), now); err != nil {
+		t.Fatal(err)
+	}
 	// Expired: refused, then a new invitation may replace it.
 	later := now.Add(models.InvitationTTL + time.Minute)
 	if _, err := models.InvitationByToken(db, toks[0], later); !errors.Is(err, models.ErrInvitationExpired) {
@@ -291,4 +304,13 @@ func TestOperatorAddedMemberIsAudited(t *testing.T) {
 	if m, err := models.MembershipFor(db, u.ID, org.ID); err != nil || m.Role != models.RoleOwner {
 		t.Fatalf("membership %+v %v", m, err)
 	}
+}
+
+func lastInvitationMailID(t *testing.T, db *gorm.DB, invID uint) uint {
+	t.Helper()
+	var m models.OutboxMessage
+	if err := db.Where("dedupe_key LIKE ?", fmt.Sprintf("invitation:%d:%%", invID)).Order("id DESC").Take(&m).Error; err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
 }
