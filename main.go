@@ -365,7 +365,7 @@ func cmdUser(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := models.AddMember(db, o.ID, u.ID, *role); err != nil {
+		if err := models.AddMemberByOperator(db, o.ID, u.ID, *role); err != nil {
 			return err
 		}
 	}

@@ -73,7 +73,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		}
 	}
 	if status >= 500 {
-		a.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
+		a.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", loggedPath(c), "err", err)
 	}
 	a.setSecurityHeaders(c)
 	c.Status(status)

@@ -117,18 +117,31 @@ func TestSessionFormValidate(t *testing.T) {
 }
 
 func TestMemberAndOrgFormsValidate(t *testing.T) {
-	f := MemberForm{Email: "new@example.org", Name: "New Person", Role: models.RoleManager, Password: "short"}
-	if errs := f.Validate(true); errs["password"].ID != "team.password_short" {
-		t.Fatalf("short password: %v", errs)
-	}
-	if errs := f.Validate(false); errs.Any() {
-		t.Fatalf("existing account needs no password: %v", errs)
+	f := InviteForm{Email: "new@example.org", Role: models.RoleManager}
+	if errs := f.Validate(); errs.Any() {
+		t.Fatalf("good invitation: %v", errs)
 	}
 	f.Email = "not an email"
 	f.Role = "boss"
-	errs := f.Validate(false)
+	errs := f.Validate()
 	if errs["email"].ID != "form.bad_email" || errs["role"].ID != "form.choose" {
 		t.Fatalf("bad email/role: %v", errs)
+	}
+	a := AccountForm{Name: "New Person", Password: "short", Confirm: "short"}
+	if errs := a.Validate("new@example.org"); errs["password"].ID != "invitations.password_short" {
+		t.Fatalf("short password: %v", errs)
+	}
+	a.Password, a.Confirm = "new@example.org", "new@example.org"
+	if errs := a.Validate("new@example.org"); errs["password"].ID != "invitations.password_common" {
+		t.Fatalf("own address as password: %v", errs)
+	}
+	a.Password, a.Confirm = "quiet-lantern-orbit", "quiet-lantern-orbiT"
+	if errs := a.Validate("new@example.org"); errs["password_confirm"].ID != "invitations.password_mismatch" {
+		t.Fatalf("mismatch: %v", errs)
+	}
+	a.Confirm, a.Name = a.Password, ""
+	if errs := a.Validate("new@example.org"); errs["name"].ID != "form.required" || len(errs) != 1 {
+		t.Fatalf("no name: %v", errs)
 	}
 	o := OrgForm{Name: "Cluster", Slug: "Not OK"}
 	if errs := o.Validate(); errs["slug"].ID != "event.slug_invalid" {

@@ -12,46 +12,81 @@ import (
 const (
 	maxEmail    = 254
 	maxUserName = 200
-	maxPassword = 200
+	maxPassword = models.MaxPasswordLength
 )
 
-// MemberForm adds a person to an organization's team: an existing account by
-// e-mail, or a new one with a name and an initial password.
-type MemberForm struct {
-	Email    string
-	Name     string
-	Role     string
-	Password string
+// InviteForm invites a person to an organization's team by e-mail with a
+// role and, if ticked, the access coordinator permission. The person sets
+// their own password when they accept: no one types it for them.
+type InviteForm struct {
+	Email       string
+	Role        string
+	Coordinator bool
 }
 
-func parseMemberForm(c *fiber.Ctx) MemberForm {
-	return MemberForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("member_name")),
-		Role: strings.TrimSpace(c.FormValue("role")), Password: c.FormValue("password")}
+func parseInviteForm(c *fiber.Ctx) InviteForm {
+	return InviteForm{Email: strings.TrimSpace(c.FormValue("email")), Role: strings.TrimSpace(c.FormValue("role")),
+		Coordinator: c.FormValue("access_coordinator") == "1"}
 }
 
-// Validate checks the form; newAccount says whether the e-mail has no account
-// yet, in which case name and password are needed.
-func (f MemberForm) Validate(newAccount bool) FieldErrors {
+// Validate checks the form.
+func (f InviteForm) Validate() FieldErrors {
 	errs := FieldErrors{}
-	checkRequired(errs, "email", f.Email)
-	checkLen(errs, "email", f.Email, maxEmail)
-	if f.Email != "" {
-		if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email {
-			errs.Add("email", "form.bad_email")
-		}
-	}
+	checkEmailField(errs, "email", f.Email, true)
 	if !models.ValidRole(f.Role) {
 		errs.Add("role", "form.choose")
 	}
-	checkLen(errs, "member_name", f.Name, maxUserName)
-	if newAccount {
-		checkRequired(errs, "member_name", f.Name)
-		switch {
-		case len(f.Password) < models.MinPasswordLength:
-			errs.Add("password", "team.password_short", "Min", models.MinPasswordLength)
-		case len(f.Password) > maxPassword:
-			errs.Add("password", "form.too_long", "Max", maxPassword)
+	return errs
+}
+
+// checkEmailField checks one address field: required or not, its length, its form.
+func checkEmailField(errs FieldErrors, field, v string, required bool) {
+	if required {
+		checkRequired(errs, field, v)
+	}
+	checkLen(errs, field, v, maxEmail)
+	if v != "" {
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+			errs.Add(field, "form.bad_email")
 		}
 	}
+}
+
+// AccountForm is what a person invited without an account chooses: their
+// name and their password, twice.
+type AccountForm struct {
+	Name     string
+	Password string
+	Confirm  string
+}
+
+func parseAccountForm(c *fiber.Ctx) AccountForm {
+	return AccountForm{Name: strings.TrimSpace(c.FormValue("name")), Password: c.FormValue("password"), Confirm: c.FormValue("password_confirm")}
+}
+
+// Validate checks the form against the password rules for email.
+func (f AccountForm) Validate(email string) FieldErrors {
+	errs := FieldErrors{}
+	checkRequired(errs, "name", f.Name)
+	checkLen(errs, "name", f.Name, maxUserName)
+	if f.Password == "" {
+		errs.Add("password", "form.required")
+	} else if err := models.CheckNewPassword(f.Password, email, f.Name); err != nil {
+		errs.Add("password", passwordProblem(err), "Min", models.MinPasswordLength, "Max", models.MaxPasswordLength)
+	}
+	if f.Confirm != f.Password && errs["password"].ID == "" {
+		errs.Add("password_confirm", "invitations.password_mismatch")
+	}
 	return errs
+}
+
+// passwordProblem names the message for a password CheckNewPassword refused.
+func passwordProblem(err error) string {
+	switch err {
+	case models.ErrPasswordTooShort:
+		return "invitations.password_short"
+	case models.ErrPasswordTooLong:
+		return "invitations.password_long"
+	}
+	return "invitations.password_common"
 }

@@ -83,6 +83,8 @@ func TestHostileInputNeverFails(t *testing.T) {
 	owner.signIn("owner-hostile-forum@example.org")
 
 	ev := "/events/" + mf.Event.Slug
+	_, invToken := rolesInvitation(t, db, mf.Org.ID, "invitee-hostile@example.org")
+	invitationPage := "/invitations/" + invToken
 	crawls := []struct {
 		name  string
 		c     *client
@@ -93,6 +95,8 @@ func TestHostileInputNeverFails(t *testing.T) {
 		{"delegate", newClient(t, f), []string{"/tickets/" + delegateLink(t, db, rf.Order.ID)}},
 		{"participant", participant, []string{ev + "/meetings"}},
 		{"owner", owner, []string{"/manage", "/manage/events/new"}},
+		{"invitee", newClient(t, f), []string{invitationPage}}, // team invitations (issue 11)
+		{"owner-invitation", owner, []string{"/manage" + invitationPage}},
 	}
 	posts, gets := 0, 0
 	for _, cr := range crawls {

@@ -97,6 +97,8 @@ func dbSnapshot(t *testing.T, db *gorm.DB) string {
 	dump("SELECT id, event_id, title, starts_at, room_id, track_id FROM sessions ORDER BY id")
 	dump("SELECT session_id, speaker_id FROM session_speakers ORDER BY session_id, speaker_id")
 	dump("SELECT organization_id, user_id, role FROM memberships ORDER BY organization_id, user_id")
+	dump("SELECT organization_id, user_id, access_coordinator FROM memberships ORDER BY organization_id, user_id") // issue 11
+	dump("SELECT id, organization_id, email, role, token_hash, sent_count, accepted_at, withdrawn_at FROM invitations ORDER BY id")
 	dump("SELECT id, email FROM users ORDER BY id")
 	dump("SELECT id, name, slug FROM organizations ORDER BY id")
 	dump("SELECT id, event_id, name, price, capacity, places_taken FROM ticket_types ORDER BY id")

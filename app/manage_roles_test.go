@@ -171,6 +171,13 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/orgs/:orgID/team":                needOwner,
 	"POST /manage/orgs/:orgID/team/:userID/role":   needOwner,
 	"POST /manage/orgs/:orgID/team/:userID/remove": needOwner,
+	// Team invitations and the access coordinator permission (issue 11,
+	// invitations): owners change them; the invited person accepts signed in.
+	"POST /manage/orgs/:orgID/team/invitations/:invID/resend":   needOwner,
+	"POST /manage/orgs/:orgID/team/invitations/:invID/withdraw": needOwner,
+	"POST /manage/orgs/:orgID/team/:userID/coordinator":         needOwner,
+	"GET /manage/invitations/:token":                            needUser,
+	"POST /manage/invitations/:token":                           needUser,
 
 	// Two-factor sign-in (app/two_factor_*.go): the code step is public
 	// (before the session starts), the own setup page is anyone's, the
@@ -193,6 +200,9 @@ var organizerRouteNeeds = map[string]string{
 	"GET /admin/orgs/:id/edit":     needAdmin,
 	"POST /admin/orgs/:id/edit":    needAdmin,
 	"POST /admin/orgs/:id/members": needAdmin,
+	// The first owner's invitation, before any owner can (issue 11).
+	"POST /admin/orgs/:id/invitations/:invID/resend":   needAdmin,
+	"POST /admin/orgs/:id/invitations/:invID/withdraw": needAdmin,
 }
 
 // organizerRoute is one registered GET or POST under /manage or /admin.
@@ -271,6 +281,11 @@ func newRolesWorld(t *testing.T) rolesWorld {
 		"meetings/:mid": id(mtg.ID), "team/:userID": id(extra.ID),
 	}
 	params["messages/:mid"] = id(queuedTestMessage(t, db, fx.Event.ID)) // messages to registrants
+	// Team invitations (issue 11): one the owner resends and withdraws, one
+	// whose link each person opens.
+	inv, _ := rolesInvitation(t, db, org.ID, "invitee-roles@example.org")
+	_, invToken := rolesInvitation(t, db, org.ID, "invitee2-roles@example.org")
+	params["invitations/:invID"], params["invitations/:token"] = id(inv.ID), invToken
 	form := hostileValues()
 	for k, v := range map[string]string{"slot": id(fx.Slots[1].ID), "location": id(locs[1].ID), "enabled": "yes",
 		"mode": "wishes", "prefix": "Hijack", "count": "2", "noshow": "yes", "participant": id(mtg.AParticipantID), "role": models.RoleOwner,

@@ -51,12 +51,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.retentionRoutes(o)
 	a.auditRoutes(o)
 
-	// Managers see who is on the team; owners change it (models.team keeps
-	// the last owner).
-	o.editors.get("/orgs/:orgID/team", a.teamPage)
-	o.owners.form("/orgs/:orgID/team", a.addTeamMember)
-	o.owners.action("/orgs/:orgID/team/:userID/role", a.changeTeamRole)
-	o.owners.action("/orgs/:orgID/team/:userID/remove", a.removeTeamMember)
+	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)
 }
 
 // adminRoutes declares the site admin area (behind requireUser and requireAdmin).
@@ -66,7 +61,9 @@ func (a *App) adminRoutes(r fiber.Router) {
 	a.postForm(r, "/orgs/new", a.createOrg)
 	r.Get("/orgs/:id/edit", a.editOrg)
 	a.postForm(r, "/orgs/:id/edit", a.updateOrg)
-	a.postForm(r, "/orgs/:id/members", a.addOrgMember)
+	a.postForm(r, "/orgs/:id/members", a.inviteOrgMember)
+	a.postAction(r, "/orgs/:id/invitations/:invID/resend", a.adminResendInvitation)
+	a.postAction(r, "/orgs/:id/invitations/:invID/withdraw", a.adminWithdrawInvitation)
 }
 
 // orgIDs lists the organizations the signed-in user belongs to.

@@ -11,7 +11,7 @@ import (
 	"github.com/agora-events/agora/models/modeltest"
 )
 
-func TestTeamAddChangeRemoveKeepsAnOwner(t *testing.T) {
+func TestTeamInviteChangeRemoveKeepsAnOwner(t *testing.T) {
 	f, db := newTestApp(t)
 	org, owner := modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
 	modeltest.Organizer(t, db, "Org Other", "elsewhere@example.org", models.RoleOwner)
@@ -19,24 +19,37 @@ func TestTeamAddChangeRemoveKeepsAnOwner(t *testing.T) {
 	c.signIn("owner@example.org")
 	team := fmt.Sprintf("/manage/orgs/%d/team", org.ID)
 	mustContain(t, c.get("/manage").Body, "dashboard", `href="`+team+`"`)
-	mustContain(t, c.get(team).Body, "team", "owner@example.org", "Add member")
-
-	// A new account needs a long enough password; what was typed comes back (but not the password).
-	r := c.post(team, url.Values{"email": {"new@example.org"}, "member_name": {"Nuria New"}, "role": {"manager"}, "password": {"short"}})
-	mustStatus(t, r, http.StatusUnprocessableEntity, "short password")
-	mustContain(t, r.Body, "short password", "at least 10 characters", `value="new@example.org"`, `value="Nuria New"`)
-	if strings.Contains(r.Body, `value="short"`) {
-		t.Fatal("password echoed back")
-	}
-	mustStatus(t, c.post(team, url.Values{"email": {"New@Example.org"}, "member_name": {"Nuria New"}, "role": {"manager"}, "password": {"a-long-password"}}), http.StatusSeeOther, "add new")
-	// An existing account (another org's owner) is only given a membership.
-	mustStatus(t, c.post(team, url.Values{"email": {"elsewhere@example.org"}, "role": {"checkin"}}), http.StatusSeeOther, "add existing")
-	r = c.post(team, url.Values{"email": {"elsewhere@example.org"}, "role": {"owner"}})
-	mustStatus(t, r, http.StatusUnprocessableEntity, "add twice")
-	mustContain(t, r.Body, "add twice", "already in the team")
 	page := c.get(team)
-	mustContain(t, page.Body, "team list", "Nuria New", "new@example.org", "elsewhere@example.org")
-	if _, err := models.Authenticate(db, "new@example.org", "a-long-password"); err != nil {
+	mustContain(t, page.Body, "team", "owner@example.org", "Send invitation", `name="access_coordinator"`)
+	if strings.Contains(page.Body, `name="password"`) || strings.Contains(page.Body, `name="member_name"`) {
+		t.Fatal("the team page still asks for someone else's password")
+	}
+
+	// Bad input comes back beside the field, with what was typed.
+	r := c.post(team, url.Values{"email": {"not an address"}, "role": {"boss"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity, "bad invitation")
+	mustContain(t, r.Body, "bad invitation", `id="f-email-error"`, `id="f-role-error"`, `value="not an address"`)
+	mustStatus(t, c.post(team, url.Values{"email": {"New@Example.org"}, "role": {"manager"}}), http.StatusSeeOther, "invite new")
+	r = c.post(team, url.Values{"email": {"new@example.org"}, "role": {"checkin"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity, "invite twice")
+	mustContain(t, r.Body, "invite twice", "has an open invitation already")
+	r = c.post(team, url.Values{"email": {"owner@example.org"}, "role": {"checkin"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity, "invite a member")
+	mustContain(t, r.Body, "invite a member", "already in the team")
+	mustContain(t, c.get(team).Body, "pending", "Pending invitations", "new@example.org", "/resend", "/withdraw")
+
+	// Nuria follows the link, chooses her password and is in.
+	nc := newClient(t, f)
+	r = nc.get(invitationPath(t, db, "new@example.org"))
+	mustStatus(t, r, http.StatusOK, "invitation page")
+	mustContain(t, r.Body, "invitation page", "Join Org A", `name="password_confirm"`)
+	r = nc.post(invitationPath(t, db, "new@example.org"), url.Values{"name": {"Nuria New"}, "password": {"a-long-passphrase"}, "password_confirm": {"a-long-passphrase"}})
+	mustStatus(t, r, http.StatusSeeOther, "accept")
+	if r.Location != "/manage" {
+		t.Fatalf("after accepting: %s", r.Location)
+	}
+	mustContain(t, nc.get("/manage").Body, "new member's dashboard", "Org A")
+	if _, err := models.Authenticate(db, "new@example.org", "a-long-passphrase"); err != nil {
 		t.Fatalf("new member cannot sign in: %v", err)
 	}
 
@@ -56,14 +69,28 @@ func TestTeamAddChangeRemoveKeepsAnOwner(t *testing.T) {
 	if m, _ := models.MembershipFor(db, owner.ID, org.ID); m.Role != models.RoleManager {
 		t.Fatalf("role after stepping down: %s", m.Role)
 	}
-	// Now a manager: sees the team, cannot change it.
+	// Now a manager: sees the team, cannot change it, invite or grant.
 	page = c.get(team)
 	mustStatus(t, page, http.StatusOK, "team as manager")
-	if strings.Contains(page.Body, "Add member") {
-		t.Fatal("a manager is offered the add form")
+	if strings.Contains(page.Body, "Send invitation") || strings.Contains(page.Body, "/coordinator") {
+		t.Fatal("a manager is offered the invitation or permission forms")
 	}
 	if r := c.post(fmt.Sprintf("%s/%d/remove", team, nuria.ID), nil); r.Status != http.StatusForbidden {
 		t.Fatalf("manager removing an owner: %d", r.Status)
+	}
+	if r := c.post(team, url.Values{"email": {"sneaky@example.org"}, "role": {"owner"}}); r.Status != http.StatusForbidden {
+		t.Fatalf("manager inviting: %d", r.Status)
+	}
+	if r := c.post(fmt.Sprintf("%s/%d/coordinator", team, owner.ID), url.Values{"access_coordinator": {"1"}}); r.Status != http.StatusForbidden {
+		t.Fatalf("manager granting themselves the permission: %d", r.Status)
+	}
+	if m, _ := models.MembershipFor(db, owner.ID, org.ID); m.AccessCoordinator {
+		t.Fatal("a manager granted the access coordinator permission")
+	}
+	var n int64
+	db.Model(&models.Invitation{}).Where("email = ?", "sneaky@example.org").Count(&n)
+	if n != 0 {
+		t.Fatal("a manager's invitation was made")
 	}
 }
 
@@ -105,11 +132,62 @@ func TestAdminCreatesOrganizationAndOwner(t *testing.T) {
 		t.Fatalf("org after edit: %+v", o)
 	}
 	members := fmt.Sprintf("/admin/orgs/%d/members", o.ID)
-	mustStatus(t, c.post(members, url.Values{"email": {"boss@example.org"}, "member_name": {"Boss"}, "role": {"owner"}, "password": {modeltest.Password}}), http.StatusSeeOther, "new owner")
-	mustStatus(t, c.post(members, url.Values{"email": {"known@example.org"}, "role": {"owner"}}), http.StatusSeeOther, "existing owner")
-	mustContain(t, c.get(edit).Body, "members", "boss@example.org", "known@example.org")
-	// The new owner signs in and sees the organization.
+	page := c.get(edit)
+	if strings.Contains(page.Body, `name="password"`) {
+		t.Fatal("the admin's form still asks for the owner's password")
+	}
+	r = c.post(members, url.Values{"email": {"boss@"}, "role": {"owner"}, "access_coordinator": {"1"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity, "bad owner address")
+	mustContain(t, r.Body, "bad owner address", `id="f-email-error"`, `value="boss@"`)
+	mustStatus(t, c.post(members, url.Values{"email": {"boss@example.org"}, "role": {"owner"}, "access_coordinator": {"1"}}), http.StatusSeeOther, "invite new owner")
+	mustStatus(t, c.post(members, url.Values{"email": {"known@example.org"}, "role": {"owner"}}), http.StatusSeeOther, "invite existing owner")
+	mustContain(t, c.get(edit).Body, "pending invitations", "boss@example.org", "known@example.org")
+	// The admin resends the first owner's invitation (no owner could) and
+	// withdraws a mistyped one; another organization's id is a 404.
+	first := invitationPath(t, db, "boss@example.org")
+	var bossInv models.Invitation
+	db.Where("email = ?", "boss@example.org").Take(&bossInv)
+	mustStatus(t, c.post(members, url.Values{"email": {"bos@example.org"}, "role": {"owner"}}), http.StatusSeeOther, "mistyped owner")
+	var typo models.Invitation
+	db.Where("email = ?", "bos@example.org").Take(&typo)
+	mustContain(t, c.get(edit).Body, "admin's invitation list", fmt.Sprintf("/admin/orgs/%d/invitations/%d/resend", o.ID, bossInv.ID))
+	var existing models.Organization
+	db.Where("name = ?", "Existing Org").Take(&existing)
+	if r := c.post(fmt.Sprintf("/admin/orgs/%d/invitations/%d/resend", existing.ID, bossInv.ID), nil); r.Status != http.StatusNotFound {
+		t.Fatalf("resend through another organization: %d", r.Status)
+	}
+	mustStatus(t, c.post(fmt.Sprintf("/admin/orgs/%d/invitations/%d/resend", o.ID, bossInv.ID), nil), http.StatusSeeOther, "admin resends")
+	c.get(edit)
+	mustStatus(t, c.post(fmt.Sprintf("/admin/orgs/%d/invitations/%d/withdraw", o.ID, typo.ID), nil), http.StatusSeeOther, "admin withdraws")
+	if page := c.get(edit).Body; strings.Contains(page, "bos@example.org") {
+		t.Fatal("the withdrawn invitation is still listed")
+	}
+	// The new owner sets their password through the link and sees the organization.
 	nc := newClient(t, f)
-	nc.signIn("boss@example.org")
+	link := invitationPath(t, db, "boss@example.org")
+	if link == first {
+		t.Fatal("the admin's resend kept the link")
+	}
+	mustStatus(t, nc.get(first), http.StatusNotFound, "the first link after the resend")
+	nc.get(link)
+	mustStatus(t, nc.post(link, url.Values{"name": {"Boss"}, "password": {"owner-chosen-secret"}, "password_confirm": {"owner-chosen-secret"}}), http.StatusSeeOther, "owner accepts")
 	mustContain(t, nc.get("/manage").Body, "new owner's dashboard", "Agora Salud Norte", `href="/manage/events/new"`)
+	boss, _ := models.UserByEmail(db, "boss@example.org")
+	if m, err := models.MembershipFor(db, boss.ID, o.ID); err != nil || m.Role != models.RoleOwner || !m.AccessCoordinator {
+		t.Fatalf("first owner's membership: %+v %v", m, err)
+	}
+	// The known account signs in to accept.
+	kc := newClient(t, f)
+	kc.signIn("known@example.org")
+	link = accountInvitationPathForTest(invitationPath(t, db, "known@example.org"))
+	kc.get(link)
+	mustStatus(t, kc.post(link, nil), http.StatusSeeOther, "existing owner accepts")
+	mustContain(t, c.get(edit).Body, "members", "boss@example.org", "known@example.org")
+	var e models.AuditEntry
+	if err := db.Where("organization_id = ? AND action = ? AND subject = ?", o.ID, models.AuditInvited, "boss@example.org").Take(&e).Error; err != nil {
+		t.Fatalf("the admin's invitation is not audited: %v", err)
+	}
+	if e.ActorEmail != "admin@example.org" || !strings.Contains(e.Detail, "role: owner; access coordinator") {
+		t.Fatalf("entry %+v", e)
+	}
 }

@@ -31,7 +31,7 @@ func (a *App) requestLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	a.log.Log(c.UserContext(), level, "request", "request_id", id, "method", c.Method(), "path", c.Path(),
+	a.log.Log(c.UserContext(), level, "request", "request_id", id, "method", c.Method(), "path", loggedPath(c),
 		"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	return nil
 }

@@ -42,6 +42,8 @@ func (a *App) routes(f *fiber.App) {
 	a.postAction(f, "/manage/logout", a.signOut)
 	a.twoFactorSignInRoutes(f) // the code step, before requireUser below
 
+	a.invitationRoutes(f) // team invitations' links (app/invitations.go)
+
 	// Organizer area: everything below needs a signed-in user.
 	m := f.Group("/manage", a.requireUser)
 	a.manageRoutes(m)

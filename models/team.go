@@ -37,51 +37,98 @@ func lockTeam(tx *gorm.DB, orgID uint) ([]Membership, error) {
 }
 
 // changeTeam applies change to the member userID of orgID after checking that
-// at least one owner remains once newRole ("" = removed) replaces theirs.
-func changeTeam(db *gorm.DB, orgID, userID uint, newRole string, change func(tx *gorm.DB) error) error {
-	return db.Transaction(func(tx *gorm.DB) error {
+// at least one owner remains once newRole ("" = removed, "-" = unchanged)
+// replaces theirs, and writes e in the same transaction, its Subject naming
+// the member by e-mail.
+// change gets the member's membership as it was.
+func changeTeam(db *gorm.DB, orgID, userID uint, newRole string, e AuditEntry, change func(tx *gorm.DB, was Membership, e *AuditEntry) error) error {
+	return Audited(db, e, func(tx *gorm.DB, e *AuditEntry) error {
 		ms, err := lockTeam(tx, orgID)
 		if err != nil {
 			return err
 		}
-		found, owners := false, 0
-		for _, m := range ms {
+		var was *Membership
+		owners := 0
+		for i, m := range ms {
 			role := m.Role
 			if m.UserID == userID {
-				found = true
-				role = newRole
+				was = &ms[i]
+				if newRole != "-" {
+					role = newRole
+				}
 			}
 			if role == RoleOwner {
 				owners++
 			}
 		}
-		if !found {
+		if was == nil {
 			return gorm.ErrRecordNotFound
 		}
 		if owners == 0 {
 			return ErrLastOwner
 		}
-		return change(tx)
+		var email []string
+		if err := tx.Model(&User{}).Where("id = ?", userID).Pluck("email", &email).Error; err != nil {
+			return err
+		}
+		e.Subject = fmt.Sprintf("user %d", userID)
+		if len(email) == 1 {
+			e.Subject = email[0] // staff, not attendees: the e-mail is fine here
+		}
+		return change(tx, *was, e)
 	})
 }
 
-// ChangeMemberRole gives a member of orgID another role, refusing to demote the last owner.
-func ChangeMemberRole(db *gorm.DB, orgID, userID uint, role string) error {
+// ChangeMemberRole gives a member of orgID another role, refusing to demote
+// the last owner; e (AuditRoleChanged) records old → new.
+func ChangeMemberRole(db *gorm.DB, orgID, userID uint, role string, e AuditEntry) error {
 	if !ValidRole(role) {
 		return fmt.Errorf("unknown role %q", role)
 	}
-	return changeTeam(db, orgID, userID, role, func(tx *gorm.DB) error {
+	e.Action = AuditRoleChanged
+	return changeTeam(db, orgID, userID, role, e, func(tx *gorm.DB, was Membership, e *AuditEntry) error {
+		e.Detail = was.Role + " → " + role
 		return tx.Model(&Membership{}).Where("organization_id = ? AND user_id = ?", orgID, userID).Update("role", role).Error
 	})
 }
 
-// RemoveMember takes a member out of orgID, refusing to remove the last owner.
-// The account stays: it may belong to other organizations.
-func RemoveMember(db *gorm.DB, orgID, userID uint) error {
-	return changeTeam(db, orgID, userID, "", func(tx *gorm.DB) error {
+// RemoveMember takes a member out of orgID, refusing to remove the last owner;
+// e (AuditMemberRemoved) records the role they had. The account stays: it
+// may belong to other organizations.
+func RemoveMember(db *gorm.DB, orgID, userID uint, e AuditEntry) error {
+	e.Action = AuditMemberRemoved
+	return changeTeam(db, orgID, userID, "", e, func(tx *gorm.DB, was Membership, e *AuditEntry) error {
+		e.Detail = "role: " + was.Role
+		if was.AccessCoordinator {
+			e.Detail += "; access coordinator"
+		}
 		return tx.Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&Membership{}).Error
 	})
 }
+
+// SetAccessCoordinator grants or revokes a member's access coordinator
+// permission (it goes with any role); e (AuditPermissionChanged) records
+// the change. Setting what is already set changes and records nothing.
+func SetAccessCoordinator(db *gorm.DB, orgID, userID uint, on bool, e AuditEntry) error {
+	e.Action = AuditPermissionChanged
+	err := changeTeam(db, orgID, userID, "-", e, func(tx *gorm.DB, was Membership, e *AuditEntry) error {
+		if was.AccessCoordinator == on {
+			return errNoChange
+		}
+		e.Detail = "access coordinator: revoked"
+		if on {
+			e.Detail = "access coordinator: granted"
+		}
+		e.Detail += " (role " + was.Role + ")"
+		return tx.Model(&Membership{}).Where("id = ?", was.ID).Update("access_coordinator", on).Error
+	})
+	if errors.Is(err, errNoChange) {
+		return nil
+	}
+	return err
+}
+
+var errNoChange = errors.New("nothing to change")
 
 // UserByEmail returns the account with that e-mail, or gorm.ErrRecordNotFound.
 func UserByEmail(db *gorm.DB, email string) (*User, error) {
@@ -92,32 +139,18 @@ func UserByEmail(db *gorm.DB, email string) (*User, error) {
 	return &u, nil
 }
 
-// AddMemberByEmail adds the account with email to orgID with role. When
-// there is no such account it creates one with name and password. It
-// reports ErrAlreadyMember rather than silently changing a member's role
-// (that goes through ChangeMemberRole, which protects the last owner).
-func AddMemberByEmail(db *gorm.DB, orgID uint, email, name, password, role string) (created bool, err error) {
-	if !ValidRole(role) {
-		return false, fmt.Errorf("unknown role %q", role)
-	}
-	err = db.Transaction(func(tx *gorm.DB) error {
-		u, err := UserByEmail(tx, email)
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			if u, err = CreateUser(tx, email, name, password, false); err != nil {
-				return err
-			}
-			created = true
-		} else if err != nil {
+// AddMemberByOperator is AddMember for the operator's command line (`agora
+// user add --org`), the one way in without an invitation: the change is
+// written to the organization's audit log (AuditMemberAdded, no actor) in
+// the same transaction.
+func AddMemberByOperator(db *gorm.DB, orgID, userID uint, role string) error {
+	e := AuditEntry{OrganizationID: orgID, Action: AuditMemberAdded, Detail: "role: " + role + "; by the operator (agora user add)"}
+	return Audited(db, e, func(tx *gorm.DB, e *AuditEntry) error {
+		var u User
+		if err := tx.Take(&u, userID).Error; err != nil {
 			return err
 		}
-		var n int64
-		if err := tx.Model(&Membership{}).Where("organization_id = ? AND user_id = ?", orgID, u.ID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrAlreadyMember
-		}
-		return tx.Create(&Membership{OrganizationID: orgID, UserID: u.ID, Role: role}).Error
+		e.Subject = u.Email
+		return AddMember(tx, orgID, userID, role)
 	})
-	return created, err
 }

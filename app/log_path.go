@@ -1,0 +1,29 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// secretPathPrefixes start paths whose next segment is a secret that works
+// as a key (an invitation's link), whichever route answered: a visitor who
+// is not signed in is redirected by the /manage group before the route
+// with its :token parameter runs.
+var secretPathPrefixes = []string{"/invitations/", "/manage/invitations/"}
+
+// loggedPath is the request's path as logs keep it: a secret link's token
+// (an invitation's, or a route's :token parameter such as a sign-in link's)
+// is replaced, so no log line holds a link that still works.
+func loggedPath(c *fiber.Ctx) string {
+	p := c.Path()
+	for _, prefix := range secretPathPrefixes {
+		if strings.HasPrefix(p, prefix) && len(p) > len(prefix) {
+			return prefix + "{token}"
+		}
+	}
+	if tok := c.Params("token"); tok != "" {
+		p = strings.Replace(p, tok, "{token}", 1)
+	}
+	return p
+}
