@@ -151,6 +151,15 @@ func AddMemberByOperator(db *gorm.DB, orgID, userID uint, role string) error {
 			return err
 		}
 		e.Subject = u.Email
-		return AddMember(tx, orgID, userID, role)
+		if err := AddMember(tx, orgID, userID, role); err != nil {
+			return err
+		}
+		if role != RoleOwner {
+			return nil
+		}
+		// The operator's owner is the one who can grant the permission to
+		// others; like the owners migration 17 found, they hold it.
+		e.Detail += "; access coordinator"
+		return tx.Model(&Membership{}).Where("organization_id = ? AND user_id = ?", orgID, userID).Update("access_coordinator", true).Error
 	})
 }

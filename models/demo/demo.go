@@ -65,6 +65,11 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 		if err := models.AddMember(tx, org.ID, u.ID, models.RoleOwner); err != nil {
 			return err
 		}
+		// The demo organizer sees the demo attendees' access needs.
+		if err := tx.Model(&models.Membership{}).Where("organization_id = ? AND user_id = ?", org.ID, u.ID).
+			Update("access_coordinator", true).Error; err != nil {
+			return err
+		}
 		day := func(offset int, loc *time.Location) time.Time {
 			d := now.In(loc).AddDate(0, 0, offset)
 			return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
