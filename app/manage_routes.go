@@ -47,6 +47,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.cancellationRoutes(o)
 	a.checkinRoutes(o)
 	a.certificateOrganizerRoutes(o)
+	a.accountRoutes(o)
 
 	// Managers see who is on the team; owners change it (models.team keeps
 	// the last owner).

@@ -40,6 +40,7 @@ func (a *App) routes(f *fiber.App) {
 		return a.signIn(c)
 	})
 	a.postAction(f, "/manage/logout", a.signOut)
+	a.passwordResetRoutes(f)
 
 	// Organizer area: everything below needs a signed-in user.
 	m := f.Group("/manage", a.requireUser)
