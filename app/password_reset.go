@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,6 +12,9 @@ import (
 )
 
 const forgotPath = "/manage/password/forgot"
+
+// forgotMinDuration is the least time a "forgot your password?" answer takes.
+const forgotMinDuration = 150 * time.Millisecond
 
 // passwordResetRoutes declares "forgot your password?": public pages, so
 // they are declared before the organizer area's sign-in gate.
@@ -46,6 +50,15 @@ func (a *App) postForgotPassword(c *fiber.Ctx) error {
 	if errs.Any() {
 		return a.renderForgot(c, fiber.StatusUnprocessableEntity, email, errs, false)
 	}
+	// A real account costs a row and a mail more than an unknown address:
+	// the answer takes at least forgotMinDuration either way, so how long
+	// it takes tells no one which it was.
+	start := time.Now()
+	defer func() {
+		if d := forgotMinDuration - time.Since(start); d > 0 {
+			time.Sleep(d)
+		}
+	}()
 	rnd, err := a.mailRenderer()
 	if err != nil {
 		return errInternal("mail renderer", err)

@@ -157,8 +157,16 @@ func TestPasswordResetNeverRevealsAccounts(t *testing.T) {
 	w := newAccountsWorld(t, Config{})
 	c := newClient(t, w.a)
 	c.get("/manage/password/forgot")
+	start := time.Now()
 	known := c.post("/manage/password/forgot", url.Values{"email": {"owner@example.org"}})
+	knownTook := time.Since(start)
+	start = time.Now()
 	unknown := c.post("/manage/password/forgot", url.Values{"email": {"stranger@example.org"}})
+	unknownTook := time.Since(start)
+	// Both take at least the floor, which hides the extra work of a real account.
+	if knownTook < forgotMinDuration || unknownTook < forgotMinDuration {
+		t.Errorf("answers took %v (account) and %v (none), want both at least %v", knownTook, unknownTook, forgotMinDuration)
+	}
 	mustStatus(t, known, http.StatusOK, "known address")
 	mustStatus(t, unknown, http.StatusOK, "unknown address")
 	if known.Body != unknown.Body {

@@ -75,12 +75,13 @@ func (a *App) liveStaffSession(c *fiber.Ctx) (*models.StaffSession, error) {
 	if err != nil && !errors.Is(err, models.ErrSessionEnded) {
 		return nil, dbErr("check staff session", err)
 	}
-	// Ended or expired: forget the cookie session too, so the next page
-	// is a plain signed-out one.
-	if err := s.Destroy(); err != nil {
-		return nil, errInternal("session destroy", err)
+	// Ended or expired: the cookie session forgets the organizer (and
+	// keeps anything else, such as a meetings sign-in as an attendee).
+	s.Delete(sessUserID)
+	s.Delete(sessStaff)
+	if err := a.storeSession(c, s); err != nil {
+		return nil, errInternal("session save", err)
 	}
-	c.Locals("agora.session", nil)
 	return nil, nil
 }
 
