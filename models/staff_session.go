@@ -43,6 +43,9 @@ const (
 // not turn every page into a database write.
 const lastSeenEvery = time.Minute
 
+// forgetSessionsAfter is how long an ended session's row is kept.
+const forgetSessionsAfter = 30 * 24 * time.Hour
+
 // maxUserAgent bounds the stored user agent (a header can be kilobytes).
 const maxUserAgent = 300
 
@@ -62,6 +65,12 @@ func StartStaffSession(db *gorm.DB, userID uint, userAgent, ip string, now time.
 		s.UserAgent = ""
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
+		// The person's sessions that ended (or lapsed) a month ago are
+		// forgotten: the list shows live ones, the audit log keeps history.
+		cutoff := now.Add(-forgetSessionsAfter)
+		if err := tx.Where("user_id = ? AND (ended_at < ? OR last_seen_at < ?)", userID, cutoff, cutoff).Delete(&StaffSession{}).Error; err != nil {
+			return err
+		}
 		if err := tx.Create(s).Error; err != nil {
 			return err
 		}
