@@ -236,3 +236,30 @@ func TestPasswordResetIsRateLimited(t *testing.T) {
 	mustContain(t, r.Body, "over the limit", "Too many links were asked for", `value="owner@example.org"`)
 	mustStatus(t, c.post("/manage/password/forgot", url.Values{"email": {"other@example.org"}}), http.StatusOK, "another address")
 }
+
+// The link's form (which no page links to, so the hostile crawl cannot find
+// it) takes hostile values without a 500 and keeps the link usable.
+func TestPasswordResetFormTakesHostileInput(t *testing.T) {
+	w := newAccountsWorld(t, Config{})
+	var raw string
+	if err := models.RequestPasswordReset(w.db, "owner@example.org", w.clock.Now(), func(u models.User, r string) (models.OutboxMessage, error) {
+		raw = r
+		return models.OutboxMessage{Subject: "reset", TextBody: "link"}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/manage/password/reset/" + raw
+	c := newClient(t, w.a)
+	for _, hv := range hostileInputs {
+		c.get(path)
+		r := c.post(path, url.Values{"new_password": {hv}, "new_password_confirm": {hv}, "username": {hv}})
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("hostile %.12q: status %d, want 422", hv, r.Status)
+		}
+	}
+	for _, hv := range hostileInputs[:3] { // the long one does not fit in a request line
+		mustStatus(t, c.get(path+"?next="+url.QueryEscape(hv)), http.StatusOK, "a hostile query")
+	}
+	c.get(path)
+	mustStatus(t, c.post(path, url.Values{"new_password": {"a-long-new-secret"}, "new_password_confirm": {"a-long-new-secret"}}), http.StatusSeeOther, "the link still works")
+}
