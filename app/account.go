@@ -115,11 +115,21 @@ func (a *App) changePassword(c *fiber.Ctx) error {
 		return a.renderAccount(c, fiber.StatusUnprocessableEntity, errs)
 	}
 	u := currentUser(c)
+	// Each try checks the current password: limited like sign-ins, per
+	// account, so a borrowed session is no way to guess it.
+	by, err := a.overLimit(attemptLimit{name: "pwchange", perEmail: a.cfg.SignInLimit, perAddress: a.cfg.SignInAddressLimit, window: a.cfg.SignInWindow}, a.clientIP(c), u.Email)
+	if err != nil {
+		return errInternal("rate limit", err)
+	}
+	if by != "" {
+		errs.Add(formErrorKey, "account.change_too_many")
+		return a.renderAccount(c, fiber.StatusTooManyRequests, errs)
+	}
 	var keep uint
 	if s := currentStaffSession(c); s != nil {
 		keep = s.ID
 	}
-	err := models.ChangePassword(a.db, u.ID, f.Current, f.New, keep, a.now(), a.auditEntry(c, 0, models.AuditPasswordChanged))
+	err = models.ChangePassword(a.db, u.ID, f.Current, f.New, keep, a.now(), a.auditEntry(c, 0, models.AuditPasswordChanged))
 	switch {
 	case err == nil:
 		a.flash(c, "account.password_changed")

@@ -121,3 +121,20 @@ func TestSignInAuditEntries(t *testing.T) {
 		t.Errorf("sign-in entry %+v: want the person and address", e)
 	}
 }
+
+// Tries of the current password are limited per account, like sign-ins.
+func TestPasswordChangeIsRateLimited(t *testing.T) {
+	w := newAccountsWorld(t, Config{SignInLimit: 2})
+	c := newClient(t, w.a)
+	c.signIn("owner@example.org")
+	try := func() response {
+		c.get("/manage/account")
+		return c.post("/manage/account/password", url.Values{"current_password": {"guess-number-one"}, "new_password": {"violet-otter-under-bridges"}, "new_password_confirm": {"violet-otter-under-bridges"}})
+	}
+	for i := 0; i < 2; i++ {
+		mustStatus(t, try(), http.StatusUnprocessableEntity, "a wrong guess")
+	}
+	r := try()
+	mustStatus(t, r, http.StatusTooManyRequests, "over the limit")
+	mustContain(t, r.Body, "over the limit", "Too many tries with a wrong current password.")
+}
