@@ -40,6 +40,7 @@ const usage = `agora — event and agora registration for health and care innova
 Usage:
   agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo] [--trusted-proxies CIDRS]
                 [--stripe-secret-key K] [--stripe-webhook-secret S] [--stripe-api-base URL]
+                [--session-idle 12h] [--session-max 168h]
   agora migrate [--db agora.db]
   agora seed    --demo [--db agora.db]
   agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
@@ -53,6 +54,8 @@ Environment (each flag has one; flags win):
   AGORA_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed: CIDRs or IPs, comma-separated
   AGORA_SECRET_KEY  32 random bytes (base64 or hex) that encrypt two-factor secrets; unset = no two-factor sign-in
   AGORA_SECRET_KEY_OLD   previous secret keys, comma-separated, while rotating (see docs/DEPLOYMENT.md)
+  AGORA_SESSION_IDLE  an organizer is signed out after this long without a request (default 12h)
+  AGORA_SESSION_MAX   an organizer is signed out this long after signing in, however active (default 168h = 7 days)
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
   AGORA_LOG_FORMAT  text (default) or json
@@ -148,7 +151,17 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	stripeKey := fs.String("stripe-secret-key", env("STRIPE_SECRET_KEY", ""), "Stripe secret key (STRIPE_SECRET_KEY)")
 	stripeWebhook := fs.String("stripe-webhook-secret", env("STRIPE_WEBHOOK_SECRET", ""), "Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET)")
 	stripeBase := fs.String("stripe-api-base", env("STRIPE_API_BASE", ""), "Stripe API address, for stripe-mock (STRIPE_API_BASE)")
+	sessionIdle := fs.String("session-idle", env("AGORA_SESSION_IDLE", "12h"), "sign organizers out after this long without a request (AGORA_SESSION_IDLE)")
+	sessionMax := fs.String("session-max", env("AGORA_SESSION_MAX", "168h"), "sign organizers out this long after signing in (AGORA_SESSION_MAX)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	idle, err := sessionDuration("AGORA_SESSION_IDLE", *sessionIdle)
+	if err != nil {
+		return err
+	}
+	maxLife, err := sessionDuration("AGORA_SESSION_MAX", *sessionMax)
+	if err != nil {
 		return err
 	}
 	if *withDemo && !flagGiven(fs, "addr") && os.Getenv("AGORA_ADDR") == "" {
@@ -184,7 +197,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	registry := prometheus.NewRegistry()
 	pay := payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies,
-		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld},
+		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld, SessionIdle: idle, SessionMax: maxLife},
 		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge, Orders: orders, Payments: pay})
 	if err != nil {
 		return err
@@ -244,6 +257,15 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	// acknowledged is committed. Then (deferred, in this order) the workers
 	// stop, the order batcher drains and the database is checkpointed and closed.
 	return f.ShutdownWithTimeout(20 * time.Second)
+}
+
+// sessionDuration parses a session lifetime: a Go duration of at least a minute.
+func sessionDuration(name, v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Minute {
+		return 0, fmt.Errorf("%s (or its flag): want a duration of at least 1m, e.g. 12h, got %q", name, v)
+	}
+	return d, nil
 }
 
 // demoAddr is where `serve --demo` listens unless told otherwise: loopback
@@ -331,6 +353,19 @@ func cmdSeed(args []string, out io.Writer) error {
 	return nil
 }
 
+// newPasswordProblem says in words why models.CheckNewPassword refused a password.
+func newPasswordProblem(err error) string {
+	switch {
+	case errors.Is(err, models.ErrPasswordTooShort):
+		return fmt.Sprintf("the password must have at least %d characters", models.MinPasswordLength)
+	case errors.Is(err, models.ErrPasswordTooLong):
+		return fmt.Sprintf("the password must have at most %d bytes", models.MaxPasswordLength)
+	case errors.Is(err, models.ErrPasswordCommon):
+		return "the password is a commonly used one (or too close to the name or e-mail): choose another"
+	}
+	return err.Error()
+}
+
 func cmdUser(args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprint(out, usage)
@@ -351,6 +386,9 @@ func cmdUser(args []string, out io.Writer) error {
 	}
 	if !models.ValidRole(*role) {
 		return fmt.Errorf("user add: unknown role %q", *role)
+	}
+	if err := models.CheckNewPassword(*password, *email, *name); err != nil {
+		return fmt.Errorf("user add: %s", newPasswordProblem(err))
 	}
 	db, err := openDB(*dsn)
 	if err != nil {

@@ -50,6 +50,11 @@ type Config struct {
 	// Malformed = New fails.
 	SecretKey    string
 	SecretKeyOld string
+	// SessionIdle ends an organizer's session after this long without a
+	// request (AGORA_SESSION_IDLE, default 12h); SessionMax ends it this long
+	// after signing in, however active (AGORA_SESSION_MAX, default 7 days).
+	SessionIdle time.Duration
+	SessionMax  time.Duration
 }
 
 // Deps are the things the app uses but does not own.
@@ -140,6 +145,12 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 	if cfg.LinkWindow == 0 {
 		cfg.LinkWindow = defaultLimitWindow
 	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = models.DefaultSessionIdle
+	}
+	if cfg.SessionMax <= 0 {
+		cfg.SessionMax = models.DefaultSessionMax
+	}
 	proxies, err := parseTrustedProxies(cfg.TrustedProxies)
 	if err != nil {
 		return nil, nil, err
@@ -165,7 +176,7 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 	}
 	a.sessions = session.New(session.Config{
 		Storage:        a.kv,
-		Expiration:     7 * 24 * time.Hour,
+		Expiration:     max(7*24*time.Hour, cfg.SessionMax), // the staff session row ends it sooner
 		KeyLookup:      "cookie:agora_session",
 		CookieHTTPOnly: true,
 		CookieSecure:   cfg.Secure,

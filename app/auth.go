@@ -22,22 +22,24 @@ func currentMemberships(c *fiber.Ctx) []models.Membership {
 }
 
 // requireUser loads the signed-in organizer and their memberships, or sends
-// the visitor to the sign-in page.
+// the visitor to the sign-in page. The staff session row must be live on
+// every request (not ended, not idle too long, not too old), so a sign-out
+// or an expiry takes effect on every instance at once.
 func (a *App) requireUser(c *fiber.Ctx) error {
-	s, err := a.session(c)
+	ss, err := a.liveStaffSession(c)
 	if err != nil {
-		return errInternal("session", err)
+		return err
 	}
-	uid, _ := s.Get(sessUserID).(uint)
-	if uid != 0 {
+	if ss != nil {
 		var u models.User
-		if err := a.db.First(&u, uid).Error; err == nil {
+		if err := a.db.First(&u, ss.UserID).Error; err == nil {
 			ms, err := models.Memberships(a.db, u.ID)
 			if err != nil {
 				return errInternal("memberships", err)
 			}
 			c.Locals("agora.user", &u)
 			c.Locals("agora.memberships", ms)
+			c.Locals(staffSessionKey, ss)
 			c.Set(fiber.HeaderCacheControl, "no-store")
 			return a.twoFactorGate(c, &u, ms)
 		}
@@ -77,6 +79,12 @@ func (a *App) signIn(c *fiber.Ctx) error {
 		switch {
 		case errors.Is(err, models.ErrBadCredentials):
 			errs.Add(formErrorKey, "signin.bad_credentials")
+			// In the log of the account's organizations; an unknown address
+			// writes nothing.
+			entry := models.AuditEntry{IP: a.clientIP(c), CreatedAt: a.now()}
+			if err := models.RecordFailedSignIn(a.db, f.Email, entry); err != nil {
+				return dbErr("audit failed sign-in", err)
+			}
 		case errors.Is(err, models.ErrPasswordBusy):
 			// Too many sign-ins are being checked at once; the form comes back
 			// with the e-mail kept, and Retry-After says when to try again.
@@ -95,6 +103,9 @@ func (a *App) signIn(c *fiber.Ctx) error {
 }
 
 func (a *App) signOut(c *fiber.Ctx) error {
+	if err := a.endStaffSession(c); err != nil {
+		return dbErr("end staff session", err)
+	}
 	s, err := a.session(c)
 	if err == nil {
 		_ = s.Destroy()

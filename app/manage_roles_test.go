@@ -47,6 +47,16 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/login":  needPublic,
 	"POST /manage/logout": needPublic,
 
+	// Accounts and sessions (issue 11): a person's own account; "forgot
+	// your password?" is public (checked by app/password_reset_test.go).
+	"GET /manage/account":                           needUser,
+	"POST /manage/account/password":                 needUser,
+	"POST /manage/account/sessions/sign-out-others": needUser,
+	"GET /manage/password/forgot":                   needPublic,
+	"POST /manage/password/forgot":                  needPublic,
+	"GET /manage/password/reset/:token":             needPublic,
+	"POST /manage/password/reset/:token":            needPublic,
+
 	"GET /manage/":           needUser,
 	"GET /manage/events/new": needManager,
 	"POST /manage/events":    needManager,

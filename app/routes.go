@@ -43,6 +43,7 @@ func (a *App) routes(f *fiber.App) {
 	a.twoFactorSignInRoutes(f) // the code step, before requireUser below
 
 	a.invitationRoutes(f) // team invitations' links (app/invitations.go)
+	a.passwordResetRoutes(f)
 
 	// Organizer area: everything below needs a signed-in user.
 	m := f.Group("/manage", a.requireUser)

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,24 +21,17 @@ import (
 	"github.com/agora-events/agora/models/modeltest"
 )
 
-// testClock is the app's clock (Deps.Now) in two-factor tests: codes are
-// computed at its time, and moving it on gives the next code.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
+// newTestClock is a testClock (accounts_helpers_test.go) for two-factor
+// tests: codes are computed at its time, and nextStep gives the next code.
 func newTestClock() *testClock {
 	// Ten seconds into a step, so the first code is not near a step's end.
 	return &testClock{t: time.Now().UTC().Truncate(30 * time.Second).Add(10 * time.Second)}
 }
 
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
 // nextStep moves the clock one TOTP step (30 s) on.
 func (c *testClock) nextStep() { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(30 * time.Second) }
 
-func (c *testClock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+func (c *testClock) advance(d time.Duration) { c.Add(d) }
 
 func newSecretKeyValue(t *testing.T) string {
 	t.Helper()

@@ -35,6 +35,7 @@ var migrations = []migration{
 	{15, "check-in lists per day and session, check-ins as rows", migrate0015CheckinLists},
 	{16, "certificates of attendance with verification codes, signatory per event", migrate0016Certificates},
 	{17, "audit log (append-only) and the access coordinator permission", migrate0017AuditLog},
+	{18, "staff sessions as rows, password reset links", migrate0018StaffSessions},
 	{19, "team invitations (token hashes, one open invitation per organization and address)", migrate0019Invitations},
 	{20, "two-factor sign-in: encrypted TOTP secrets, recovery codes, organizations that require it", migrate0020TwoFactor},
 	{21, "retention: periods per organization and event, removal runs", migrate0021Retention},

@@ -68,3 +68,9 @@ func IsCommonPassword(p string) bool {
 	_, ok := commonPasswords[p]
 	return ok
 }
+
+// CommonPasswordCount is how many passwords the embedded list holds.
+func CommonPasswordCount() int {
+	IsCommonPassword("")
+	return len(commonPasswords)
+}
