@@ -44,6 +44,7 @@ Usage:
   agora migrate [--db agora.db]
   agora seed    --demo [--db agora.db]
   agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
+  agora user reset-two-factor --email E [--db agora.db]   remove a person's second factor (a lost phone and codes)
   agora backup FILE [--db agora.db]
   agora migrate-to postgres://USER@HOST/DB [--db agora.db]   copy a SQLite installation into an empty PostgreSQL
 
@@ -367,9 +368,12 @@ func newPasswordProblem(err error) string {
 }
 
 func cmdUser(args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-two-factor" {
+		return cmdUserResetTwoFactor(args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprint(out, usage)
-		return errors.New(`user: the only subcommand is "add"`)
+		return errors.New(`user: the subcommands are "add" and "reset-two-factor"`)
 	}
 	fs, dsn := newFlags("user add", out)
 	email := fs.String("email", "", "e-mail address (sign-in name)")
@@ -408,6 +412,35 @@ func cmdUser(args []string, out io.Writer) error {
 		}
 	}
 	fmt.Fprintf(out, "user %s created (admin: %v)\n", u.Email, u.IsAdmin)
+	return nil
+}
+
+// cmdUserResetTwoFactor is the operator's way back in for someone who lost
+// their phone and their recovery codes, site admins included (an owner can
+// do it for their team from the organization's two-factor page).
+func cmdUserResetTwoFactor(args []string, out io.Writer) error {
+	fs, dsn := newFlags("user reset-two-factor", out)
+	email := fs.String("email", "", "e-mail address of the account")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("user reset-two-factor: --email is required")
+	}
+	db, err := openDB(*dsn)
+	if err != nil {
+		return err
+	}
+	err = models.ResetTwoFactorByOperator(db, *email, time.Now())
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("user reset-two-factor: no account with the e-mail %s", *email)
+	case errors.Is(err, models.ErrTwoFactorOff):
+		return fmt.Errorf("user reset-two-factor: %s has no two-factor sign-in", *email)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(out, "two-factor sign-in of %s removed and their sessions ended; they set it up again at their next sign-in\n", *email)
 	return nil
 }
 

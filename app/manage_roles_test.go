@@ -192,14 +192,15 @@ var organizerRouteNeeds = map[string]string{
 	// Two-factor sign-in (app/two_factor_*.go): the code step is public
 	// (before the session starts), the own setup page is anyone's, the
 	// organization's requirement the owners'.
-	"GET /manage/login/code":                         needPublic,
-	"POST /manage/login/code":                        needPublic,
-	"GET /manage/account/two-factor":                 needUser,
-	"POST /manage/account/two-factor":                needUser,
-	"POST /manage/account/two-factor/recovery-codes": needUser,
-	"POST /manage/account/two-factor/disable":        needUser,
-	"GET /manage/orgs/:orgID/two-factor":             needOwner,
-	"POST /manage/orgs/:orgID/two-factor":            needOwner,
+	"GET /manage/login/code":                            needPublic,
+	"POST /manage/login/code":                           needPublic,
+	"GET /manage/account/two-factor":                    needUser,
+	"POST /manage/account/two-factor":                   needUser,
+	"POST /manage/account/two-factor/recovery-codes":    needUser,
+	"POST /manage/account/two-factor/disable":           needUser,
+	"GET /manage/orgs/:orgID/two-factor":                needOwner,
+	"POST /manage/orgs/:orgID/two-factor":               needOwner,
+	"POST /manage/orgs/:orgID/two-factor/reset/:userID": needOwner,
 	// The organization's audit log (issue 11): owners only.
 	"GET /manage/orgs/:orgID/audit":     needOwner,
 	"GET /manage/orgs/:orgID/audit.csv": needOwner,
@@ -288,7 +289,7 @@ func newRolesWorld(t *testing.T) rolesWorld {
 		"sessions/:sid": id(ag.Session.ID), "tickets/:tid": id(reg.Ticket.ID), "questions/:qid": id(reg.Plain.ID),
 		"registrations/:aid": id(reg.Attendee.ID), ":action": "cancel", "vouchers/:vid": id(reg.Voucher.ID),
 		"orders/:oid": id(reg.Order.ID), "blocks/:bid": id(blocks[0].ID), "locations/:lid": id(locs[0].ID),
-		"meetings/:mid": id(mtg.ID), "team/:userID": id(extra.ID),
+		"meetings/:mid": id(mtg.ID), "team/:userID": id(extra.ID), "reset/:userID": id(extra.ID),
 	}
 	params["messages/:mid"] = id(queuedTestMessage(t, db, fx.Event.ID)) // messages to registrants
 	// Team invitations (issue 11): one the owner resends and withdraws, one

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,7 +22,7 @@ func (a *App) renderOrgTwoFactor(c *fiber.Ctx, status int, m *models.Membership,
 	if err != nil {
 		return dbErr("team two-factor", err)
 	}
-	return a.renderStatus(c, status, "manage/org_two_factor", fiber.Map{"Org": m.Organization, "Require": require,
+	return a.renderStatus(c, status, "manage/org_two_factor", fiber.Map{"Org": m.Organization, "Me": m, "Require": require,
 		"Team": team, "HasTwoFactor": on, "KeyMissing": a.secrets == nil, "Errors": errs, "Action": orgTwoFactorURL(m.OrganizationID)})
 }
 
@@ -52,5 +53,29 @@ func (a *App) saveOrgTwoFactor(c *fiber.Ctx) error {
 		return errInternal("require two-factor", err)
 	}
 	a.flash(c, "twofactor.org_saved")
+	return c.Redirect(orgTwoFactorURL(m.OrganizationID), fiber.StatusSeeOther)
+}
+
+// resetMemberTwoFactor is an owner's answer to "I lost my phone and my
+// recovery codes": the member's second factor goes, their sessions end, and
+// at their next sign-in they set it up again (the gate sends them there when
+// it is required). Site admins are reset only by the operator.
+func (a *App) resetMemberTwoFactor(c *fiber.Ctx) error {
+	m, err := teamMembership(c)
+	if err != nil {
+		return err
+	}
+	uid := parseID(c.Params("userID"))
+	err = models.ResetMemberTwoFactor(a.db, m.OrganizationID, uid, a.now(), a.auditEntry(c, m.OrganizationID, models.AuditTwoFactorOff))
+	switch {
+	case errors.Is(err, models.ErrResetNotAllowed):
+		return errNotFound()
+	case errors.Is(err, models.ErrTwoFactorOff):
+		a.flash(c, "twofactor.reset_none")
+	case err != nil:
+		return dbErr("reset two-factor", err)
+	default:
+		a.flash(c, "twofactor.reset_done")
+	}
 	return c.Redirect(orgTwoFactorURL(m.OrganizationID), fiber.StatusSeeOther)
 }

@@ -21,6 +21,7 @@ func (a *App) twoFactorRoutes(o organizerArea) {
 	o.signedIn.form("/account/two-factor/disable", a.disableTwoFactor)
 	o.owners.get("/orgs/:orgID/two-factor", a.orgTwoFactorPage)
 	o.owners.form("/orgs/:orgID/two-factor", a.saveOrgTwoFactor)
+	o.owners.action("/orgs/:orgID/two-factor/reset/:userID", a.resetMemberTwoFactor)
 }
 
 // twoFactorRequired reports whether the signed-in person may not turn the

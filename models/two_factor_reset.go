@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -18,7 +19,7 @@ var ErrResetNotAllowed = errors.New("two-factor reset not allowed for this perso
 // factor is reset only by the operator (`agora user reset-two-factor`): an
 // owner of one organization must not weaken the site's own accounts.
 // audit is the owner's entry; it goes into every organization of the member.
-func ResetMemberTwoFactor(db *gorm.DB, orgID, userID uint, audit AuditEntry) error {
+func ResetMemberTwoFactor(db *gorm.DB, orgID, userID uint, now time.Time, audit AuditEntry) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		var u User
 		err := tx.Joins("JOIN memberships ON memberships.user_id = users.id AND memberships.organization_id = ?", orgID).
@@ -29,23 +30,25 @@ func ResetMemberTwoFactor(db *gorm.DB, orgID, userID uint, audit AuditEntry) err
 		if err != nil {
 			return err
 		}
-		return resetTwoFactor(tx, &u, audit)
+		return resetTwoFactor(tx, &u, now, audit)
 	})
 }
 
 // ResetTwoFactorByOperator removes anyone's second factor from the command
 // line, for a site admin who lost theirs.
-func ResetTwoFactorByOperator(db *gorm.DB, email string) error {
+func ResetTwoFactorByOperator(db *gorm.DB, email string, now time.Time) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		u, err := UserByEmail(tx, email)
 		if err != nil {
 			return err
 		}
-		return resetTwoFactor(tx, u, AuditEntry{Detail: "reset by the operator (agora user reset-two-factor)"})
+		return resetTwoFactor(tx, u, now, AuditEntry{CreatedAt: now, Detail: "reset by the operator (agora user reset-two-factor)"})
 	})
 }
 
-func resetTwoFactor(tx *gorm.DB, u *User, audit AuditEntry) error {
+// resetTwoFactor removes u's second factor and ends all their sessions: a
+// session that was opened with the lost phone must not outlive it.
+func resetTwoFactor(tx *gorm.DB, u *User, now time.Time, audit AuditEntry) error {
 	res := tx.Where("user_id = ?", u.ID).Delete(&TwoFactor{})
 	if res.Error != nil {
 		return fmt.Errorf("delete two-factor: %w", res.Error)
@@ -55,6 +58,9 @@ func resetTwoFactor(tx *gorm.DB, u *User, audit AuditEntry) error {
 	}
 	if err := tx.Where("user_id = ?", u.ID).Delete(&RecoveryCode{}).Error; err != nil {
 		return fmt.Errorf("delete recovery codes: %w", err)
+	}
+	if _, err := endUserSessions(tx, u.ID, 0, now); err != nil {
+		return err
 	}
 	audit.Action = AuditTwoFactorOff
 	audit.Subject = u.Email
