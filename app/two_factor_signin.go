@@ -182,6 +182,12 @@ func (a *App) checkSecondFactor(c *fiber.Ctx, u *models.User, code string, errs 
 	default:
 		return false, 0, errInternal("check code", err)
 	}
+	// A wrong second factor means someone has the password: the owners see
+	// it in the log as a failed sign-in.
+	entry := models.AuditEntry{IP: a.clientIP(c), CreatedAt: a.now(), Detail: "wrong second factor (code or recovery code)"}
+	if err := models.RecordFailedSignIn(a.db, u.Email, entry); err != nil {
+		return false, 0, dbErr("audit failed sign-in", err)
+	}
 	return false, fiber.StatusUnprocessableEntity, nil
 }
 

@@ -71,6 +71,12 @@ func TestTwoFactorSetUpAndSignInWithCode(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("replayed code a step later: %d\n%s", r.Status, r.Body)
 	}
+	// The wrong and the replayed codes are failed sign-ins in the owners' log.
+	var failed int64
+	db.Model(&models.AuditEntry{}).Where("action = ? AND detail LIKE ?", models.AuditSignInFailed, "wrong second factor%").Count(&failed)
+	if failed != 3 {
+		t.Fatalf("%d failed sign-ins with a wrong second factor in the log, want 3", failed)
+	}
 }
 
 // TestTwoFactorCodeStepExpires: the password step is good for a few minutes.
