@@ -40,7 +40,7 @@ const usage = `agora — event and agora registration for health and care innova
 Usage:
   agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo] [--trusted-proxies CIDRS]
                 [--stripe-secret-key K] [--stripe-webhook-secret S] [--stripe-api-base URL]
-                [--session-idle 12h] [--session-max 168h]
+                [--session-idle 12h] [--session-max 168h] [--secret-key K] [--secret-key-old K1,K2]
   agora migrate [--db agora.db]
   agora seed    --demo [--db agora.db]
   agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
