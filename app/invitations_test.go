@@ -419,3 +419,26 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// An order's self-service link is not kept in the request log either.
+func TestOrderSecretNotLogged(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	f, err := New(Config{BaseURL: "http://agora.test"}, Deps{DB: db, Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "s3cr3t-order-link-value-0123456789"
+	c := newClient(t, f)
+	c.get("/orders/" + secret)
+	c.get("/orders/" + secret + "/payment")
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(buf.String(), secret) {
+		t.Fatalf("the order secret is in the log:\n%s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "path=/orders/{secret}/payment") {
+		t.Fatalf("the request is not logged:\n%s", buf.String())
+	}
+}
