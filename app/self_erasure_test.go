@@ -157,6 +157,10 @@ func TestSelfErasureBuyerErasesCancelledOrder(t *testing.T) {
 	if strings.Contains(r.Body, "/delete-my-data") {
 		t.Fatal("the erase form is offered for a live registration")
 	}
+	es := d.client(t)
+	es.lang = "es"
+	mustContain(t, es.get(base+"/erase").Body, "erase page in Spanish", "Borrar mis datos personales", "Cancélela primero")
+	mustContain(t, es.get(base).Body, "order page in Spanish", "Borrar mis datos personales")
 	c.get(base + "/cancel") // a page with a form, for a valid token
 	r = c.post(base+"/delete-my-data", nil)
 	if r.Status != http.StatusSeeOther || r.Location != base+"/erase" {

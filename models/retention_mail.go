@@ -51,6 +51,11 @@ func mailsByRefs(tx *gorm.DB, refs []mailRef) *gorm.DB {
 // eraseMails erases the address, text and attachments of the outbox rows
 // ids; one still waiting is not sent (failed, saying why).
 func eraseMails(tx *gorm.DB, ids []uint) error {
+	return eraseMailsBecause(tx, ids, "personal data removed (retention)")
+}
+
+// eraseMailsBecause is eraseMails with the reason a waiting mail fails.
+func eraseMailsBecause(tx *gorm.DB, ids []uint, why string) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -59,7 +64,7 @@ func eraseMails(tx *gorm.DB, ids []uint) error {
 	}
 	return tx.Model(&OutboxMessage{}).Where("id IN ?", ids).Updates(map[string]any{
 		"to_addr": "", "subject": "", "text_body": "", "html_body": "", "dedupe_key": gorm.Expr("'erased:' || id"),
-		"last_error": gorm.Expr("CASE WHEN status = ? THEN ? ELSE last_error END", OutboxPending, "personal data removed (retention)"),
+		"last_error": gorm.Expr("CASE WHEN status = ? THEN ? ELSE last_error END", OutboxPending, why),
 		"status":     gorm.Expr("CASE WHEN status = ? THEN ? ELSE status END", OutboxPending, OutboxFailed),
 	}).Error
 }

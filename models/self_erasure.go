@@ -236,5 +236,5 @@ func eraseOwnTraces(tx *gorm.DB, o *Order, ids []uint, emails []string, withOrde
 	if err := q.Pluck("id", &mails).Error; err != nil {
 		return err
 	}
-	return eraseMails(tx, mails)
+	return eraseMailsBecause(tx, mails, "personal data removed (erased by the person)")
 }
