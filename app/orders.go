@@ -23,6 +23,7 @@ func (a *App) orderRoutes(o fiber.Router) {
 	a.attendeeEditRoutes(o.Group("/attendees/:id"), a.orderAttendeeScope)
 	o.Get("/cancel", a.showCancelOrder)
 	a.postAction(o, "/cancel", a.postCancelOrder)
+	a.orderErasureRoutes(o)
 }
 
 // orderFromLink loads the order of the link's secret; a malformed, truncated
@@ -155,8 +156,16 @@ func (a *App) showOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("order links", err)
 	}
+	erased, err := models.OrderErased(a.db, o.ID)
+	if err != nil {
+		return errInternal("order erased", err)
+	}
+	anonymisedNote := "erasure.order_erased"
+	if o.Event.PersonalDataRemovedAt != nil {
+		anonymisedNote = "retention.order_anonymised"
+	}
 	return a.render(c, "register/order", fiber.Map{
-		"Links": links,
+		"Links": links, "Erased": erased, "AnonymisedNote": anonymisedNote,
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Tickets": tickets,
 		"Welcome": c.Query("welcome") == "1", "Live": o.IsLive(), "Base": "/orders/" + o.Secret,
 		"EventOver": o.Event.IsPast(a.now()), "Anonymised": models.OrderAnonymised(o),

@@ -26,6 +26,7 @@ func (a *App) ticketRoutes(f fiber.Router) {
 	a.attendeeEditRoutes(t, a.ticketScope)
 	t.Get("/cancel", a.showCancelTicket)
 	a.postAction(t, "/cancel", a.postCancelTicket)
+	a.ticketErasureRoutes(t)
 }
 
 // ticketScope loads the attendee of the link's secret; a malformed or
@@ -75,7 +76,7 @@ func (a *App) showTicket(c *fiber.Ctx) error {
 	o := s.Order
 	return a.render(c, "register/ticket", fiber.Map{
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Ticket": t, "Live": ticketLive(s),
-		"Base": s.Back, "EventOver": o.Event.IsPast(a.now()), "Meetings": meetings,
+		"Base": s.Back, "EventOver": o.Event.IsPast(a.now()), "Meetings": meetings, "Erased": s.Attendee.AnonymisedAt != nil,
 		// The certificate rule itself is models.IssueCertificate's (a 404 otherwise).
 		"Certificate": o.Event.IsPast(a.now()) && ticketLive(s) && o.Status == models.OrderConfirmed && s.Attendee.CheckedInAt != nil,
 	})
