@@ -50,6 +50,7 @@ func (a *App) loadReceipt(c *fiber.Ctx) (*receipt, error) {
 	if err != nil {
 		return nil, dbErr("load payment", err)
 	}
+	lang := a.lang(c)
 	r := &receipt{Order: o, PaidAt: p.UpdatedAt.In(o.Event.Location()), Method: p.Provider}
 	if err := a.db.Take(&r.Org, o.Event.OrganizationID).Error; err != nil {
 		return nil, dbErr("load organization", err)
@@ -70,17 +71,17 @@ func (a *App) loadReceipt(c *fiber.Ctx) (*receipt, error) {
 			net = (gross*10000*2 + (10000 + bp)) / ((10000 + bp) * 2)
 		}
 		l := receiptLine{Description: it.Name, net: net, vat: gross - net, gross: gross}
-		l.Net, l.VAT, l.Gross = formatMoney(net, p.Currency), formatMoney(gross-net, p.Currency), formatMoney(gross, p.Currency)
+		l.Net, l.VAT, l.Gross = formatMoney(lang, net, p.Currency), formatMoney(lang, gross-net, p.Currency), formatMoney(lang, gross, p.Currency)
 		r.Lines = append(r.Lines, l)
 		tn, tv, tg = tn+net, tv+gross-net, tg+gross
 	}
-	r.Net, r.VAT, r.Gross = formatMoney(tn, p.Currency), formatMoney(tv, p.Currency), formatMoney(tg, p.Currency)
+	r.Net, r.VAT, r.Gross = formatMoney(lang, tn, p.Currency), formatMoney(lang, tv, p.Currency), formatMoney(lang, tg, p.Currency)
 	refunds, err := models.RefundsOf(a.db, o.ID)
 	if err != nil {
 		return nil, dbErr("load refunds", err)
 	}
 	for _, rf := range refunds {
-		r.Refunds = append(r.Refunds, rf.CreatedAt.In(o.Event.Location()).Format("2006-01-02")+": "+formatMoney(rf.Amount, rf.Currency))
+		r.Refunds = append(r.Refunds, rf.CreatedAt.In(o.Event.Location()).Format("2006-01-02")+": "+formatMoney(lang, rf.Amount, rf.Currency))
 	}
 	r.Refunded = len(r.Refunds) > 0
 	return r, nil

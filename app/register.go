@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -401,9 +400,4 @@ func (a *App) placeOrderErrors(errs FieldErrors, err error, f registerForm) (*wa
 		return nil, 0, errInternal("place order", err)
 	}
 	return nil, fiber.StatusUnprocessableEntity, nil
-}
-
-// PriceText is the ticket's price for people, e.g. "12.50 EUR".
-func (t ticketChoice) PriceText() string {
-	return strconv.FormatInt(t.Price/100, 10) + "." + fmt.Sprintf("%02d", t.Price%100) + " " + t.Currency
 }
