@@ -93,11 +93,11 @@ func TestPickLanguage(t *testing.T) {
 		{"", "fr-FR,fr;q=0.9", "fr"},
 		{"", "gl", "gl"},
 		{"", "gl-ES,es;q=0.8", "gl"},
-		{"", "de-DE,de;q=0.9", "en"},      // not offered: the default
-		{"", "de-DE,nl;q=0.5", "nl"},      // the first offered one the browser accepts
-		{"", "ja,el;q=0.1", "el"},         // however low its weight
-		{"el", "en", "el"},                // a remembered choice wins
-		{"xx", "es", "es"},                // an unknown choice is ignored
+		{"", "de-DE,de;q=0.9", "en"},     // not offered: the default
+		{"", "de-DE,nl;q=0.5", "nl"},     // the first offered one the browser accepts
+		{"", "ja,el;q=0.1", "el"},        // however low its weight
+		{"el", "en", "el"},               // a remembered choice wins
+		{"xx", "es", "es"},               // an unknown choice is ignored
 		{"", "\x00garbage;;q=abc", "en"}, // malformed header
 	}
 	for _, c := range cases {
