@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/app/testenv"
 	"github.com/agora-events/agora/models/modeltest"
 )
 
@@ -108,4 +109,33 @@ func TestTicketPriceInThePagesLanguage(t *testing.T) {
 			t.Errorf("%s: no %q on the register page", lang, want)
 		}
 	}
+}
+
+// The receipt, page and PDF, writes its amounts, rate and date the way the
+// reader's language does.
+func TestReceiptInTheReadersLanguage(t *testing.T) {
+	fx := newPayFixture(t, 10)
+	if err := models.SavePaymentSettings(fx.db, models.EventPaymentSettings{ID: fx.event.ID, InvoiceDays: 14, VATRateBP: 2100}); err != nil {
+		t.Fatal(err)
+	}
+	o := fx.place(1)
+	sid := fx.checkout(o)
+	fx.stub.setSession(sid, "complete", "paid", 2500, "eur", o.ID)
+	mustStatus(t, fx.webhook("evt_r", "checkout.session.completed", "checkout.session", sid, testWebhookSecret), 200, "paid")
+	c := newClient(t, fx.app)
+	c.lang = "es"
+	r := c.get("/orders/" + o.Secret + "/receipt")
+	mustStatus(t, r, 200, "receipt")
+	mustContain(t, r.Body, "Spanish receipt", "20,66\u00a0€", "4,34\u00a0€", "25,00\u00a0€", "21\u00a0%")
+	var p models.Payment
+	if err := fx.db.Where("order_id = ?", o.ID).Take(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	c.lang = "el"
+	r = c.get("/orders/" + o.Secret + "/receipt.pdf")
+	mustStatus(t, r, 200, "Greek receipt pdf")
+	text := testenv.PDFText(t, []byte(r.Body))
+	month := map[time.Month]string{1: "Ιανουαρίου", 2: "Φεβρουαρίου", 3: "Μαρτίου", 4: "Απριλίου", 5: "Μαΐου", 6: "Ιουνίου",
+		7: "Ιουλίου", 8: "Αυγούστου", 9: "Σεπτεμβρίου", 10: "Οκτωβρίου", 11: "Νοεμβρίου", 12: "Δεκεμβρίου"}[p.UpdatedAt.In(fx.event.Location()).Month()]
+	mustContain(t, text, "Greek receipt pdf text", "25,00", "€", month)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agora-events/agora/app/pdf"
 	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/views"
 )
 
 // receiptLine is one ticket on a receipt: net, VAT and gross (VAT is
@@ -61,7 +62,7 @@ func (a *App) loadReceipt(c *fiber.Ctx) (*receipt, error) {
 	}
 	bp := int64(settings.VATRateBP)
 	r.HasVAT = bp > 0
-	r.VATRate = fmt.Sprintf("%d.%02d%%", bp/100, bp%100)
+	r.VATRate = views.FormatPercent(lang, bp)
 	var tn, tv, tg int64
 	for _, it := range lineItems(*o, p.Amount) {
 		gross := it.UnitAmount * it.Quantity
@@ -81,7 +82,7 @@ func (a *App) loadReceipt(c *fiber.Ctx) (*receipt, error) {
 		return nil, dbErr("load refunds", err)
 	}
 	for _, rf := range refunds {
-		r.Refunds = append(r.Refunds, rf.CreatedAt.In(o.Event.Location()).Format("2006-01-02")+": "+formatMoney(lang, rf.Amount, rf.Currency))
+		r.Refunds = append(r.Refunds, newTranslator(a.bundle, lang).ShortDate(rf.CreatedAt.In(o.Event.Location()))+": "+formatMoney(lang, rf.Amount, rf.Currency))
 	}
 	r.Refunded = len(r.Refunds) > 0
 	return r, nil
@@ -117,7 +118,7 @@ func (a *App) receiptPDF(c *fiber.Ctx) error {
 	}
 	lines = append(lines,
 		pdf.Line{Text: L.T("receipt.order") + ": " + o.Code, Gap: 10},
-		pdf.Line{Text: L.T("receipt.date") + ": " + r.PaidAt.Format("2006-01-02")},
+		pdf.Line{Text: L.T("receipt.date") + ": " + L.Date(r.PaidAt)},
 		pdf.Line{Text: L.T("receipt.buyer") + ": " + buyerLine(o)},
 		pdf.Line{Text: L.T("receipt.event") + ": " + o.Event.Title},
 	)

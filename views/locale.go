@@ -136,6 +136,31 @@ func FormatMoney(lang string, minor int64, currencyCode string) string {
 	return sign + sym + num
 }
 
+// percentSpace is what stands between a percentage and its sign (CLDR):
+// none in English, Greek and Dutch, a no-break space in Spanish, Galician
+// and Catalan, a narrow one in French.
+var percentSpace = map[string]string{"es": nbsp, "gl": nbsp, "ca": nbsp, "fr": narrowNBSP}
+
+// FormatPercent writes a rate in basis points (2100 = 21%) as lang writes
+// a percentage: "21%", "21 %", "10,5 %"; no decimals when it has none.
+func FormatPercent(lang string, bp int64) string {
+	st := styleOf(lang)
+	sign := ""
+	if bp < 0 {
+		sign = "-"
+	}
+	u := absInt(bp)
+	s := groupDigits(strconv.FormatUint(u/100, 10), st.group)
+	if frac := u % 100; frac != 0 {
+		f := strconv.FormatUint(frac, 10)
+		if frac < 10 {
+			f = "0" + f
+		}
+		s += st.decimal + strings.TrimRight(f, "0")
+	}
+	return sign + s + percentSpace[lang] + "%"
+}
+
 // CurrencySymbol is the currency's symbol in lang (CLDR), else its code.
 func CurrencySymbol(lang, currencyCode string) string {
 	code := strings.ToUpper(strings.TrimSpace(currencyCode))

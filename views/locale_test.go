@@ -47,6 +47,21 @@ func TestFormatMoneyFollowsTheLanguage(t *testing.T) {
 	}
 }
 
+func TestFormatPercent(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		bp   int64
+		want string
+	}{
+		{"en", 2100, "21%"}, {"es", 2100, "21\u00a0%"}, {"fr", 550, "5,5\u202f%"}, {"nl", 1050, "10,5%"},
+		{"el", 2400, "24%"}, {"ca", 1005, "10,05\u00a0%"}, {"en", 0, "0%"},
+	} {
+		if got := FormatPercent(c.lang, c.bp); got != c.want {
+			t.Errorf("FormatPercent(%s, %d) = %q, want %q", c.lang, c.bp, got, c.want)
+		}
+	}
+}
+
 func TestFormatNumberGroupsDigits(t *testing.T) {
 	for _, c := range []struct {
 		lang string
