@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/app/testenv"
+	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/modeltest"
 )
 
