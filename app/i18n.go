@@ -32,7 +32,7 @@ func newTranslator(b *i18n.Bundle, lang string) *Translator {
 // T translates id; args are name/value pairs for the message's template.
 // "Count" also selects the plural form.
 func (t *Translator) T(id string, args ...any) string {
-	s, err := views.Localize(t.loc, id, args...)
+	s, err := views.LocalizeIn(t.Lang, t.loc, id, args...)
 	if err != nil {
 		// A missing message shows its id rather than failing the page; a test
 		// checks that every id used exists in every language.

@@ -165,6 +165,12 @@ func TestCountChoosesThePluralFormOfTheLanguage(t *testing.T) {
 			t.Errorf("%s, Count %v: %q, %v; want %q", c.lang, c.count, got, err, c.want)
 		}
 	}
+	// A count shows with the language's digit groups; its form is still the number's.
+	for lang, want := range map[string]string{"fr": "1\u202f234 places restantes", "el": "Απομένουν 1.234 θέσεις", "en": "1,234 places left"} {
+		if got, err := LocalizeIn(lang, i18n.NewLocalizer(b, lang, "en"), "places", "Count", 1234); err != nil || got != want {
+			t.Errorf("%s, Count 1234: %q, %v; want %q", lang, got, err, want)
+		}
+	}
 	// A message written as one plain string still serves every count.
 	for _, lang := range []string{"fr", "el", "en"} {
 		for _, n := range []int{0, 1, 2} {

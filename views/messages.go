@@ -78,6 +78,13 @@ func LoadMessages() (*i18n.Bundle, error) {
 // Localize renders message id in loc's language. args are name/value pairs
 // for the message's template; "Count" also selects the plural form.
 func Localize(loc *i18n.Localizer, id string, args ...any) (string, error) {
+	return LocalizeIn("", loc, id, args...)
+}
+
+// LocalizeIn is Localize for a page or mail in lang: a whole-number Count
+// also shows with lang's digit groups ("1 234 places" in French), while
+// the plural form is still chosen from the number itself.
+func LocalizeIn(lang string, loc *i18n.Localizer, id string, args ...any) (string, error) {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := map[string]any{}
@@ -86,6 +93,9 @@ func Localize(loc *i18n.Localizer, id string, args ...any) (string, error) {
 			data[k] = args[i+1]
 			if k == "Count" {
 				cfg.PluralCount = args[i+1]
+				if n, ok := wholeNumber(args[i+1]); ok && lang != "" && (n >= 1000 || n <= -1000) {
+					data[k] = FormatNumber(lang, n)
+				}
 			}
 		}
 		cfg.TemplateData = data
@@ -106,4 +116,18 @@ func Localize(loc *i18n.Localizer, id string, args ...any) (string, error) {
 		}
 	}
 	return out, err
+}
+
+func wholeNumber(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	case int32:
+		return int64(n), true
+	case uint:
+		return int64(n), true
+	}
+	return 0, false
 }

@@ -72,7 +72,7 @@ func (t *translator) T(id string, args ...any) string {
 	if id == "mail.footer" && len(args) == 0 {
 		return t.Footer()
 	}
-	s, err := views.Localize(t.loc, id, args...)
+	s, err := views.LocalizeIn(t.Lang, t.loc, id, args...)
 	if err != nil {
 		*t.missing = append(*t.missing, id)
 		return id
