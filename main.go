@@ -33,6 +33,7 @@ import (
 	"github.com/agora-events/agora/app/payment"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/demo"
+	"github.com/agora-events/agora/views"
 )
 
 const usage = `agora — event and agora registration for health and care innovation networks
@@ -41,6 +42,7 @@ Usage:
   agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo] [--trusted-proxies CIDRS]
                 [--stripe-secret-key K] [--stripe-webhook-secret S] [--stripe-api-base URL]
                 [--session-idle 12h] [--session-max 168h] [--secret-key K] [--secret-key-old K1,K2]
+                [--languages en,es,gl,ca,el,fr,nl]
   agora migrate [--db agora.db]
   agora seed    --demo [--db agora.db]
   agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
@@ -57,6 +59,7 @@ Environment (each flag has one; flags win):
   AGORA_SECRET_KEY_OLD   previous secret keys, comma-separated, while rotating (see docs/DEPLOYMENT.md)
   AGORA_SESSION_IDLE  an organizer is signed out after this long without a request (default 12h)
   AGORA_SESSION_MAX   an organizer is signed out this long after signing in, however active (default 168h = 7 days)
+  AGORA_LANGUAGES   interface languages offered, comma-separated, first = default (default en,es,gl,ca,el,fr,nl)
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
   AGORA_LOG_FORMAT  text (default) or json
@@ -154,8 +157,13 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	stripeBase := fs.String("stripe-api-base", env("STRIPE_API_BASE", ""), "Stripe API address, for stripe-mock (STRIPE_API_BASE)")
 	sessionIdle := fs.String("session-idle", env("AGORA_SESSION_IDLE", "12h"), "sign organizers out after this long without a request (AGORA_SESSION_IDLE)")
 	sessionMax := fs.String("session-max", env("AGORA_SESSION_MAX", "168h"), "sign organizers out this long after signing in (AGORA_SESSION_MAX)")
+	languages := fs.String("languages", env("AGORA_LANGUAGES", ""), "interface languages offered, comma-separated, first = default (AGORA_LANGUAGES)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	// Checked before anything opens: a mistyped code stops the start, naming it.
+	if _, err := views.ParseLanguages(*languages); err != nil {
+		return fmt.Errorf("AGORA_LANGUAGES / --languages: %w", err)
 	}
 	idle, err := sessionDuration("AGORA_SESSION_IDLE", *sessionIdle)
 	if err != nil {
@@ -198,7 +206,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	registry := prometheus.NewRegistry()
 	pay := payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies,
-		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld, SessionIdle: idle, SessionMax: maxLife},
+		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld, SessionIdle: idle, SessionMax: maxLife, Languages: *languages},
 		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge, Orders: orders, Payments: pay})
 	if err != nil {
 		return err

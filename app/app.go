@@ -16,6 +16,7 @@ import (
 	"github.com/agora-events/agora/app/payment"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/static"
+	"github.com/agora-events/agora/views"
 )
 
 // Config is what an operator sets: flags and AGORA_* variables.
@@ -55,6 +56,10 @@ type Config struct {
 	// after signing in, however active (AGORA_SESSION_MAX, default 7 days).
 	SessionIdle time.Duration
 	SessionMax  time.Duration
+	// Languages lists the interface languages the site offers
+	// (AGORA_LANGUAGES: comma-separated codes, the first the default; empty
+	// = all of views.Languages). An unknown code = New fails.
+	Languages string
 }
 
 // Deps are the things the app uses but does not own.
@@ -85,8 +90,10 @@ type App struct {
 	kv       *models.KVStore
 	sessions *session.Store
 	bundle   *i18n.Bundle
-	assets   *static.Assets
-	views    *templates
+	// langs picks each request's language among the offered ones.
+	langs  languageChooser
+	assets *static.Assets
+	views  *templates
 	// csrfKey signs anonymous visitors' CSRF tokens; it lives in the shared
 	// store so every instance accepts every other's forms.
 	csrfKey []byte
@@ -165,6 +172,11 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 	if a.csrfKey, err = a.kv.GetOrCreate("agora:csrf-key", []byte(randomToken(32))); err != nil || len(a.csrfKey) == 0 {
 		return nil, nil, fmt.Errorf("app: csrf key: %w", err)
 	}
+	offered, err := views.ParseLanguages(cfg.Languages)
+	if err != nil {
+		return nil, nil, fmt.Errorf("languages (AGORA_LANGUAGES): %w", err)
+	}
+	a.langs = newLanguageChooser(offered)
 	if a.bundle, err = loadBundle(); err != nil {
 		return nil, nil, err
 	}

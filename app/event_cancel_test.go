@@ -151,7 +151,7 @@ func TestCancelPaidEventRefundsEveryPaymentOnce(t *testing.T) {
 		if out.Subject != "The forum is cancelled" || !strings.Contains(out.HTML, "<strong>sorry</strong>") || strings.Contains(out.HTML, "<script>") {
 			t.Errorf("mail to %s: subject %q, html %s", m.To, out.Subject, out.HTML)
 		}
-		if strings.HasPrefix(m.To, "buyer") && !strings.Contains(out.Text, "refunding your payment of 25.00 EUR in full") {
+		if strings.HasPrefix(m.To, "buyer") && !strings.Contains(out.Text, "refunding your payment of €25.00 in full") {
 			t.Errorf("mail to %s does not state the refund:\n%s", m.To, out.Text)
 		}
 	}

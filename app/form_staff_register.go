@@ -18,9 +18,9 @@ type staffRegisterForm struct {
 	Send     bool
 }
 
-func blankStaffRegisterForm(n int) staffRegisterForm {
+func blankStaffRegisterForm(n int, lang string) staffRegisterForm {
 	return staffRegisterForm{registerForm: blankRegisterForm(0, n, randomToken(24)), Kind: models.StaffComplimentary,
-		Language: Languages[0], Send: true}
+		Language: lang, Send: true}
 }
 
 func parseStaffRegisterForm(v url.Values) staffRegisterForm {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strings"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -10,10 +9,11 @@ import (
 	"github.com/agora-events/agora/views"
 )
 
-// Languages the interface is offered in, default first.
+// Languages the interface can be written in (English first); each App
+// offers cfg.Languages of them, see languageChooser.
 var Languages = views.Languages
 
-var languageNames = map[string]string{"en": "English", "es": "Español"}
+var languageNames = views.LanguageNames
 
 // loadBundle reads the site's messages (views/i18n/<lang>/<area>.json).
 func loadBundle() (*i18n.Bundle, error) { return views.LoadMessages() }
@@ -32,7 +32,7 @@ func newTranslator(b *i18n.Bundle, lang string) *Translator {
 // T translates id; args are name/value pairs for the message's template.
 // "Count" also selects the plural form.
 func (t *Translator) T(id string, args ...any) string {
-	s, err := views.Localize(t.loc, id, args...)
+	s, err := views.LocalizeIn(t.Lang, t.loc, id, args...)
 	if err != nil {
 		// A missing message shows its id rather than failing the page; a test
 		// checks that every id used exists in every language.
@@ -51,50 +51,57 @@ func (t *Translator) Msg(m Message) string {
 }
 
 // Date formats a day as "Tuesday 3 March 2026" in the translator's language.
-func (t *Translator) Date(tm time.Time) string {
-	return t.T("date.long", "Weekday", t.T("weekday."+strings.ToLower(tm.Weekday().String())), "Day", tm.Day(),
-		"Month", t.T("month."+strings.ToLower(tm.Month().String())), "Year", tm.Year())
-}
+func (t *Translator) Date(tm time.Time) string { return views.LongDate(t.T, tm) }
 
 // ShortDate formats a day as "3 Mar 2026".
-func (t *Translator) ShortDate(tm time.Time) string {
-	m := t.T("month." + strings.ToLower(tm.Month().String()))
-	if r := []rune(m); len(r) > 3 {
-		m = string(r[:3])
-	}
-	return t.T("date.short", "Day", tm.Day(), "Month", m, "Year", tm.Year())
-}
+func (t *Translator) ShortDate(tm time.Time) string { return views.ShortDate(t.T, tm) }
 
 // Clock formats a time of day, 24-hour, as used across Europe.
-func (t *Translator) Clock(tm time.Time) string { return tm.Format("15:04") }
+func (t *Translator) Clock(tm time.Time) string { return views.Clock(tm) }
 
-// pickLanguage chooses from an explicit choice (cookie), then Accept-Language.
-func pickLanguage(cookie, acceptLanguage string) string {
-	// The canonical string, not the cookie's: Fiber's cookie strings point
-	// into a buffer reused by the next request, and the language is kept in
-	// cache keys and e-mails.
-	for _, l := range Languages {
+// Money formats minor units with their currency as the language writes
+// it: {{$.L.Money .Total .Currency}} shows "1.234,50 €" in Spanish.
+func (t *Translator) Money(amount int64, currency string) string {
+	return views.FormatMoney(t.Lang, amount, currency)
+}
+
+// Number formats a whole number with the language's digit groups.
+func (t *Translator) Number(n int64) string { return views.FormatNumber(t.Lang, n) }
+
+// languageChooser picks the language of a request among those the site
+// offers (cfg.Languages, default first).
+type languageChooser struct {
+	offered []string
+	matcher language.Matcher
+}
+
+func newLanguageChooser(offered []string) languageChooser {
+	tags := make([]language.Tag, len(offered))
+	for i, l := range offered {
+		tags[i] = language.MustParse(l)
+	}
+	return languageChooser{offered: offered, matcher: language.NewMatcher(tags)}
+}
+
+// offers reports whether l is one of the offered languages.
+func (lc languageChooser) offers(l string) bool { return contains(lc.offered, l) }
+
+// pick chooses from an explicit choice (cookie), then Accept-Language
+// matched by CLDR's rules ("ca-ES" is Catalan, "nl-BE" Dutch), then the
+// default. It returns the offered list's own string, not the cookie's:
+// Fiber's cookie strings point into a buffer reused by the next request,
+// and the language is kept in cache keys and e-mails.
+func (lc languageChooser) pick(cookie, acceptLanguage string) string {
+	for _, l := range lc.offered {
 		if l == cookie {
 			return l
 		}
 	}
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err == nil {
-		for _, tag := range tags {
-			base, _ := tag.Base()
-			if isLanguage(base.String()) {
-				return base.String()
-			}
+	if err == nil && len(tags) > 0 {
+		if _, i, conf := lc.matcher.Match(tags...); conf != language.No && i >= 0 && i < len(lc.offered) {
+			return lc.offered[i]
 		}
 	}
-	return Languages[0]
-}
-
-func isLanguage(s string) bool {
-	for _, l := range Languages {
-		if l == s {
-			return true
-		}
-	}
-	return false
+	return lc.offered[0]
 }

@@ -34,22 +34,8 @@ func messageIDs(t *testing.T, lang string) map[string]bool {
 	return ids
 }
 
-func TestEveryLanguageHasTheSameMessages(t *testing.T) {
-	en := messageIDs(t, "en")
-	for _, lang := range Languages[1:] {
-		other := messageIDs(t, lang)
-		for id := range en {
-			if !other[id] {
-				t.Errorf("%s lacks %q", lang, id)
-			}
-		}
-		for id := range other {
-			if !en[id] {
-				t.Errorf("%s has %q, which English lacks", lang, id)
-			}
-		}
-	}
-}
+// Every language having every English message, with the same placeholders,
+// is views.TestCatalogueIsComplete.
 
 var (
 	templateUse = regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
@@ -57,8 +43,8 @@ var (
 )
 
 // TestEveryUsedMessageExists finds message ids written literally in templates
-// and handlers and checks that English defines each (the test above then
-// checks Spanish). Ids built at run time (kind.*, format.*) are checked by
+// and handlers and checks that English defines each (views.TestCatalogueIsComplete
+// then checks every other language). Ids built at run time (kind.*, format.*) are checked by
 // the pages' own tests.
 func TestEveryUsedMessageExists(t *testing.T) {
 	en := messageIDs(t, "en")
@@ -91,18 +77,47 @@ func TestEveryUsedMessageExists(t *testing.T) {
 	}
 }
 
+// TestPickLanguage matches Accept-Language by CLDR's rules among the
+// offered languages: a region or script variant finds its language, an
+// unknown language the default, and a remembered choice wins.
 func TestPickLanguage(t *testing.T) {
+	all := newLanguageChooser(Languages)
 	cases := []struct{ cookie, accept, want string }{
 		{"", "", "en"},
 		{"", "es-ES,es;q=0.9,en;q=0.8", "es"},
-		{"", "fr-FR,fr;q=0.9", "en"},
-		{"es", "en", "es"},
+		{"", "ca-ES", "ca"},
+		{"", "ca-ES-valencia,ca;q=0.9", "ca"},
+		{"", "nl-BE", "nl"},
+		{"", "el-GR", "el"},
+		{"", "fr-BE,fr;q=0.9", "fr"},
+		{"", "fr-FR,fr;q=0.9", "fr"},
+		{"", "gl", "gl"},
+		{"", "gl-ES,es;q=0.8", "gl"},
+		{"", "de-DE,de;q=0.9", "en"},     // not offered: the default
+		{"", "de-DE,nl;q=0.5", "nl"},     // the first offered one the browser accepts
+		{"", "ja,el;q=0.1", "el"},        // however low its weight
+		{"el", "en", "el"},               // a remembered choice wins
 		{"xx", "es", "es"},               // an unknown choice is ignored
 		{"", "\x00garbage;;q=abc", "en"}, // malformed header
 	}
 	for _, c := range cases {
-		if got := pickLanguage(c.cookie, c.accept); got != c.want {
-			t.Errorf("pickLanguage(%q, %q) = %q, want %q", c.cookie, c.accept, got, c.want)
+		if got := all.pick(c.cookie, c.accept); got != c.want {
+			t.Errorf("pick(%q, %q) = %q, want %q", c.cookie, c.accept, got, c.want)
+		}
+	}
+	// An operator offering Galician, Spanish and English: Galician is the
+	// default, a Catalan browser is not offered Catalan.
+	some := newLanguageChooser([]string{"gl", "es", "en"})
+	for _, c := range []struct{ cookie, accept, want string }{
+		{"", "", "gl"},
+		{"", "de", "gl"},
+		{"", "es-ES", "es"},
+		{"", "en-GB", "en"},
+		{"ca", "ca-ES,fr;q=0.5", "gl"},
+		{"el", "", "gl"},
+	} {
+		if got := some.pick(c.cookie, c.accept); got != c.want {
+			t.Errorf("gl,es,en: pick(%q, %q) = %q, want %q", c.cookie, c.accept, got, c.want)
 		}
 	}
 }

@@ -147,7 +147,7 @@ func (a *App) renderMessages(c *fiber.Ctx, status int, e *models.Event, f Messag
 	}
 	data := fiber.Map{"Event": e, "Form": f, "Errors": errs, "Action": messagesURL(e), "Choices": ch,
 		"Categories": cats, "History": history, "Loc": e.Location(), "Placeholders": models.MessagePlaceholders,
-		"Languages":        languageOptions(),
+		"Languages":        a.languageOptions(),
 		"AudienceKinds":    []selectOption{{Value: audienceAttendees, Label: audienceAttendees}, {Value: audienceWaitlist, Label: audienceWaitlist}},
 		"CheckedInOptions": []selectOption{{Value: models.CheckedInYes, Label: models.CheckedInYes}, {Value: models.CheckedInNo, Label: models.CheckedInNo}},
 		"MaxBody":          models.MaxMessageBody, "MaxSubject": models.MaxMessageSubject}
@@ -157,9 +157,10 @@ func (a *App) renderMessages(c *fiber.Ctx, status int, e *models.Event, f Messag
 	return a.renderStatus(c, status, "manage/messages", data)
 }
 
-func languageOptions() []selectOption {
-	out := make([]selectOption, 0, len(Languages))
-	for _, l := range Languages {
+// languageOptions lists the offered languages, each in its own name.
+func (a *App) languageOptions() []selectOption {
+	out := make([]selectOption, 0, len(a.langs.offered))
+	for _, l := range a.langs.offered {
 		out = append(out, selectOption{Value: l, Label: languageNames[l]})
 	}
 	return out

@@ -93,7 +93,8 @@ func (a *App) renderOrderPage(c *fiber.Ctx, status int, e *models.Event, o *mode
 			voucherCode = v.Code
 		}
 	}
-	money := func(n int64) string { return formatMoney(n, o.Currency) }
+	lang := a.lang(c)
+	money := func(n int64) string { return formatMoney(lang, n, o.Currency) }
 	return a.renderStatus(c, status, "manage/order", fiber.Map{"Event": e, "Loc": e.Location(), "Order": o,
 		"Payments": payments, "Refunds": refunds, "Refundable": r, "Form": f, "Errors": errs, "Money": money,
 		"VoucherCode": voucherCode, "Discount": discount, "URL": orderAdminURL(e, o.ID),

@@ -53,7 +53,7 @@ func TestTicketTypesCRUDAndBadInput(t *testing.T) {
 		t.Fatalf("stored %+v", tt)
 	}
 	r = c.get(base)
-	mustContain(t, r.Body, "list", "Carer pass", "25.50 EUR", "Paid tickets need Stripe: set STRIPE_SECRET_KEY")
+	mustContain(t, r.Body, "list", "Carer pass", "€25.50", "Paid tickets need Stripe: set STRIPE_SECRET_KEY")
 
 	bad := []struct {
 		name, field, msg string

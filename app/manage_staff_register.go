@@ -55,7 +55,7 @@ func (a *App) newStaffRegistration(c *fiber.Ctx) error {
 	}
 	n, _ := strconv.Atoi(c.Query("count"))
 	n = max(1, min(n, models.MaxAttendeeCap))
-	return a.renderStaffRegistration(c, fiber.StatusOK, e, blankStaffRegisterForm(n), FieldErrors{})
+	return a.renderStaffRegistration(c, fiber.StatusOK, e, blankStaffRegisterForm(n, a.langs.offered[0]), FieldErrors{})
 }
 
 func (a *App) renderStaffRegistration(c *fiber.Ctx, status int, e *models.Event, f staffRegisterForm, errs FieldErrors) error {
@@ -77,7 +77,7 @@ func (a *App) renderStaffRegistration(c *fiber.Ctx, status int, e *models.Event,
 	}
 	return a.renderStatus(c, status, "manage/registration_new", fiber.Map{"Event": e, "Loc": e.Location(), "Form": f,
 		"Errors": errs, "ErrorLinks": errorLinks(errs), "Tickets": tickets, "Questions": qs, "Kinds": optionsOf(models.StaffKinds),
-		"Languages": optionsOf(Languages), "AllowInvoice": ps.AllowInvoice, "Counts": counts,
+		"Languages": a.languageOptions(), "AllowInvoice": ps.AllowInvoice, "Counts": counts,
 		"TicketValue": strconv.FormatUint(uint64(f.TicketTypeID), 10)})
 }
 

@@ -31,7 +31,7 @@ func (a *App) ticketTypesPage(c *fiber.Ctx) error {
 	rows := make([]ticketRow, len(ts))
 	paid := false
 	for i, t := range ts {
-		rows[i] = ticketRow{TicketType: t, PriceText: formatPrice(t.Price) + " " + t.Currency}
+		rows[i] = ticketRow{TicketType: t, PriceText: formatMoney(a.lang(c), t.Price, t.Currency)}
 		paid = paid || t.Price > 0
 	}
 	return a.render(c, "manage/tickets", fiber.Map{"Event": e, "Loc": e.Location(), "Tickets": rows,

@@ -22,12 +22,12 @@ type voucherRow struct {
 }
 
 // discountMessage says what a voucher takes off, in the event's currency.
-func discountMessage(v models.Voucher, currency string) Message {
+func discountMessage(lang string, v models.Voucher, currency string) Message {
 	switch v.Kind {
 	case models.VoucherPercent:
 		return Message{ID: "vouchers.discount.percent", Data: map[string]any{"Value": v.Value}}
 	case models.VoucherFixed:
-		return Message{ID: "vouchers.discount.fixed", Data: map[string]any{"Value": formatMoney(v.Value, currency)}}
+		return Message{ID: "vouchers.discount.fixed", Data: map[string]any{"Value": formatMoney(lang, v.Value, currency)}}
 	}
 	return Message{ID: "vouchers.discount.free"}
 }
@@ -64,7 +64,7 @@ func (a *App) vouchersPage(c *fiber.Ctx) error {
 	cur := eventCurrency(tts)
 	rows := make([]voucherRow, len(vs))
 	for i, v := range vs {
-		rows[i] = voucherRow{Voucher: v, Discount: discountMessage(v, cur), Link: a.voucherLink(e, v.Code)}
+		rows[i] = voucherRow{Voucher: v, Discount: discountMessage(a.lang(c), v, cur), Link: a.voucherLink(e, v.Code)}
 		for _, id := range v.TicketTypes() {
 			rows[i].Tickets = append(rows[i].Tickets, names[id])
 		}

@@ -70,7 +70,7 @@ func (a *App) lang(c *fiber.Ctx) string {
 	if l, ok := c.Locals("agora.lang").(string); ok {
 		return l
 	}
-	l := pickLanguage(c.Cookies(langCookie), c.Get(fiber.HeaderAcceptLanguage))
+	l := a.langs.pick(c.Cookies(langCookie), c.Get(fiber.HeaderAcceptLanguage))
 	c.Locals("agora.lang", l)
 	return l
 }
@@ -78,7 +78,7 @@ func (a *App) lang(c *fiber.Ctx) string {
 // setLanguage records the visitor's choice and returns them to where they were.
 func (a *App) setLanguage(c *fiber.Ctx) error {
 	l := c.Params("lang")
-	if isLanguage(l) {
+	if a.langs.offers(l) {
 		c.Cookie(&fiber.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 			HTTPOnly: true, Secure: a.cfg.Secure, SameSite: "Lax"})
 	}

@@ -1,9 +1,10 @@
 package app
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/agora-events/agora/views"
 )
 
 // Currencies offered for ticket prices. All have two decimal places, so a
@@ -70,19 +71,8 @@ func formatPrice(minor int64) string {
 	return sign + strconv.FormatInt(minor/100, 10) + "." + strconv.FormatInt(minor%100/10, 10) + strconv.FormatInt(minor%10, 10)
 }
 
-// zeroDecimal lists the currencies without minor units (Stripe's list, the
-// ones an organizer here might use).
-var zeroDecimal = map[string]bool{"JPY": true, "KRW": true, "CLP": true, "ISK": true}
-
-// formatMoney shows an amount in minor units as "12.50 EUR".
-func formatMoney(amount int64, currency string) string {
-	cur := strings.ToUpper(currency)
-	if zeroDecimal[cur] {
-		return fmt.Sprintf("%d %s", amount, cur)
-	}
-	sign := ""
-	if amount < 0 {
-		sign, amount = "-", -amount
-	}
-	return fmt.Sprintf("%s%d.%02d %s", sign, amount/100, amount%100, cur)
+// formatMoney shows an amount in minor units as lang writes it ("€12.50",
+// "12,50 €"): views.FormatMoney, the one place that knows each language.
+func formatMoney(lang string, amount int64, currency string) string {
+	return views.FormatMoney(lang, amount, currency)
 }

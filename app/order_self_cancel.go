@@ -21,15 +21,15 @@ type selfRefundView struct {
 	OrgName  string
 }
 
-func (a *App) selfRefundView(o *models.Order, q models.SelfCancelQuote) selfRefundView {
+func (a *App) selfRefundView(lang string, o *models.Order, q models.SelfCancelQuote) selfRefundView {
 	v := selfRefundView{Policy: q.Policy.Policy, ByHand: q.ByHand}
 	if q.Payment == nil || q.Refund.Paid <= 0 {
 		return v
 	}
 	v.Paid, v.Refunds, v.Expired = true, q.Refund.Amount > 0, q.Refund.Expired
-	v.Amount, v.PaidLeft = formatMoney(q.Refund.Amount, q.Currency), formatMoney(q.Refund.Paid, q.Currency)
+	v.Amount, v.PaidLeft = formatMoney(lang, q.Refund.Amount, q.Currency), formatMoney(lang, q.Refund.Paid, q.Currency)
 	if q.Refund.Fee > 0 {
-		v.Fee = formatMoney(q.Refund.Fee, q.Currency)
+		v.Fee = formatMoney(lang, q.Refund.Fee, q.Currency)
 	}
 	if q.Policy.Until != nil {
 		v.Until = q.Policy.Until.In(o.Event.Location()).Format("2006-01-02 15:04") + " (" + o.Event.TimeZone + ")"
@@ -42,7 +42,7 @@ func (a *App) selfRefundView(o *models.Order, q models.SelfCancelQuote) selfRefu
 }
 
 // cancelPageData adds to the cancel page what cancelling gives back now.
-func (a *App) cancelPageData(o *models.Order, data fiber.Map) error {
+func (a *App) cancelPageData(lang string, o *models.Order, data fiber.Map) error {
 	if !o.IsLive() {
 		return nil
 	}
@@ -50,7 +50,7 @@ func (a *App) cancelPageData(o *models.Order, data fiber.Map) error {
 	if err != nil {
 		return errInternal("refund quote", err)
 	}
-	data["Refund"] = a.selfRefundView(o, q)
+	data["Refund"] = a.selfRefundView(lang, o, q)
 	return nil
 }
 

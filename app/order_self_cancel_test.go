@@ -54,16 +54,16 @@ func TestSelfCancelRefundPolicies(t *testing.T) {
 		refund int64
 	}{
 		{"full", func(fx *payFixture) url.Values { return url.Values{"policy": {"full"}, "until": {future(fx)}} },
-			[]string{"You will get 25.00 EUR back (you paid 25.00 EUR)", "for cancellations until"}, 2500},
+			[]string{"You will get €25.00 back (you paid €25.00)", "for cancellations until"}, 2500},
 		{"fixed fee", func(fx *payFixture) url.Values {
 			return url.Values{"policy": {"fee"}, "until": {future(fx)}, "fee_fixed": {"4.50"}}
-		}, []string{"You will get 20.50 EUR back", "A cancellation fee of 4.50 EUR is kept."}, 2050},
+		}, []string{"You will get €20.50 back", "A cancellation fee of €4.50 is kept."}, 2050},
 		{"percentage fee", func(fx *payFixture) url.Values {
 			return url.Values{"policy": {"fee"}, "fee_percent": {"10"}}
-		}, []string{"You will get 22.50 EUR back", "A cancellation fee of 2.50 EUR is kept."}, 2250},
+		}, []string{"You will get €22.50 back", "A cancellation fee of €2.50 is kept."}, 2250},
 		{"fee larger than paid", func(fx *payFixture) url.Values {
 			return url.Values{"policy": {"fee"}, "fee_fixed": {"30"}}
-		}, []string{"Cancelling now gives no refund of the 25.00 EUR you paid.", "contact the organizers (Pay Org)"}, 0},
+		}, []string{"Cancelling now gives no refund of the €25.00 you paid.", "contact the organizers (Pay Org)"}, 0},
 		{"deadline passed", func(fx *payFixture) url.Values { return url.Values{"policy": {"full"}, "until": {past(fx)}} },
 			[]string{"Cancelling now gives no refund", "Refunds were given for cancellations until"}, 0},
 		{"no refund", func(fx *payFixture) url.Values { return url.Values{"policy": {"none"}} },
@@ -124,7 +124,7 @@ func TestSelfCancelRefundNeverMoreThanLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := fx.selfCancel(o)
-	mustContain(t, page, "cancel page", "You will get 5.00 EUR back (you paid 5.00 EUR)")
+	mustContain(t, page, "cancel page", "You will get €5.00 back (you paid €5.00)")
 	calls := fx.stub.find("POST", "/v1/refunds")
 	if len(calls) != 1 || !strings.Contains(calls[0].Body, "amount=500") {
 		t.Fatalf("refund calls %+v, want one of 500", calls)

@@ -225,7 +225,7 @@ func (a *App) showCancelOrder(c *fiber.Ctx) error {
 		return err
 	}
 	data := fiber.Map{"Order": o, "Event": &o.Event, "Live": o.IsLive(), "Base": "/orders/" + o.Secret}
-	if err := a.cancelPageData(o, data); err != nil {
+	if err := a.cancelPageData(a.lang(c), o, data); err != nil {
 		return err
 	}
 	return a.render(c, "register/cancel", data)

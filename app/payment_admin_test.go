@@ -33,12 +33,12 @@ func (fx *payFixture) owner() *client {
 
 func TestOrganizerRefundPartialThenFull(t *testing.T) {
 	fx := newPayFixture(t, 10)
-	o, p := fx.paidOrder(2) // 50.00 EUR
+	o, p := fx.paidOrder(2) // €50.00
 	c := fx.owner()
 	page := fmt.Sprintf("/manage/events/%d/orders/%d", fx.event.ID, o.ID)
 	r := c.get(page)
 	mustStatus(t, r, 200, "order page")
-	mustContain(t, r.Body, "order page", o.Code, "50.00 EUR", "card (Stripe)", "paid", `name="amount"`, `value="50.00"`, `name="seq" value="0"`)
+	mustContain(t, r.Body, "order page", o.Code, "€50.00", "card (Stripe)", "paid", `name="amount"`, `value="50.00"`, `name="seq" value="0"`)
 
 	// More than was paid: refused beside the field, nothing sent or recorded.
 	r = c.post(page+"/refund", url.Values{"amount": {"50.01"}, "seq": {"0"}})
@@ -77,7 +77,7 @@ func TestOrganizerRefundPartialThenFull(t *testing.T) {
 
 	// The rest, with cancellation.
 	r = c.get(page)
-	mustContain(t, r.Body, "after partial", "20.00 EUR", "partly refunded", `value="30.00"`, `name="seq" value="1"`)
+	mustContain(t, r.Body, "after partial", "€20.00", "partly refunded", `value="30.00"`, `name="seq" value="1"`)
 	mustStatus(t, c.post(page+"/refund", url.Values{"amount": {"30.00"}, "seq": {"1"}, "cancel": {"1"}}), http.StatusSeeOther, "full refund")
 	var pay models.Payment
 	fx.db.Take(&pay, p.ID)
@@ -224,7 +224,7 @@ func TestVoucherPagesAndForm(t *testing.T) {
 		t.Fatalf("order with voucher: %v total %d", err, o.Total)
 	}
 	mustContain(t, c.get(list).Body, "list", "PATIENTS-25", "25% off", "1 of 2", "/events/paid-forum/register?voucher=PATIENTS-25")
-	mustContain(t, c.get(fmt.Sprintf("/manage/events/%d/orders/%d", fx.event.ID, o.ID)).Body, "order with voucher", "PATIENTS-25", "6.25 EUR off", "18.75 EUR")
+	mustContain(t, c.get(fmt.Sprintf("/manage/events/%d/orders/%d", fx.event.ID, o.ID)).Body, "order with voucher", "PATIENTS-25", "€6.25 off", "€18.75")
 	edit := fmt.Sprintf("%s/%d/edit", list, v.ID)
 	c.get(edit)
 	r = c.post(edit, url.Values{"code": {"PATIENTS-25"}, "kind": {"fixed"}, "value": {"5"}, "max_uses": {"0"}})

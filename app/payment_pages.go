@@ -44,7 +44,7 @@ func (a *App) renderPaymentPage(c *fiber.Ctx, o *models.Order, outcome string) e
 	payable := o.Status == models.OrderPending && o.ExpiresAt != nil && o.ExpiresAt.After(a.now())
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	data := fiber.Map{
-		"Order": o, "Total": formatMoney(o.Total, o.Currency), "Outcome": outcome, "Payable": payable,
+		"Order": o, "Total": formatMoney(a.lang(c), o.Total, o.Currency), "Outcome": outcome, "Payable": payable,
 		"CanCard": payable && a.pay != nil, "CanInvoice": payable && settings.AllowInvoice && inv == nil,
 		"Invoice": inv, "Settings": settings, "NoWay": payable && a.pay == nil && !settings.AllowInvoice,
 	}

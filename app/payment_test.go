@@ -249,13 +249,13 @@ func TestReceipt(t *testing.T) {
 	r := c.get("/orders/" + o.Secret + "/receipt")
 	mustStatus(t, r, 200, "receipt")
 	// 25.00 gross at 21% VAT: net 20.66, VAT 4.34.
-	mustContain(t, r.Body, "receipt", "Pay Org S.L.", "Calle Mayor 1, Madrid", "ESB12345678", "20.66 EUR", "4.34 EUR", "25.00 EUR", "@media print")
+	mustContain(t, r.Body, "receipt", "Pay Org S.L.", "Calle Mayor 1, Madrid", "ESB12345678", "€20.66", "€4.34", "€25.00", "@media print")
 	r = c.get("/orders/" + o.Secret + "/receipt.pdf")
 	mustStatus(t, r, 200, "receipt pdf")
 	if !strings.HasPrefix(r.Body, "%PDF") || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("not a receipt PDF: %q", r.Body[:min(len(r.Body), 40)])
 	}
-	mustContain(t, testenv.PDFText(t, []byte(r.Body)), "receipt pdf text", "Pay Org S.L.", "ESB12345678", "20.66 EUR", "25.00 EUR")
+	mustContain(t, testenv.PDFText(t, []byte(r.Body)), "receipt pdf text", "Pay Org S.L.", "ESB12345678", "€20.66", "€25.00")
 	// Any European script prints (the hand-written writer had Latin-1 only).
 	if err := fx.db.Model(&models.Order{}).Where("id = ?", o.ID).Update("buyer_name", "Παναγιώτης Οικονόμου").Error; err != nil {
 		t.Fatal(err)

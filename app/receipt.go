@@ -10,6 +10,7 @@ import (
 
 	"github.com/agora-events/agora/app/pdf"
 	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/views"
 )
 
 // receiptLine is one ticket on a receipt: net, VAT and gross (VAT is
@@ -50,6 +51,7 @@ func (a *App) loadReceipt(c *fiber.Ctx) (*receipt, error) {
 	if err != nil {
 		return nil, dbErr("load payment", err)
 	}
+	lang := a.lang(c)
 	r := &receipt{Order: o, PaidAt: p.UpdatedAt.In(o.Event.Location()), Method: p.Provider}
 	if err := a.db.Take(&r.Org, o.Event.OrganizationID).Error; err != nil {
 		return nil, dbErr("load organization", err)
@@ -60,7 +62,7 @@ func (a *App) loadReceipt(c *fiber.Ctx) (*receipt, error) {
 	}
 	bp := int64(settings.VATRateBP)
 	r.HasVAT = bp > 0
-	r.VATRate = fmt.Sprintf("%d.%02d%%", bp/100, bp%100)
+	r.VATRate = views.FormatPercent(lang, bp)
 	var tn, tv, tg int64
 	for _, it := range lineItems(*o, p.Amount) {
 		gross := it.UnitAmount * it.Quantity
@@ -70,17 +72,17 @@ func (a *App) loadReceipt(c *fiber.Ctx) (*receipt, error) {
 			net = (gross*10000*2 + (10000 + bp)) / ((10000 + bp) * 2)
 		}
 		l := receiptLine{Description: it.Name, net: net, vat: gross - net, gross: gross}
-		l.Net, l.VAT, l.Gross = formatMoney(net, p.Currency), formatMoney(gross-net, p.Currency), formatMoney(gross, p.Currency)
+		l.Net, l.VAT, l.Gross = formatMoney(lang, net, p.Currency), formatMoney(lang, gross-net, p.Currency), formatMoney(lang, gross, p.Currency)
 		r.Lines = append(r.Lines, l)
 		tn, tv, tg = tn+net, tv+gross-net, tg+gross
 	}
-	r.Net, r.VAT, r.Gross = formatMoney(tn, p.Currency), formatMoney(tv, p.Currency), formatMoney(tg, p.Currency)
+	r.Net, r.VAT, r.Gross = formatMoney(lang, tn, p.Currency), formatMoney(lang, tv, p.Currency), formatMoney(lang, tg, p.Currency)
 	refunds, err := models.RefundsOf(a.db, o.ID)
 	if err != nil {
 		return nil, dbErr("load refunds", err)
 	}
 	for _, rf := range refunds {
-		r.Refunds = append(r.Refunds, rf.CreatedAt.In(o.Event.Location()).Format("2006-01-02")+": "+formatMoney(rf.Amount, rf.Currency))
+		r.Refunds = append(r.Refunds, newTranslator(a.bundle, lang).ShortDate(rf.CreatedAt.In(o.Event.Location()))+": "+formatMoney(lang, rf.Amount, rf.Currency))
 	}
 	r.Refunded = len(r.Refunds) > 0
 	return r, nil
@@ -116,7 +118,7 @@ func (a *App) receiptPDF(c *fiber.Ctx) error {
 	}
 	lines = append(lines,
 		pdf.Line{Text: L.T("receipt.order") + ": " + o.Code, Gap: 10},
-		pdf.Line{Text: L.T("receipt.date") + ": " + r.PaidAt.Format("2006-01-02")},
+		pdf.Line{Text: L.T("receipt.date") + ": " + L.Date(r.PaidAt)},
 		pdf.Line{Text: L.T("receipt.buyer") + ": " + buyerLine(o)},
 		pdf.Line{Text: L.T("receipt.event") + ": " + o.Event.Title},
 	)

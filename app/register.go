@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -65,7 +64,12 @@ type ticketChoice struct {
 	Left   int  // -1 when unlimited
 	Few    bool // worth saying how many are left
 	OnSale bool
+	lang   string // the page's, which writes the price
 }
+
+// PriceText is the ticket's price as the page's language writes it
+// ("€12.50", "12,50 €").
+func (t ticketChoice) PriceText() string { return formatMoney(t.lang, t.Price, t.Currency) }
 
 // sessionChoice is a session with sign-up as the form offers it.
 type sessionChoice struct {
@@ -229,6 +233,9 @@ type waitlistOffer struct {
 
 func (a *App) renderRegister(c *fiber.Ctx, status int, p *registerPage, f registerForm, errs FieldErrors, wl *waitlistOffer) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	for i := range p.Tickets {
+		p.Tickets[i].lang = a.lang(c)
+	}
 	var opensAt time.Time
 	if p.Event.RegistrationOpensAt != nil {
 		opensAt = *p.Event.RegistrationOpensAt
@@ -401,9 +408,4 @@ func (a *App) placeOrderErrors(errs FieldErrors, err error, f registerForm) (*wa
 		return nil, 0, errInternal("place order", err)
 	}
 	return nil, fiber.StatusUnprocessableEntity, nil
-}
-
-// PriceText is the ticket's price for people, e.g. "12.50 EUR".
-func (t ticketChoice) PriceText() string {
-	return strconv.FormatInt(t.Price/100, 10) + "." + fmt.Sprintf("%02d", t.Price%100) + " " + t.Currency
 }

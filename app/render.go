@@ -120,10 +120,9 @@ func (a *App) funcs() template.FuncMap {
 			return t.In(loc).Format("2006-01-02T15:04")
 		},
 		"langName":  func(l string) string { return languageNames[l] },
-		"languages": func() []string { return Languages },
+		"languages": func() []string { return a.langs.offered },
 		"baseURL":   func() string { return a.cfg.BaseURL },
 		"add":       func(a, b int) int { return a + b },
-		"money":     formatMoney,
 	}
 }
 

@@ -15,7 +15,7 @@ func TestLocalizePlainMessageWithCountOfOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range Languages {
-		loc := i18n.NewLocalizer(b, lang)
+		loc := i18n.NewLocalizer(b, lang, "en")
 		for _, n := range []int{0, 1, 2, 21} {
 			got, err := Localize(loc, "register.places_left", "Count", n)
 			if err != nil || got == "register.places_left" || got == "" {

@@ -9,13 +9,14 @@ import (
 	"github.com/agora-events/agora/app/mail"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/modeltest"
+	"github.com/agora-events/agora/views"
 )
 
 // A delegate's mails (ticket, link, cancellation) render in both languages
 // with every message present, name only the delegate, and are dropped once
 // they no longer make sense.
-func TestDelegateMailsRenderInBothLanguages(t *testing.T) {
-	for _, lang := range []string{"en", "es"} {
+func TestDelegateMailsRenderInEveryLanguage(t *testing.T) {
+	for _, lang := range views.Languages {
 		t.Run(lang, func(t *testing.T) {
 			db, _ := modeltest.NewDB(t)
 			o := registration(t, db, lang)

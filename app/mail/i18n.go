@@ -72,7 +72,7 @@ func (t *translator) T(id string, args ...any) string {
 	if id == "mail.footer" && len(args) == 0 {
 		return t.Footer()
 	}
-	s, err := views.Localize(t.loc, id, args...)
+	s, err := views.LocalizeIn(t.Lang, t.loc, id, args...)
 	if err != nil {
 		*t.missing = append(*t.missing, id)
 		return id
@@ -81,10 +81,13 @@ func (t *translator) T(id string, args ...any) string {
 }
 
 // Date formats a day in the translator's language ("Tuesday 3 March 2026").
-func (t *translator) Date(tm time.Time) string {
-	return t.T("date.long", "Weekday", t.T("weekday."+strings.ToLower(tm.Weekday().String())), "Day", tm.Day(),
-		"Month", t.T("month."+strings.ToLower(tm.Month().String())), "Year", tm.Year())
-}
+func (t *translator) Date(tm time.Time) string { return views.LongDate(t.T, tm) }
 
 // DateTime formats a day and a 24-hour time.
-func (t *translator) DateTime(tm time.Time) string { return t.Date(tm) + ", " + tm.Format("15:04") }
+func (t *translator) DateTime(tm time.Time) string { return views.LongDateTime(t.T, tm) }
+
+// Money shows minor units with their currency as the mail's language
+// writes them ("€12.50", "12,50 €"): views.FormatMoney.
+func (t *translator) Money(amount int64, currency string) string {
+	return views.FormatMoney(t.Lang, amount, currency)
+}

@@ -34,7 +34,7 @@ func (r *Renderer) renderEventCancelled(L *translator, m models.OutboxMessage) (
 	if err != nil {
 		return Message{}, err
 	}
-	d.Amount = money(it.Amount, it.Currency)
+	d.Amount = L.Money(it.Amount, it.Currency)
 	var as []models.Attendee
 	if err := r.db.Where("order_id = ?", it.OrderID).Find(&as).Error; err != nil {
 		return Message{}, err
@@ -87,7 +87,7 @@ func (r *Renderer) renderOrganizerOrderCancelled(L *translator, m models.OutboxM
 		Select("COALESCE(SUM(refund_amount), 0)").Scan(&refunded).Error; err != nil {
 		return Message{}, err
 	}
-	d.Amount = money(refunded, d.Order.Currency)
+	d.Amount = L.Money(refunded, d.Order.Currency)
 	d.Name = L.T("mail.organizer_cancelled.team")
 	d.Link = fmt.Sprintf("%s/manage/events/%d/orders/%d", r.baseURL, d.Order.EventID, d.Order.ID)
 	return r.renderWith(L, m, L.T("mail.organizer_cancelled.subject", "Event", d.Event.Title, "Code", d.Order.Code), "organizer_cancelled", &cancelData{data: d})

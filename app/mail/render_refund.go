@@ -2,7 +2,6 @@ package mail
 
 import (
 	"errors"
-	"fmt"
 
 	"gorm.io/gorm"
 
@@ -22,11 +21,6 @@ func (r *Renderer) refundData(L *translator, refundID uint) (*data, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Amount = money(rf.Amount, rf.Currency)
+	d.Amount = L.Money(rf.Amount, rf.Currency)
 	return d, nil
-}
-
-// money shows minor units as "12.50 EUR".
-func money(amount int64, currency string) string {
-	return fmt.Sprintf("%d.%02d %s", amount/100, amount%100, currency)
 }

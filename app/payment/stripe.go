@@ -243,8 +243,15 @@ func signatureTime(header string) (time.Time, bool) {
 	return at, found
 }
 
+// stripeLocale is the Checkout page's language for the order's. Stripe's
+// Checkout has Greek, French, Dutch and Spanish but neither Galician nor
+// Catalan: their speakers (all in Spain) get the Spanish page; an unknown
+// locale would make Stripe refuse the session.
 func stripeLocale(lang string) string {
-	if lang == "es" {
+	switch lang {
+	case "es", "el", "fr", "nl":
+		return lang
+	case "gl", "ca":
 		return "es"
 	}
 	return "en"
