@@ -140,7 +140,7 @@ func (a *App) importDetail(c *fiber.Ctx) error {
 	}
 	return a.render(c, "manage/import_detail", fiber.Map{"Event": e, "Loc": e.Location(), "Import": imp, "Counts": counts,
 		"Problems": problems, "Ready": ready, "TicketNames": names, "URL": fmt.Sprintf("%s/%d", importURL(e), imp.ID),
-		"Working": imp.Status == models.ImportQueued || imp.Status == models.ImportRunning})
+		"Working": imp.Status == models.ImportQueued || imp.Status == models.ImportRunning, "LanguageCodes": strings.Join(Languages, ", ")})
 }
 
 // confirmImport queues the import and creates its first rows at once.
