@@ -49,7 +49,10 @@ type ConsentRecord struct {
 	ConsentTextID uint `gorm:"not null;index"`
 	GivenAt       time.Time
 	WithdrawnAt   *time.Time
-	ConsentText   ConsentText `gorm:"foreignKey:ConsentTextID"`
+	// Language is the language version of the text the person agreed to
+	// (the one they were shown).
+	Language    string      `gorm:"size:8;not null;default:en"`
+	ConsentText ConsentText `gorm:"foreignKey:ConsentTextID"`
 }
 
 // ErrUnknownConsentKind is returned for a kind not in ConsentKinds.

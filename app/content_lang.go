@@ -1,0 +1,59 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/agora-events/agora/models"
+)
+
+// contentLang is the language a visitor asks the event's content in: an
+// explicit ?lang= (hreflang alternates, calendar links, the registration
+// form carrying it on) when it names a content language, else the
+// interface language. The value is a models constant, safe to keep.
+func (a *App) contentLang(c *fiber.Ctx) string {
+	if l := models.CanonicalContentLanguage(c.Query("lang")); l != "" {
+		return l
+	}
+	if l := models.CanonicalContentLanguage(a.lang(c)); l != "" {
+		return l
+	}
+	return models.ContentLanguages[0]
+}
+
+// askedLang is the ?lang= the visitor chose explicitly, or "": links on
+// the page carry it on so the next page keeps the content language.
+func askedLang(c *fiber.Ctx) string { return models.CanonicalContentLanguage(c.Query("lang")) }
+
+// langSuffix is "?lang=xx" for links that carry an explicit choice on.
+func langSuffix(c *fiber.Ctx) string {
+	if l := askedLang(c); l != "" {
+		return "?lang=" + l
+	}
+	return ""
+}
+
+// eventContent loads the event's translations for the visitor's content
+// language and resolves the event's own texts in place.
+func (a *App) eventContent(c *fiber.Ctx, e *models.Event) (*models.Content, error) {
+	ct, err := models.LoadContent(a.db, e, a.contentLang(c))
+	if err != nil {
+		return nil, errInternal("load content", err)
+	}
+	ct.Event(e)
+	return ct, nil
+}
+
+// contentData is what every page showing an event's content needs for the
+// fallback note, lang="…" marks and the list of the event's languages.
+func contentData(c *fiber.Ctx, ct *models.Content, e *models.Event) fiber.Map {
+	return fiber.Map{"C": ct, "EventLangs": e.LanguageList(), "LangNames": models.ContentLanguageNames,
+		"LangQ": langSuffix(c)}
+}
+
+// withContent adds contentData to a page's data.
+func withContent(m fiber.Map, c *fiber.Ctx, ct *models.Content, e *models.Event) fiber.Map {
+	for k, v := range contentData(c, ct, e) {
+		m[k] = v
+	}
+	return m
+}
