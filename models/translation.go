@@ -197,7 +197,9 @@ func (c *Content) Base(kind string, id uint, field, text string) {
 // nothing to show in any language and nothing to note.
 func (c *Content) resolve(kind string, id uint, field string, s *string) {
 	k := tkey{kind, id, field}
-	c.base[k] = *s
+	if _, seen := c.base[k]; !seen { // resolving twice keeps the default's text
+		c.base[k] = *s
+	}
 	t, shown := c.Text(kind, id, field, c.Asked)
 	*s = t
 	if shown != c.Asked && strings.TrimSpace(t) != "" {
@@ -237,9 +239,14 @@ func (c *Content) Event(e *Event) {
 // Sessions resolves session titles and descriptions in place.
 func (c *Content) Sessions(ss []Session) {
 	for i := range ss {
-		c.resolve(OwnerSession, ss[i].ID, "title", &ss[i].Title)
-		c.resolve(OwnerSession, ss[i].ID, "description", &ss[i].Description)
+		c.Session(&ss[i])
 	}
+}
+
+// Session resolves one session's title and description in place.
+func (c *Content) Session(s *Session) {
+	c.resolve(OwnerSession, s.ID, "title", &s.Title)
+	c.resolve(OwnerSession, s.ID, "description", &s.Description)
 }
 
 // TicketType resolves a ticket type's name and description in place.
@@ -267,11 +274,13 @@ type TranslatedField struct {
 	Texts map[string]string
 }
 
-// SaveTranslations stores the fields' translations of the event in tx and
-// bumps the event's version, so cached pages in every language render
-// afresh. Empty texts delete their row (the language falls back).
+// SaveTranslations stores the fields' translations of the event in tx and,
+// when that changed anything, bumps the event's version, so cached pages in
+// every language render afresh. Empty texts delete their row (the language
+// falls back).
 func SaveTranslations(tx *gorm.DB, eventID uint, fields ...TranslatedField) error {
 	now := time.Now().UTC()
+	changed := false
 	for _, f := range fields {
 		for lang, text := range f.Texts {
 			lang = CanonicalContentLanguage(lang)
@@ -280,11 +289,14 @@ func SaveTranslations(tx *gorm.DB, eventID uint, fields ...TranslatedField) erro
 			}
 			q := tx.Where("owner_kind = ? AND owner_id = ? AND field = ? AND lang = ?", f.Kind, f.ID, f.Field, lang)
 			if strings.TrimSpace(text) == "" {
-				if err := q.Delete(&Translation{}).Error; err != nil {
-					return fmt.Errorf("delete translation: %w", err)
+				res := q.Delete(&Translation{})
+				if res.Error != nil {
+					return fmt.Errorf("delete translation: %w", res.Error)
 				}
+				changed = changed || res.RowsAffected > 0
 				continue
 			}
+			changed = true
 			row := Translation{EventID: eventID, OwnerKind: f.Kind, OwnerID: f.ID, Field: f.Field, Lang: lang, Text: text, UpdatedAt: now}
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "owner_kind"}, {Name: "owner_id"}, {Name: "field"}, {Name: "lang"}},
@@ -295,6 +307,9 @@ func SaveTranslations(tx *gorm.DB, eventID uint, fields ...TranslatedField) erro
 			}
 		}
 	}
+	if !changed {
+		return nil
+	}
 	return BumpEventVersion(tx, eventID)
 }
 
@@ -302,9 +317,13 @@ func SaveTranslations(tx *gorm.DB, eventID uint, fields ...TranslatedField) erro
 // Translations of languages no longer listed are kept (not shown), so
 // adding a language back brings its texts back.
 func SetEventLanguages(tx *gorm.DB, e *Event, def string, langs []string) error {
+	before := e.LanguageList()
 	e.DefaultLanguage = def
 	e.Languages = JoinLanguages(langs)
 	e.Languages = JoinLanguages(e.LanguageList())
+	if JoinLanguages(before) == e.Languages && e.DefaultLang() == before[0] {
+		return nil
+	}
 	if err := tx.Model(&Event{}).Where("id = ?", e.ID).
 		Updates(map[string]any{"languages": e.Languages, "default_language": e.DefaultLanguage}).Error; err != nil {
 		return fmt.Errorf("save event languages: %w", err)
@@ -315,9 +334,7 @@ func SetEventLanguages(tx *gorm.DB, e *Event, def string, langs []string) error 
 // Agenda resolves the agenda's sessions, rooms, tracks and speaker bios in
 // place (also the rooms, tracks and speakers each session carries).
 func (c *Content) Agenda(ag *Agenda) {
-	room := func(r *Room) { c.resolve(OwnerRoom, r.ID, "name", &r.Name) }
-	track := func(t *Track) { c.resolve(OwnerTrack, t.ID, "name", &t.Name) }
-	speaker := func(s *Speaker) { c.resolve(OwnerSpeaker, s.ID, "bio", &s.Bio) }
+	room, track, speaker := c.Room, c.Track, c.Speaker
 	c.Sessions(ag.Sessions)
 	for i := range ag.Sessions {
 		s := &ag.Sessions[i]
@@ -360,3 +377,12 @@ func (c *Content) Mark(kind string, id uint, field, ui string) string {
 	}
 	return shown
 }
+
+// Room resolves a room's name in place.
+func (c *Content) Room(r *Room) { c.resolve(OwnerRoom, r.ID, "name", &r.Name) }
+
+// Track resolves a track's name in place.
+func (c *Content) Track(t *Track) { c.resolve(OwnerTrack, t.ID, "name", &t.Name) }
+
+// Speaker resolves a speaker's bio in place.
+func (c *Content) Speaker(s *Speaker) { c.resolve(OwnerSpeaker, s.ID, "bio", &s.Bio) }
