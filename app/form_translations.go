@@ -55,3 +55,16 @@ func (t langTexts) fields(kind string, id uint) []models.TranslatedField {
 	}
 	return out
 }
+
+// storedLangTexts loads an owner's stored translations in the event's
+// other languages, for its edit form (id 0: a new owner, nothing stored).
+func (a *App) storedLangTexts(e *models.Event, kind string, id uint, fields ...string) (langTexts, error) {
+	if id == 0 {
+		return parseLangTexts(nil, nil, fields...), nil
+	}
+	ct, err := models.LoadContent(a.db, e, e.DefaultLang())
+	if err != nil {
+		return nil, errInternal("load content", err)
+	}
+	return langTextsOf(ct, kind, id, e.OtherLanguages(), fields...), nil
+}
