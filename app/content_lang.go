@@ -2,19 +2,34 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/language"
 
 	"github.com/agora-events/agora/models"
 )
 
 // contentLang is the language a visitor asks the event's content in: an
 // explicit ?lang= (hreflang alternates, calendar links, the registration
-// form carrying it on) when it names a content language, else the
-// interface language. The value is a models constant, safe to keep.
+// form carrying it on), else the interface language they chose (cookie),
+// else the first of their browser's languages that content may be written
+// in (so a Greek reader gets Greek content even where the interface is not
+// offered in Greek), else the interface language. The value is a models
+// constant, safe to keep in cache keys and rows.
 func (a *App) contentLang(c *fiber.Ctx) string {
 	if l := models.CanonicalContentLanguage(c.Query("lang")); l != "" {
 		return l
 	}
-	if l := models.CanonicalContentLanguage(a.lang(c)); l != "" {
+	ui := a.lang(c)
+	if c.Cookies(langCookie) == "" {
+		if tags, _, err := language.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage)); err == nil {
+			for _, tag := range tags {
+				base, _ := tag.Base()
+				if l := models.CanonicalContentLanguage(base.String()); l != "" {
+					return l
+				}
+			}
+		}
+	}
+	if l := models.CanonicalContentLanguage(ui); l != "" {
 		return l
 	}
 	return models.ContentLanguages[0]
