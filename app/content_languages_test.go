@@ -99,6 +99,8 @@ func TestRegisterInGreekRecordsGreekConsentAndMailsGreekContent(t *testing.T) {
 	if res.Status != http.StatusSeeOther || !orderLocation.MatchString(res.Location) {
 		t.Fatalf("register: %d %q\n%s", res.Status, res.Location, res.Body)
 	}
+	orderPage := r.c.get(res.Location)
+	mustContain(t, orderPage.Body, "order page", `lang="el">`+elTitle+`</a>`, `lang="el">`+elTicket+`</span>`)
 	var o models.Order
 	if err := r.db.Preload("Attendees").Where("buyer_email = ?", "eleni@example.org").Take(&o).Error; err != nil {
 		t.Fatal(err)
