@@ -72,3 +72,11 @@ func withContent(m fiber.Map, c *fiber.Ctx, ct *models.Content, e *models.Event)
 	}
 	return m
 }
+
+// withMap adds extra's entries to m.
+func withMap(m, extra fiber.Map) fiber.Map {
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}

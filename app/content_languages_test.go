@@ -218,3 +218,62 @@ func deliverOutboxToMailpit(t *testing.T, r *regEnv, want int) []mailpitMessage 
 	}
 	return out
 }
+
+// The organizers write each text per language beside the base field; a
+// too-long version gets its message beside its own input, with what was
+// typed kept, and nothing is saved; saved versions reach the public pages.
+func TestOrganizerFormsTakeTextsPerLanguage(t *testing.T) {
+	r := newRegEnv(t)
+	oc := newClient(t, r.app.(*fiber.App))
+	oc.signIn("owner@example.org")
+	edit := fmt.Sprintf("/manage/events/%d/edit", r.ev.ID)
+	oc.get(edit)
+	v := eventValues("Care Forum", r.ev.Slug)
+	v["languages"] = []string{"en", "fr"}
+	v.Set("default_language", "en")
+	v.Set("title.fr", strings.Repeat("é", maxEventTitle+1))
+	v.Set("summary.fr", "Un forum pour tout le monde")
+	res := oc.post(edit, v)
+	mustStatus(t, res, http.StatusUnprocessableEntity, "too long French title")
+	mustContain(t, res.Body, "too long French title", `id="f-title.fr-error"`, `aria-describedby="f-title.fr-error"`,
+		"Un forum pour tout le monde</textarea>", "Title (Français)")
+	var n int64
+	r.db.Model(&models.Translation{}).Count(&n)
+	if n != 0 {
+		t.Fatalf("%d translations saved from a rejected form", n)
+	}
+	v.Set("title.fr", "Forum des soins")
+	mustStatus(t, oc.post(edit, v), http.StatusSeeOther, "save French")
+
+	// A default language that is not ticked is refused beside the list.
+	bad := eventValues("Care Forum", r.ev.Slug)
+	bad["languages"] = []string{"fr"}
+	bad.Set("default_language", "en")
+	res = oc.post(edit, bad)
+	mustStatus(t, res, http.StatusUnprocessableEntity, "default not ticked")
+	mustContain(t, res.Body, "default not ticked", `id="f-languages-error"`, "Tick the default language too.")
+
+	// The event moved with eventValues' dates: the session moves with it.
+	if err := r.db.Take(r.ev, r.ev.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	r.s2.StartsAt, r.s2.EndsAt = r.ev.StartsAt, r.ev.StartsAt.Add(time.Hour)
+	sedit := fmt.Sprintf("/manage/events/%d/sessions/%d/edit", r.ev.ID, r.s2.ID)
+	form := oc.get(sedit)
+	mustContain(t, form.Body, "session form", `<label for="f-title.fr">Title (Français)</label>`)
+	sv := url.Values{"title": {r.s2.Title}, "title.fr": {"Atelier : les aidants"}, "format": {r.s2.Format}, "description": {""},
+		"starts_at": {localInputOf(r.ev, r.s2.StartsAt)}, "ends_at": {localInputOf(r.ev, r.s2.EndsAt)}, "capacity": {"5"}, "sign_up": {"1"}}
+	mustStatus(t, oc.post(sedit, sv), http.StatusSeeOther, "save French session title")
+
+	qedit := fmt.Sprintf("/manage/events/%d/questions/%d/edit", r.ev.ID, r.qText.ID)
+	oc.get(qedit)
+	qv := url.Values{"kind": {"text"}, "label": {r.qText.Label}, "label.fr": {"Votre rôle"}, "required": {"1"}, "position": {"1"}}
+	mustStatus(t, oc.post(qedit, qv), http.StatusSeeOther, "save French question")
+
+	page := r.c.get("/events/" + r.ev.Slug + "?lang=fr")
+	mustContain(t, page.Body, "French page", "Forum des soins", "Un forum pour tout le monde", "Atelier : les aidants")
+	reg := r.c.get(fmt.Sprintf("%s?ticket=%d&count=1&lang=fr", r.path(), r.tt.ID))
+	mustContain(t, reg.Body, "French form", `lang="fr">Votre rôle`, "Atelier : les aidants")
+	// The English page is still English.
+	mustContain(t, r.c.get("/events/"+r.ev.Slug+"?lang=en").Body, "English page", ">Care Forum</h1>", "Workshop: carers")
+}

@@ -213,6 +213,22 @@ func (a *App) deleteAgendaItem(k agendaKind) fiber.Handler {
 
 // renderSessionForm shows the new or edit session form.
 func (a *App) renderSessionForm(c *fiber.Ctx, status int, e *models.Event, ag *models.Agenda, s *models.Session, f SessionForm, errs FieldErrors) error {
+	return a.renderSessionFormTr(c, status, e, ag, s, f, nil, errs)
+}
+
+// renderSessionFormTr is renderSessionForm with the other languages' texts
+// as typed (nil: as stored).
+func (a *App) renderSessionFormTr(c *fiber.Ctx, status int, e *models.Event, ag *models.Agenda, s *models.Session, f SessionForm, tr langTexts, errs FieldErrors) error {
+	if tr == nil {
+		var id uint
+		if s != nil {
+			id = s.ID
+		}
+		var err error
+		if tr, err = a.storedLangTexts(e, models.OwnerSession, id, sessionTextFields...); err != nil {
+			return err
+		}
+	}
 	action := eventURL(e) + "/sessions"
 	if s != nil {
 		action = fmt.Sprintf("%s/sessions/%d/edit", eventURL(e), s.ID)
@@ -228,6 +244,7 @@ func (a *App) renderSessionForm(c *fiber.Ctx, status int, e *models.Event, ag *m
 	return a.renderStatus(c, status, "manage/session_form", fiber.Map{
 		"Event": e, "Loc": e.Location(), "Session": s, "Form": f, "Errors": errs, "Action": action,
 		"Formats": optionsOf(models.SessionFormats), "Rooms": rooms, "Tracks": tracks, "Speakers": ag.Speakers,
+		"Tr": tr, "OtherLangs": e.OtherLanguages(), "LangNames": models.ContentLanguageNames,
 	})
 }
 
@@ -281,17 +298,26 @@ func (a *App) saveSession(c *fiber.Ctx) error {
 	errs := csrfErrors(c)
 	f := parseSessionForm(c)
 	errs.merge(f.Validate(e, ag))
+	tr := parseLangTexts(c, e.OtherLanguages(), sessionTextFields...)
+	tr.validate(errs, map[string]int{"title": maxSessionTitle, "description": maxSessionDescription})
 	if !errs.Any() {
 		s := &models.Session{}
 		if existing != nil {
 			s.ID = existing.ID
 		}
 		ids := f.Apply(e, s)
-		if existing == nil {
-			err = models.CreateSession(a.db, s, ids)
-		} else {
-			err = models.UpdateSession(a.db, s, ids)
-		}
+		err = a.db.Transaction(func(tx *gorm.DB) error {
+			var err error
+			if existing == nil {
+				err = models.CreateSession(tx, s, ids)
+			} else {
+				err = models.UpdateSession(tx, s, ids)
+			}
+			if err != nil {
+				return err
+			}
+			return models.SaveTranslations(tx, e.ID, tr.fields(models.OwnerSession, s.ID)...)
+		})
 		switch {
 		case errors.Is(err, models.ErrNotInEvent):
 			// A room, track or speaker vanished (or was never the event's) between the check and the write.
@@ -303,8 +329,11 @@ func (a *App) saveSession(c *fiber.Ctx) error {
 			return c.Redirect(agendaURL(e)+fmt.Sprintf("#s-%d", s.ID), fiber.StatusSeeOther)
 		}
 	}
-	return a.renderSessionForm(c, fiber.StatusUnprocessableEntity, e, ag, existing, f, errs)
+	return a.renderSessionFormTr(c, fiber.StatusUnprocessableEntity, e, ag, existing, f, tr, errs)
 }
+
+// sessionTextFields are a session's texts written per language.
+var sessionTextFields = []string{"title", "description"}
 
 // sessionSavedFlash warns when the saved session shares its room with
 // another at the same time: allowed, but rarely meant.
