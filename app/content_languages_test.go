@@ -119,6 +119,24 @@ func TestRegisterInGreekRecordsGreekConsentAndMailsGreekContent(t *testing.T) {
 		t.Fatalf("recorded text %q %v", text, err)
 	}
 
+	// The organizers' reminder text, written in Greek too, goes out in Greek.
+	oc := newClient(t, r.app.(*fiber.App))
+	oc.signIn("owner@example.org")
+	rem := fmt.Sprintf("/manage/events/%d/reminders", r.ev.ID)
+	mustContain(t, oc.get(rem).Body, "reminders page", `<label for="f-reminder_text.el">`)
+	mustStatus(t, oc.post(rem, url.Values{"reminders_enabled": {"yes"}, "reminder_hours": {"48"},
+		"reminder_text": {"Use the north entrance."}, "reminder_text.el": {"Χρησιμοποιήστε τη βόρεια είσοδο."}}),
+		http.StatusSeeOther, "save Greek reminder text")
+	rnd, err := mail.NewRenderer(r.db, "http://agora.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminder, err := rnd.Render(models.OutboxMessage{Kind: models.MailEventReminder, RefID: r.ev.ID, To: "eleni@example.org", Language: "el"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, reminder.Text, "Greek reminder", "Χρησιμοποιήστε τη βόρεια είσοδο.", elTitle, elTicket)
+
 	msgs := deliverOutboxToMailpit(t, r, 1)
 	m := msgs[0]
 	if !strings.Contains(m.Subject, elTitle) {

@@ -45,6 +45,8 @@ const (
 	OwnerTicketType  = "ticket_type"
 	OwnerQuestion    = "question"
 	OwnerConsentText = "consent_text"
+	// OwnerEventMail is an event's own mail texts (owner id = event id).
+	OwnerEventMail = "event_mail"
 )
 
 // Translation is one organizer-written text of an owner in one language
@@ -386,3 +388,8 @@ func (c *Content) Track(t *Track) { c.resolve(OwnerTrack, t.ID, "name", &t.Name)
 
 // Speaker resolves a speaker's bio in place.
 func (c *Content) Speaker(s *Speaker) { c.resolve(OwnerSpeaker, s.ID, "bio", &s.Bio) }
+
+// ReminderText resolves the organizers' text of the event's reminder mail.
+func (c *Content) ReminderText(eventID uint, text *string) {
+	c.resolve(OwnerEventMail, eventID, "reminder_text", text)
+}
