@@ -288,8 +288,23 @@ func TestOrganizerFormsTakeTextsPerLanguage(t *testing.T) {
 	qv := url.Values{"kind": {"text"}, "label": {r.qText.Label}, "label.fr": {"Votre rôle"}, "required": {"1"}, "position": {"1"}}
 	mustStatus(t, oc.post(qedit, qv), http.StatusSeeOther, "save French question")
 
+	sp := models.Speaker{EventID: r.ev.ID, Name: "Dr. Ana Ruiz", Bio: "Leads the carers' programme."}
+	if err := r.db.Create(&sp).Error; err != nil {
+		t.Fatal(err)
+	}
+	spedit := fmt.Sprintf("/manage/events/%d/speakers/%d/edit", r.ev.ID, sp.ID)
+	mustContain(t, oc.get(spedit).Body, "speaker form", `<label for="f-speaker_bio.fr">Short biography (Français)</label>`)
+	spv := url.Values{"speaker_name": {sp.Name}, "speaker_role": {""}, "speaker_organization": {""}, "speaker_bio": {sp.Bio},
+		"speaker_bio.fr": {strings.Repeat("b", maxSpeakerBio+1)}}
+	res = oc.post(spedit, spv)
+	mustStatus(t, res, http.StatusUnprocessableEntity, "too long French bio")
+	mustContain(t, res.Body, "too long French bio", `id="f-speaker_bio.fr-error"`)
+	spv.Set("speaker_bio.fr", "Dirige le programme des aidants.")
+	mustStatus(t, oc.post(spedit, spv), http.StatusSeeOther, "save French bio")
+
 	page := r.c.get("/events/" + r.ev.Slug + "?lang=fr")
-	mustContain(t, page.Body, "French page", "Forum des soins", "Un forum pour tout le monde", "Atelier : les aidants")
+	mustContain(t, page.Body, "French page", "Forum des soins", "Un forum pour tout le monde", "Atelier : les aidants",
+		"Dirige le programme des aidants.")
 	reg := r.c.get(fmt.Sprintf("%s?ticket=%d&count=1&lang=fr", r.path(), r.tt.ID))
 	mustContain(t, reg.Body, "French form", `lang="fr">Votre rôle`, "Atelier : les aidants")
 	// The English page is still English.

@@ -151,11 +151,17 @@ func (a *App) createAgendaItem(k agendaKind) fiber.Handler {
 	}
 }
 
-func (a *App) renderItemEdit(c *fiber.Ctx, status int, e *models.Event, k agendaKind, id uint, form any, errs FieldErrors) error {
-	return a.renderStatus(c, status, "manage/agenda_item", fiber.Map{
+func (a *App) renderItemEdit(c *fiber.Ctx, status int, e *models.Event, k agendaKind, id uint, form any, tr langTexts, errs FieldErrors) error {
+	if tr == nil {
+		var err error
+		if tr, err = a.storedItemTexts(e, k, id); err != nil {
+			return err
+		}
+	}
+	return a.renderStatus(c, status, "manage/agenda_item", withMap(fiber.Map{
 		"Event": e, "Kind": k.name, "Form": form, "Errors": errs,
 		"Action": fmt.Sprintf("%s/%ss/%d/edit", eventURL(e), k.name, id),
-	})
+	}, itemLangData(e, k, tr)))
 }
 
 func (a *App) editAgendaItem(k agendaKind) fiber.Handler {
@@ -169,7 +175,7 @@ func (a *App) editAgendaItem(k agendaKind) fiber.Handler {
 		if err != nil {
 			return dbErr("load "+k.name, err)
 		}
-		return a.renderItemEdit(c, fiber.StatusOK, e, k, id, form, FieldErrors{})
+		return a.renderItemEdit(c, fiber.StatusOK, e, k, id, form, nil, FieldErrors{})
 	}
 }
 
@@ -186,14 +192,15 @@ func (a *App) updateAgendaItem(k agendaKind) fiber.Handler {
 		errs := csrfErrors(c)
 		form, ferrs, cols := k.validate(c)
 		errs.merge(ferrs)
+		tr := parseItemTexts(c, e, k, errs)
 		if !errs.Any() {
-			if err := models.UpdateAgendaItem(a.db, e.ID, id, k.model, cols); err != nil {
+			if err := a.saveItem(e, k, id, cols, tr); err != nil {
 				return dbErr("update "+k.name, err)
 			}
 			a.flash(c, k.name+".saved")
 			return c.Redirect(agendaURL(e)+"#"+k.table, fiber.StatusSeeOther)
 		}
-		return a.renderItemEdit(c, fiber.StatusUnprocessableEntity, e, k, id, form, errs)
+		return a.renderItemEdit(c, fiber.StatusUnprocessableEntity, e, k, id, form, tr, errs)
 	}
 }
 
