@@ -393,3 +393,22 @@ func (c *Content) Speaker(s *Speaker) { c.resolve(OwnerSpeaker, s.ID, "bio", &s.
 func (c *Content) ReminderText(eventID uint, text *string) {
 	c.resolve(OwnerEventMail, eventID, "reminder_text", text)
 }
+
+// copyEventTexts gives a copied event the other languages of its source's
+// summary and description (the copy's title is new, so its versions are
+// not copied). Translations of the copied agenda, tickets and questions
+// are not copied yet: those show their default language until written.
+func copyEventTexts(tx *gorm.DB, srcID, dstID uint) error {
+	var rows []Translation
+	if err := tx.Where("event_id = ? AND owner_kind = ? AND owner_id = ? AND field IN ?", srcID, OwnerEvent, srcID,
+		[]string{"summary", "description"}).Find(&rows).Error; err != nil {
+		return fmt.Errorf("copy translations: %w", err)
+	}
+	for _, r := range rows {
+		r.ID, r.EventID, r.OwnerID = 0, dstID, dstID
+		if err := tx.Create(&r).Error; err != nil {
+			return fmt.Errorf("copy translations: %w", err)
+		}
+	}
+	return nil
+}
