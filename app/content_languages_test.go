@@ -115,9 +115,11 @@ func TestRegisterInGreekRecordsGreekConsentAndMailsGreekContent(t *testing.T) {
 	if recs[0].Language != "el" || recs[0].ConsentText.Version != 2 {
 		t.Fatalf("consent record names %q version %d, want el version 2", recs[0].Language, recs[0].ConsentText.Version)
 	}
-	if text, err := models.ConsentRecordText(r.db, recs[0]); err != nil || text != elPrivacy {
-		t.Fatalf("recorded text %q %v", text, err)
+	if text, err := models.ConsentRecordText(r.db, recs[0]); err != nil || text != elPrivacy || recs[0].ConsentText.Body != elPrivacy {
+		t.Fatalf("recorded text %q (%q) %v", text, recs[0].ConsentText.Body, err)
 	}
+	data := r.c.get(strings.TrimSuffix(res.Location, "?welcome=1") + "/data.json")
+	mustContain(t, data.Body, "data download", `"language": "el"`, elPrivacy)
 
 	// The organizers' reminder text, written in Greek too, goes out in Greek.
 	oc := newClient(t, r.app.(*fiber.App))

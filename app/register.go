@@ -243,7 +243,7 @@ func (a *App) renderRegister(c *fiber.Ctx, status int, p *registerPage, f regist
 	}
 	return a.renderStatus(c, status, "register/register", withContent(fiber.Map{
 		"Page": p, "Event": p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs),
-		"Waitlist": wl, "Counts": counts, "NeedKeys": needKeys, "OpensAt": opensAt, "ContentLang": a.contentLang(c),
+		"Waitlist": wl, "Counts": counts, "NeedKeys": needKeys, "OpensAt": opensAt,
 	}, c, ct, p.Event))
 }
 

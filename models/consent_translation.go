@@ -128,3 +128,32 @@ func ConsentShownLanguage(tx *gorm.DB, eventID, textID uint, lang string) (strin
 	}
 	return lang, nil
 }
+
+// withAgreedWords puts into each record's ConsentText.Body the words of the
+// language version the person agreed to, with one query for all records.
+func withAgreedWords(db *gorm.DB, rs []ConsentRecord) error {
+	var ids []uint
+	for _, r := range rs {
+		ids = append(ids, r.ConsentTextID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []Translation
+	if err := db.Where("owner_kind = ? AND field = ? AND owner_id IN ?", OwnerConsentText, "body", ids).Find(&rows).Error; err != nil {
+		return fmt.Errorf("consent words: %w", err)
+	}
+	words := map[uint]map[string]string{}
+	for _, t := range rows {
+		if words[t.OwnerID] == nil {
+			words[t.OwnerID] = map[string]string{}
+		}
+		words[t.OwnerID][t.Lang] = t.Text
+	}
+	for i := range rs {
+		if w := words[rs[i].ConsentTextID][rs[i].Language]; strings.TrimSpace(w) != "" {
+			rs[i].ConsentText.Body = w
+		}
+	}
+	return nil
+}
