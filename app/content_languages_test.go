@@ -309,6 +309,13 @@ func TestOrganizerFormsTakeTextsPerLanguage(t *testing.T) {
 		"Dirige le programme des aidants.")
 	reg := r.c.get(fmt.Sprintf("%s?ticket=%d&count=1&lang=fr", r.path(), r.tt.ID))
 	mustContain(t, reg.Body, "French form", `lang="fr">Votre rôle`, "Atelier : les aidants")
+	// The organizer's CSV has the question's header in the organizer's
+	// language when the event has it.
+	oc.lang = "fr"
+	csv := oc.get(fmt.Sprintf("/manage/events/%d/registrations.csv", r.ev.ID))
+	mustStatus(t, csv, http.StatusOK, "csv")
+	mustContain(t, csv.Body, "French CSV header", "Votre rôle")
+	oc.lang = ""
 	// The English page is still English.
 	mustContain(t, r.c.get("/events/"+r.ev.Slug+"?lang=en").Body, "English page", ">Care Forum</h1>", "Workshop: carers")
 }
