@@ -170,6 +170,14 @@ func TestContentFallsBackToTheDefaultLanguageWithANote(t *testing.T) {
 	el := newClient(t, r.app.(*fiber.App))
 	el.lang = "el"
 	mustContain(t, el.get("/events/"+r.ev.Slug).Body, "Greek browser", elTitle)
+	// Both renderings are cached now, in slots of their own: neither is
+	// served for the other.
+	if again := fr.get("/events/" + r.ev.Slug).Body; strings.Contains(again, elTitle+"</h1>") || !strings.Contains(again, "This text is available in English.") {
+		t.Fatal("the French visitor got the cached Greek page")
+	}
+	if again := el.get("/events/" + r.ev.Slug).Body; !strings.Contains(again, elTitle+"</h1>") {
+		t.Fatal("the Greek visitor got the cached fallback page")
+	}
 
 	es := newClient(t, r.app.(*fiber.App))
 	es.lang = "es"
