@@ -80,3 +80,31 @@ func withMap(m, extra fiber.Map) fiber.Map {
 	}
 	return m
 }
+
+// cardMarks are the lang="…" an event card's title and summary need when
+// their language differs from the page's.
+type cardMarks struct{ Title, Summary string }
+
+// localiseListing shows each listed event's title and summary in the
+// visitor's content language (one query for all) and returns each card's
+// marks.
+func (a *App) localiseListing(c *fiber.Ctx, lists ...[]models.Event) (map[uint]cardMarks, error) {
+	var all []models.Event
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	cts, err := models.LoadContents(a.db, all, a.contentLang(c))
+	if err != nil {
+		return nil, errInternal("load content", err)
+	}
+	marks := map[uint]cardMarks{}
+	for _, l := range lists {
+		for i := range l {
+			ct := cts[l[i].ID]
+			ct.Event(&l[i])
+			marks[l[i].ID] = cardMarks{Title: ct.Mark(models.OwnerEvent, l[i].ID, "title", a.lang(c)),
+				Summary: ct.Mark(models.OwnerEvent, l[i].ID, "summary", a.lang(c))}
+		}
+	}
+	return marks, nil
+}

@@ -170,6 +170,10 @@ func TestContentFallsBackToTheDefaultLanguageWithANote(t *testing.T) {
 	el := newClient(t, r.app.(*fiber.App))
 	el.lang = "el"
 	mustContain(t, el.get("/events/"+r.ev.Slug).Body, "Greek browser", elTitle)
+	mustContain(t, el.get("/").Body, "Greek home page", `<h3 lang="el"><a href="/events/care-forum">`+elTitle+`</a></h3>`)
+	if home := fr.get("/").Body; strings.Contains(home, elTitle) || !strings.Contains(home, ">Care Forum</a>") {
+		t.Fatal("the French visitor's home page must list the English title")
+	}
 	// Both renderings are cached now, in slots of their own: neither is
 	// served for the other.
 	if again := fr.get("/events/" + r.ev.Slug).Body; strings.Contains(again, elTitle+"</h1>") || !strings.Contains(again, "This text is available in English.") {

@@ -23,13 +23,17 @@ func (a *App) home(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("listing stamp", err)
 	}
-	return a.serveCached(c, "home:"+kind+":"+a.lang(c), stamp, func() ([]byte, error) {
+	return a.serveCached(c, "home:"+kind+":"+a.lang(c)+":"+a.contentLang(c), stamp, func() ([]byte, error) {
 		upcoming, past, err := models.PublicEvents(a.db, now, kind)
 		if err != nil {
 			return nil, errInternal("list events", err)
 		}
+		marks, err := a.localiseListing(c, upcoming, past)
+		if err != nil {
+			return nil, err
+		}
 		return a.renderBytes(c, "public/home", fiber.Map{
-			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past,
+			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past, "Marks": marks,
 		})
 	})
 }

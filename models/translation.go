@@ -412,3 +412,25 @@ func copyEventTexts(tx *gorm.DB, srcID, dstID uint) error {
 	}
 	return nil
 }
+
+// LoadContents is LoadContent for a list of events (a listing page), with
+// one query for all of them.
+func LoadContents(db *gorm.DB, events []Event, lang string) (map[uint]*Content, error) {
+	out := make(map[uint]*Content, len(events))
+	ids := make([]uint, 0, len(events))
+	for i := range events {
+		out[events[i].ID] = NewContent(&events[i], lang)
+		ids = append(ids, events[i].ID)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Translation
+	if err := db.Where("event_id IN ? AND owner_kind = ?", ids, OwnerEvent).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load translations: %w", err)
+	}
+	for _, r := range rows {
+		out[r.EventID].add(r)
+	}
+	return out, nil
+}
