@@ -43,6 +43,8 @@ type EventForm struct {
 	Capacity             string
 	RegistrationOpensAt  string
 	RegistrationClosesAt string
+	// Langs is the content languages and the other languages' texts.
+	Langs EventLangForm
 }
 
 // parseEventForm reads the posted event form. An empty slug is derived from the title.
@@ -58,6 +60,7 @@ func parseEventForm(c *fiber.Ctx) EventForm {
 	if f.Slug == "" {
 		f.Slug = models.Slugify(f.Title)
 	}
+	f.Langs = parseEventLangForm(c)
 	return f
 }
 
@@ -113,6 +116,7 @@ func (f EventForm) Validate() FieldErrors {
 		errs.Add("online_url", "form.bad_url")
 	}
 	parseCount(errs, "capacity", f.Capacity, maxEventCapacity)
+	errs.merge(f.Langs.Validate())
 
 	loc, ok := f.location()
 	if !ok {

@@ -17,6 +17,9 @@ func (a *App) eventICS(c *fiber.Ctx) error {
 	if err != nil {
 		return dbErr("load event", err)
 	}
+	if _, err := a.eventContent(c, e); err != nil { // ?lang= or the interface's, with fallback
+		return err
+	}
 	cal := newCalendar(e)
 	vev := cal.AddEvent("event-" + strconv.FormatUint(uint64(e.ID), 10) + "@" + hostOf(a.cfg.BaseURL))
 	fillCalendarEvent(vev, a.now(), e.Title, e.Summary, e.StartsAt, e.EndsAt, eventPlace(e), a.cfg.BaseURL+"/events/"+e.Slug, e.Status)
@@ -36,6 +39,14 @@ func (a *App) sessionICS(c *fiber.Ctx) error {
 	var s models.Session
 	if err := a.db.Preload("Room").Where("id = ? AND event_id = ?", id, e.ID).First(&s).Error; err != nil {
 		return dbErr("load session", err)
+	}
+	ct, err := a.eventContent(c, e)
+	if err != nil {
+		return err
+	}
+	ct.Session(&s)
+	if s.Room != nil {
+		ct.Room(s.Room)
 	}
 	cal := newCalendar(e)
 	vev := cal.AddEvent("session-" + strconv.FormatUint(uint64(s.ID), 10) + "@" + hostOf(a.cfg.BaseURL))

@@ -73,6 +73,10 @@ func TestHostileInputNeverFails(t *testing.T) {
 	}
 	mf := newMeetingFixture(t, db, "hostile-forum", 3, models.ModeRequests)
 	rf := newRegFixture(t, db, mf.Event)
+	// Content in three languages: the organizers' forms carry per-language fields (issue 13).
+	if err := models.SetEventLanguages(db, mf.Event, "en", []string{"en", "el", "fr"}); err != nil {
+		t.Fatal(err)
+	}
 
 	visitor := newClient(t, f)
 	attendee := newClient(t, f)
@@ -104,7 +108,7 @@ func TestHostileInputNeverFails(t *testing.T) {
 		for _, p := range pages {
 			for _, hv := range hostileInputs[:3] {
 				q := url.Values{}
-				for _, k := range []string{"voucher", "next", "kind", "q", "status", "page", "ticket", "category", "event", "welcome", "session"} {
+				for _, k := range []string{"voucher", "next", "kind", "q", "status", "page", "ticket", "category", "event", "welcome", "session", "lang"} {
 					q.Set(k, hv)
 				}
 				sep := "?"

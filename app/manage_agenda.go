@@ -151,11 +151,17 @@ func (a *App) createAgendaItem(k agendaKind) fiber.Handler {
 	}
 }
 
-func (a *App) renderItemEdit(c *fiber.Ctx, status int, e *models.Event, k agendaKind, id uint, form any, errs FieldErrors) error {
-	return a.renderStatus(c, status, "manage/agenda_item", fiber.Map{
+func (a *App) renderItemEdit(c *fiber.Ctx, status int, e *models.Event, k agendaKind, id uint, form any, tr langTexts, errs FieldErrors) error {
+	if tr == nil {
+		var err error
+		if tr, err = a.storedItemTexts(e, k, id); err != nil {
+			return err
+		}
+	}
+	return a.renderStatus(c, status, "manage/agenda_item", withMap(fiber.Map{
 		"Event": e, "Kind": k.name, "Form": form, "Errors": errs,
 		"Action": fmt.Sprintf("%s/%ss/%d/edit", eventURL(e), k.name, id),
-	})
+	}, itemLangData(e, k, tr)))
 }
 
 func (a *App) editAgendaItem(k agendaKind) fiber.Handler {
@@ -169,7 +175,7 @@ func (a *App) editAgendaItem(k agendaKind) fiber.Handler {
 		if err != nil {
 			return dbErr("load "+k.name, err)
 		}
-		return a.renderItemEdit(c, fiber.StatusOK, e, k, id, form, FieldErrors{})
+		return a.renderItemEdit(c, fiber.StatusOK, e, k, id, form, nil, FieldErrors{})
 	}
 }
 
@@ -186,14 +192,15 @@ func (a *App) updateAgendaItem(k agendaKind) fiber.Handler {
 		errs := csrfErrors(c)
 		form, ferrs, cols := k.validate(c)
 		errs.merge(ferrs)
+		tr := parseItemTexts(c, e, k, errs)
 		if !errs.Any() {
-			if err := models.UpdateAgendaItem(a.db, e.ID, id, k.model, cols); err != nil {
+			if err := a.saveItem(e, k, id, cols, tr); err != nil {
 				return dbErr("update "+k.name, err)
 			}
 			a.flash(c, k.name+".saved")
 			return c.Redirect(agendaURL(e)+"#"+k.table, fiber.StatusSeeOther)
 		}
-		return a.renderItemEdit(c, fiber.StatusUnprocessableEntity, e, k, id, form, errs)
+		return a.renderItemEdit(c, fiber.StatusUnprocessableEntity, e, k, id, form, tr, errs)
 	}
 }
 
@@ -213,6 +220,22 @@ func (a *App) deleteAgendaItem(k agendaKind) fiber.Handler {
 
 // renderSessionForm shows the new or edit session form.
 func (a *App) renderSessionForm(c *fiber.Ctx, status int, e *models.Event, ag *models.Agenda, s *models.Session, f SessionForm, errs FieldErrors) error {
+	return a.renderSessionFormTr(c, status, e, ag, s, f, nil, errs)
+}
+
+// renderSessionFormTr is renderSessionForm with the other languages' texts
+// as typed (nil: as stored).
+func (a *App) renderSessionFormTr(c *fiber.Ctx, status int, e *models.Event, ag *models.Agenda, s *models.Session, f SessionForm, tr langTexts, errs FieldErrors) error {
+	if tr == nil {
+		var id uint
+		if s != nil {
+			id = s.ID
+		}
+		var err error
+		if tr, err = a.storedLangTexts(e, models.OwnerSession, id, sessionTextFields...); err != nil {
+			return err
+		}
+	}
 	action := eventURL(e) + "/sessions"
 	if s != nil {
 		action = fmt.Sprintf("%s/sessions/%d/edit", eventURL(e), s.ID)
@@ -228,6 +251,7 @@ func (a *App) renderSessionForm(c *fiber.Ctx, status int, e *models.Event, ag *m
 	return a.renderStatus(c, status, "manage/session_form", fiber.Map{
 		"Event": e, "Loc": e.Location(), "Session": s, "Form": f, "Errors": errs, "Action": action,
 		"Formats": optionsOf(models.SessionFormats), "Rooms": rooms, "Tracks": tracks, "Speakers": ag.Speakers,
+		"Tr": tr, "OtherLangs": e.OtherLanguages(), "LangNames": models.ContentLanguageNames,
 	})
 }
 
@@ -281,17 +305,26 @@ func (a *App) saveSession(c *fiber.Ctx) error {
 	errs := csrfErrors(c)
 	f := parseSessionForm(c)
 	errs.merge(f.Validate(e, ag))
+	tr := parseLangTexts(c, e.OtherLanguages(), sessionTextFields...)
+	tr.validate(errs, map[string]int{"title": maxSessionTitle, "description": maxSessionDescription})
 	if !errs.Any() {
 		s := &models.Session{}
 		if existing != nil {
 			s.ID = existing.ID
 		}
 		ids := f.Apply(e, s)
-		if existing == nil {
-			err = models.CreateSession(a.db, s, ids)
-		} else {
-			err = models.UpdateSession(a.db, s, ids)
-		}
+		err = a.db.Transaction(func(tx *gorm.DB) error {
+			var err error
+			if existing == nil {
+				err = models.CreateSession(tx, s, ids)
+			} else {
+				err = models.UpdateSession(tx, s, ids)
+			}
+			if err != nil {
+				return err
+			}
+			return models.SaveTranslations(tx, e.ID, tr.fields(models.OwnerSession, s.ID)...)
+		})
 		switch {
 		case errors.Is(err, models.ErrNotInEvent):
 			// A room, track or speaker vanished (or was never the event's) between the check and the write.
@@ -303,8 +336,11 @@ func (a *App) saveSession(c *fiber.Ctx) error {
 			return c.Redirect(agendaURL(e)+fmt.Sprintf("#s-%d", s.ID), fiber.StatusSeeOther)
 		}
 	}
-	return a.renderSessionForm(c, fiber.StatusUnprocessableEntity, e, ag, existing, f, errs)
+	return a.renderSessionFormTr(c, fiber.StatusUnprocessableEntity, e, ag, existing, f, tr, errs)
 }
+
+// sessionTextFields are a session's texts written per language.
+var sessionTextFields = []string{"title", "description"}
 
 // sessionSavedFlash warns when the saved session shares its room with
 // another at the same time: allowed, but rarely meant.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
 )
@@ -21,6 +22,18 @@ func eventMailURL(id uint) string   { return fmt.Sprintf("/manage/events/%d/remi
 func orgSettingsURL(id uint) string { return fmt.Sprintf("/manage/orgs/%d/settings", id) }
 
 func (a *App) renderEventMail(c *fiber.Ctx, status int, e *models.Event, f eventMailForm, errs FieldErrors) error {
+	return a.renderEventMailTr(c, status, e, f, nil, errs)
+}
+
+// renderEventMailTr is renderEventMail with the reminder text's other
+// languages as typed (nil: as stored).
+func (a *App) renderEventMailTr(c *fiber.Ctx, status int, e *models.Event, f eventMailForm, tr langTexts, errs FieldErrors) error {
+	if tr == nil {
+		var err error
+		if tr, err = a.storedLangTexts(e, models.OwnerEventMail, e.ID, "reminder_text"); err != nil {
+			return err
+		}
+	}
 	contact, err := models.EventContact(a.db, e.ID)
 	if err != nil {
 		return errInternal("event contact", err)
@@ -32,7 +45,8 @@ func (a *App) renderEventMail(c *fiber.Ctx, status int, e *models.Event, f event
 	}
 	return a.renderStatus(c, status, "manage/reminders", fiber.Map{"Event": e, "Form": f, "Errors": errs,
 		"Contact": contact, "Setting": set, "ReminderAt": set.ReminderAt(*e).In(e.Location()),
-		"Action": eventMailURL(e.ID), "MaxHours": models.MaxReminderHours, "MaxText": models.MaxReminderText})
+		"Action": eventMailURL(e.ID), "MaxHours": models.MaxReminderHours, "MaxText": models.MaxReminderText,
+		"Tr": tr, "OtherLangs": e.OtherLanguages(), "LangNames": models.ContentLanguageNames})
 }
 
 // eventMailPage shows the event's reminder and reply-to settings.
@@ -59,10 +73,18 @@ func (a *App) saveEventMail(c *fiber.Ctx) error {
 	f := parseEventMailForm(c)
 	s, verrs := f.Validate(e.ID)
 	errs = errs.merge(verrs)
+	tr := parseLangTexts(c, e.OtherLanguages(), "reminder_text")
+	tr.validate(errs, map[string]int{"reminder_text": models.MaxReminderText})
 	if errs.Any() {
-		return a.renderEventMail(c, fiber.StatusUnprocessableEntity, e, f, errs)
+		return a.renderEventMailTr(c, fiber.StatusUnprocessableEntity, e, f, tr, errs)
 	}
-	if err := models.SaveEventMailSetting(a.db, &s); err != nil {
+	err = a.db.Transaction(func(tx *gorm.DB) error {
+		if err := models.SaveEventMailSetting(tx, &s); err != nil {
+			return err
+		}
+		return models.SaveTranslations(tx, e.ID, tr.fields(models.OwnerEventMail, e.ID)...)
+	})
+	if err != nil {
 		return errInternal("save mail settings", err)
 	}
 	a.flash(c, "reminders.saved")

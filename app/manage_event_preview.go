@@ -18,7 +18,7 @@ func (a *App) previewEvent(c *fiber.Ctx) error {
 	if shown.Status == models.StatusDraft {
 		shown.Status = models.StatusPublished // as the public will see it
 	}
-	data, err := a.eventPageData(&shown)
+	data, err := a.eventPageData(c, &shown)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ func (a *App) renderEventForm(c *fiber.Ctx, status int, e *models.Event, f Event
 	return a.renderStatus(c, status, "manage/event_form", fiber.Map{
 		"Event": e, "Form": f, "Errors": errs, "Action": action, "Orgs": orgs,
 		"Kinds": optionsOf(models.EventKinds), "TimeZones": timeZoneChoices,
+		"ContentLanguages": models.ContentLanguages, "LangNames": models.ContentLanguageNames,
 	})
 }
 
@@ -33,6 +34,8 @@ func (a *App) renderEventForm(c *fiber.Ctx, status int, e *models.Event, f Event
 func (a *App) newEvent(c *fiber.Ctx) error {
 	ms := editableMemberships(c)
 	f := EventForm{Kind: models.KindForum, TimeZone: DefaultTimeZone, OrganizationID: itoa(int(ms[0].OrganizationID))}
+	def := a.contentLang(c)
+	f.Langs = EventLangForm{Languages: []string{def}, DefaultLanguage: def, Present: true}
 	return a.renderEventForm(c, fiber.StatusOK, nil, f, FieldErrors{})
 }
 
@@ -52,7 +55,12 @@ func (a *App) createEvent(c *fiber.Ctx) error {
 	if !errs.Any() {
 		e := &models.Event{OrganizationID: orgID, Status: models.StatusDraft}
 		f.Apply(e)
-		err := models.CreateEvent(a.db, e)
+		err := a.db.Transaction(func(tx *gorm.DB) error {
+			if err := models.CreateEvent(tx, e); err != nil {
+				return err
+			}
+			return saveEventLangs(tx, e, f.Langs)
+		})
 		if err == nil {
 			a.flash(c, "event.created")
 			return c.Redirect(eventURL(e), fiber.StatusSeeOther)
@@ -90,7 +98,13 @@ func (a *App) editEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderEventForm(c, fiber.StatusOK, e, eventFormFrom(e), FieldErrors{})
+	ct, err := models.LoadContent(a.db, e, e.DefaultLang())
+	if err != nil {
+		return errInternal("load content", err)
+	}
+	f := eventFormFrom(e)
+	f.Langs = eventLangFormFrom(e, ct)
+	return a.renderEventForm(c, fiber.StatusOK, e, f, FieldErrors{})
 }
 
 // updateEvent saves the edit form; the event keeps its organization.
@@ -104,7 +118,12 @@ func (a *App) updateEvent(c *fiber.Ctx) error {
 	errs.merge(f.Validate())
 	if !errs.Any() {
 		f.Apply(e)
-		err := models.SaveEvent(a.db, e)
+		err := a.db.Transaction(func(tx *gorm.DB) error {
+			if err := models.SaveEvent(tx, e); err != nil {
+				return err
+			}
+			return saveEventLangs(tx, e, f.Langs)
+		})
 		if err == nil {
 			a.flash(c, "event.saved")
 			return c.Redirect(eventURL(e), fiber.StatusSeeOther)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/models"
 )
@@ -40,6 +41,22 @@ func (a *App) ticketTypesPage(c *fiber.Ctx) error {
 
 // renderTicketForm shows the new or edit form with the person's input.
 func (a *App) renderTicketForm(c *fiber.Ctx, status int, e *models.Event, t *models.TicketType, f TicketTypeForm, errs FieldErrors) error {
+	return a.renderTicketFormTr(c, status, e, t, f, nil, errs)
+}
+
+// renderTicketFormTr is renderTicketForm with the other languages' texts
+// as typed (nil: as stored).
+func (a *App) renderTicketFormTr(c *fiber.Ctx, status int, e *models.Event, t *models.TicketType, f TicketTypeForm, tr langTexts, errs FieldErrors) error {
+	if tr == nil {
+		var id uint
+		if t != nil {
+			id = t.ID
+		}
+		var err error
+		if tr, err = a.storedLangTexts(e, models.OwnerTicketType, id, ticketTextFields...); err != nil {
+			return err
+		}
+	}
 	action := ticketsURL(e)
 	if t != nil {
 		action = fmt.Sprintf("%s/%d/edit", ticketsURL(e), t.ID)
@@ -48,6 +65,7 @@ func (a *App) renderTicketForm(c *fiber.Ctx, status int, e *models.Event, t *mod
 		"Event": e, "Ticket": t, "Form": f, "Errors": errs, "Action": action,
 		"Currencies": optionsOf(Currencies), "Categories": optionsOf(models.Categories),
 		"NeedsStripe": f.IsPaid() && !a.paymentsConfigured(),
+		"Tr":          tr, "OtherLangs": e.OtherLanguages(), "LangNames": models.ContentLanguageNames,
 	})
 }
 
@@ -92,6 +110,8 @@ func (a *App) saveTicketType(c *fiber.Ctx) error {
 		taken = t.PlacesTaken
 	}
 	errs.merge(f.Validate(e.Location(), taken))
+	tr := parseLangTexts(c, e.OtherLanguages(), ticketTextFields...)
+	tr.validate(errs, map[string]int{"name": maxTicketName, "description": maxTicketDescription})
 	if !errs.Any() {
 		row := &models.TicketType{EventID: e.ID}
 		if t != nil {
@@ -99,11 +119,18 @@ func (a *App) saveTicketType(c *fiber.Ctx) error {
 			row = &cp
 		}
 		f.Apply(row, e.Location())
-		if t == nil {
-			err = models.CreateTicketType(a.db, row)
-		} else {
-			err = models.UpdateTicketType(a.db, row)
-		}
+		err = a.db.Transaction(func(tx *gorm.DB) error {
+			var err error
+			if t == nil {
+				err = models.CreateTicketType(tx, row)
+			} else {
+				err = models.UpdateTicketType(tx, row)
+			}
+			if err != nil {
+				return err
+			}
+			return models.SaveTranslations(tx, e.ID, tr.fields(models.OwnerTicketType, row.ID)...)
+		})
 		switch {
 		case err == nil:
 			a.flash(c, "tickettype.saved")
@@ -117,8 +144,11 @@ func (a *App) saveTicketType(c *fiber.Ctx) error {
 			return dbErr("save ticket type", err)
 		}
 	}
-	return a.renderTicketForm(c, fiber.StatusUnprocessableEntity, e, t, f, errs)
+	return a.renderTicketFormTr(c, fiber.StatusUnprocessableEntity, e, t, f, tr, errs)
 }
+
+// ticketTextFields are a ticket type's texts written per language.
+var ticketTextFields = []string{"name", "description"}
 
 // deleteTicketType deletes a ticket type nobody registered for.
 func (a *App) deleteTicketType(c *fiber.Ctx) error {

@@ -67,6 +67,7 @@ type answerExport struct {
 type consentExport struct {
 	Kind        string     `json:"kind"`
 	Version     int        `json:"version"`
+	Language    string     `json:"language"` // the language version agreed to
 	Text        string     `json:"text"`
 	GivenAt     time.Time  `json:"given_at"`
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
@@ -119,7 +120,7 @@ func attendeeExportOf(t ticketView) attendeeExport {
 		ae.Answers = append(ae.Answers, answerExport{an.Question, an.Value})
 	}
 	for _, cr := range t.Consents {
-		ae.Consents = append(ae.Consents, consentExport{Kind: cr.ConsentText.Kind, Version: cr.ConsentText.Version, Text: cr.ConsentText.Body,
+		ae.Consents = append(ae.Consents, consentExport{Kind: cr.ConsentText.Kind, Version: cr.ConsentText.Version, Language: cr.Language, Text: cr.ConsentText.Body,
 			GivenAt: cr.GivenAt, WithdrawnAt: cr.WithdrawnAt})
 	}
 	for _, s := range t.Sessions {

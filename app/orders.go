@@ -164,12 +164,16 @@ func (a *App) showOrder(c *fiber.Ctx) error {
 	if o.Event.PersonalDataRemovedAt != nil {
 		anonymisedNote = "retention.order_anonymised"
 	}
-	return a.render(c, "register/order", fiber.Map{
+	ct, err := a.orderContent(c, o, tickets)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "register/order", withContent(fiber.Map{
 		"Links": links, "Erased": erased, "AnonymisedNote": anonymisedNote,
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Tickets": tickets,
 		"Welcome": c.Query("welcome") == "1", "Live": o.IsLive(), "Base": "/orders/" + o.Secret,
 		"EventOver": o.Event.IsPast(a.now()), "Anonymised": models.OrderAnonymised(o),
-	})
+	}, c, ct, &o.Event))
 }
 
 // orderCalendar serves the event and the sessions the order's attendees chose.

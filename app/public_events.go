@@ -23,13 +23,17 @@ func (a *App) home(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("listing stamp", err)
 	}
-	return a.serveCached(c, "home:"+kind+":"+a.lang(c), stamp, func() ([]byte, error) {
+	return a.serveCached(c, "home:"+kind+":"+a.lang(c)+":"+a.contentLang(c), stamp, func() ([]byte, error) {
 		upcoming, past, err := models.PublicEvents(a.db, now, kind)
 		if err != nil {
 			return nil, errInternal("list events", err)
 		}
+		marks, err := a.localiseListing(c, upcoming, past)
+		if err != nil {
+			return nil, err
+		}
 		return a.renderBytes(c, "public/home", fiber.Map{
-			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past,
+			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past, "Marks": marks,
 		})
 	})
 }
@@ -42,7 +46,9 @@ func (a *App) eventPage(c *fiber.Ctx) error {
 	if err != nil {
 		return dbErr("event stamp", err)
 	}
-	return a.serveCached(c, "event:"+slug+":"+a.lang(c), stamp, func() ([]byte, error) { return a.renderEventPage(c, slug) })
+	// Keyed by interface and content language: a page whose text fell back
+	// to the default language and a translated one never share a slot.
+	return a.serveCached(c, "event:"+slug+":"+a.lang(c)+":"+a.contentLang(c), stamp, func() ([]byte, error) { return a.renderEventPage(c, slug) })
 }
 
 func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
@@ -50,7 +56,7 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 	if err != nil {
 		return nil, dbErr("load event", err)
 	}
-	data, err := a.eventPageData(e)
+	data, err := a.eventPageData(c, e)
 	if err != nil {
 		return nil, err
 	}
@@ -58,17 +64,22 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 }
 
 // eventPageData is what the public event page shows (also in the organizers' preview).
-func (a *App) eventPageData(e *models.Event) (fiber.Map, error) {
+func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 	agenda, err := models.LoadAgenda(a.db, e.ID)
 	if err != nil {
 		return nil, errInternal("load agenda", err)
 	}
+	ct, err := a.eventContent(c, e)
+	if err != nil {
+		return nil, err
+	}
+	ct.Agenda(agenda)
 	set, err := models.NetworkingFor(a.db, e.ID)
 	if err != nil {
 		return nil, errInternal("load networking", err)
 	}
 	loc := e.Location()
-	return fiber.Map{
+	return withContent(fiber.Map{
 		"Public":     true,
 		"Networking": set.Enabled,
 		"Event":      e,
@@ -77,12 +88,13 @@ func (a *App) eventPageData(e *models.Event) (fiber.Map, error) {
 		"Speakers":   agenda.Speakers,
 		"Past":       e.IsPast(a.now()),
 		"URL":        a.cfg.BaseURL + "/events/" + e.Slug,
-		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda),
-	}, nil
+		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda, ct.ShownLang(models.OwnerEvent, e.ID, "title")),
+	}, c, ct, e), nil
 }
 
 // eventJSONLD describes the event for search engines (schema.org Event).
-func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda) template.JS {
+// inLanguage is the language the event's text is shown in.
+func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda, inLanguage string) template.JS {
 	status := "https://schema.org/EventScheduled"
 	if e.Status == models.StatusCancelled {
 		status = "https://schema.org/EventCancelled"
@@ -114,6 +126,7 @@ func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda) templat
 		"eventStatus":         status,
 		"eventAttendanceMode": mode,
 		"url":                 baseURL + "/events/" + e.Slug,
+		"inLanguage":          inLanguage,
 		"organizer":           map[string]any{"@type": "Organization", "name": e.Organization.Name},
 	}
 	if len(location) == 1 {

@@ -244,10 +244,14 @@ func (a *App) renderRegister(c *fiber.Ctx, status int, p *registerPage, f regist
 	for i := range counts {
 		counts[i] = i + 1
 	}
-	return a.renderStatus(c, status, "register/register", fiber.Map{
+	ct, err := a.localiseRegisterPage(c, p)
+	if err != nil {
+		return err
+	}
+	return a.renderStatus(c, status, "register/register", withContent(fiber.Map{
 		"Page": p, "Event": p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs),
 		"Waitlist": wl, "Counts": counts, "NeedKeys": needKeys, "OpensAt": opensAt,
-	})
+	}, c, ct, p.Event))
 }
 
 // postValues returns the posted form as url.Values (repeated fields kept).
@@ -316,7 +320,9 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 	}
 	in := f.input(p.Reg)
 	in.EventID = p.Event.ID
-	in.Language = a.lang(c)
+	// The language the person registered in: their mails (content
+	// included) and the consent texts they were shown are in it.
+	in.Language = a.contentLang(c)
 	in.Now = a.now()
 	in.Visitor = visitor
 	o, err := a.placeOrder(in)

@@ -140,6 +140,14 @@ func (a *App) registrationsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("list questions", err)
 	}
+	// Question headers in the organizer's language when the event has it.
+	ct, err := models.LoadContent(a.db, e, a.contentLang(c))
+	if err != nil {
+		return errInternal("load content", err)
+	}
+	for i := range qs {
+		ct.Question(&qs[i])
+	}
 	cs, err := models.EventConsentRecords(a.db, e.ID)
 	if err != nil {
 		return errInternal("export consents", err)

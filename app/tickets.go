@@ -74,7 +74,13 @@ func (a *App) showTicket(c *fiber.Ctx) error {
 		return errInternal("ticket networking", err)
 	}
 	o := s.Order
-	return a.render(c, "register/ticket", fiber.Map{
+	views := []ticketView{t}
+	ct, err := a.orderContent(c, o, views)
+	if err != nil {
+		return err
+	}
+	t = views[0]
+	return a.render(c, "register/ticket", fiber.Map{"C": ct,
 		"Order": o, "Event": &o.Event, "Loc": o.Event.Location(), "Ticket": t, "Live": ticketLive(s),
 		"Base": s.Back, "EventOver": o.Event.IsPast(a.now()), "Meetings": meetings, "Erased": s.Attendee.AnonymisedAt != nil,
 		// The certificate rule itself is models.IssueCertificate's (a 404 otherwise).

@@ -29,7 +29,7 @@ func (a *App) postJoinWaitlist(c *fiber.Ctx) error {
 		TicketTypeID: parseID(c.FormValue("ticket_type_id")), SessionID: parseID(c.FormValue("session_id"))}
 	already := false
 	if !errs.Any() {
-		in := models.JoinWaitlistInput{EventID: e.ID, Name: f.Name, Email: f.Email, Language: a.lang(c), Now: a.now()}
+		in := models.JoinWaitlistInput{EventID: e.ID, Name: f.Name, Email: f.Email, Language: a.contentLang(c), Now: a.now()}
 		if f.TicketTypeID != 0 {
 			in.TicketTypeID = &f.TicketTypeID
 		}
@@ -142,10 +142,14 @@ func (a *App) loadOffer(c *fiber.Ctx) (*offerPage, error) {
 }
 
 func (a *App) renderOffer(c *fiber.Ctx, status int, p *offerPage, f registerForm, errs FieldErrors) error {
-	return a.renderStatus(c, status, "register/offer", fiber.Map{
+	ct, err := a.localiseOffer(c, p)
+	if err != nil {
+		return err
+	}
+	return a.renderStatus(c, status, "register/offer", withContent(fiber.Map{
 		"Page": p, "Event": &p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs),
 		"NeedKeys": needKeys, "Secret": c.Params("secret"),
-	})
+	}, c, ct, &p.Event))
 }
 
 // showOffer shows a waitlist offer and the form to take it.
@@ -190,7 +194,7 @@ func (a *App) postAcceptOffer(c *fiber.Ctx) error {
 		}
 	}
 	o, err := models.AcceptOffer(a.db, models.AcceptOfferInput{Secret: c.Params("secret"), TicketTypeID: f.TicketTypeID,
-		Attendee: ai, Language: a.lang(c), Now: a.now()})
+		Attendee: ai, Language: offerLang(c, p.Entry), Now: a.now()})
 	var ve *models.ValidationError
 	var sf models.ErrSessionFull
 	switch {

@@ -49,7 +49,10 @@ type ConsentRecord struct {
 	ConsentTextID uint `gorm:"not null;index"`
 	GivenAt       time.Time
 	WithdrawnAt   *time.Time
-	ConsentText   ConsentText `gorm:"foreignKey:ConsentTextID"`
+	// Language is the language version of the text the person agreed to
+	// (the one they were shown).
+	Language    string      `gorm:"size:8;not null;default:en"`
+	ConsentText ConsentText `gorm:"foreignKey:ConsentTextID"`
 }
 
 // ErrUnknownConsentKind is returned for a kind not in ConsentKinds.
@@ -106,11 +109,14 @@ func CurrentConsentTexts(db *gorm.DB, eventID uint) ([]ConsentText, error) {
 	return out, nil
 }
 
-// AttendeeConsents returns the attendee's consent records with their texts.
+// AttendeeConsents returns the attendee's consent records with their texts,
+// each in the language version the person agreed to (see withAgreedWords).
 func AttendeeConsents(db *gorm.DB, attendeeID uint) ([]ConsentRecord, error) {
 	var rs []ConsentRecord
-	err := db.Preload("ConsentText").Where("attendee_id = ?", attendeeID).Order("id").Find(&rs).Error
-	return rs, err
+	if err := db.Preload("ConsentText").Where("attendee_id = ?", attendeeID).Order("id").Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	return rs, withAgreedWords(db, rs)
 }
 
 // ErrConsentRequired is returned when withdrawing the privacy consent, which

@@ -60,6 +60,11 @@ type Event struct {
 	RetentionMonths *int
 	// PersonalDataRemovedAt is when a retention run last finished removing it.
 	PersonalDataRemovedAt *time.Time
+
+	// Languages lists the event's content languages ("en,fr"); its text
+	// columns hold DefaultLanguage's text, the others are Translation rows.
+	Languages       string `gorm:"size:100;not null;default:en"`
+	DefaultLanguage string `gorm:"size:8;not null;default:en"`
 }
 
 // Location returns the event's time zone, falling back to UTC for a bad name.

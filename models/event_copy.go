@@ -96,8 +96,12 @@ func CopyEvent(db *gorm.DB, srcID uint, in CopyEventInput) (*Event, error) {
 			OnlineURL: src.OnlineURL, TimeZone: src.TimeZone, StartsAt: shift.at(src.StartsAt),
 			EndsAt: shift.at(src.EndsAt), Status: StatusDraft, Capacity: src.Capacity,
 			RegistrationOpensAt: shift.ptr(src.RegistrationOpensAt), RegistrationClosesAt: shift.ptr(src.RegistrationClosesAt),
+			Languages: src.Languages, DefaultLanguage: src.DefaultLanguage,
 		}
 		if err := CreateEvent(tx, e); err != nil {
+			return err
+		}
+		if err := copyEventTexts(tx, src.ID, e.ID); err != nil {
 			return err
 		}
 		c := eventCopier{tx: tx, src: src.ID, dst: e.ID, shift: shift}

@@ -317,7 +317,11 @@ func createAttendee(tx *gorm.DB, o *Order, tt TicketType, pos int, ai AttendeeIn
 		return err
 	}
 	for _, cid := range ai.ConsentTextIDs {
-		if err := tx.Create(&ConsentRecord{AttendeeID: a.ID, ConsentTextID: cid, GivenAt: now}).Error; err != nil {
+		lang, err := ConsentShownLanguage(tx, o.EventID, cid, o.Language)
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(&ConsentRecord{AttendeeID: a.ID, ConsentTextID: cid, GivenAt: now, Language: lang}).Error; err != nil {
 			return fmt.Errorf("create consent: %w", err)
 		}
 	}

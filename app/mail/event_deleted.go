@@ -24,7 +24,7 @@ func (r *Renderer) renderEventDeleted(L *translator, m models.OutboxMessage) (Me
 	d := r.eventData(L, e)
 	d.EventURL = ""
 	d.Name = r.nameForAddress(e.ID, m.To)
-	return r.renderWith(L, m, L.T("mail.event_deleted.subject", "Event", e.Title), "event_deleted", d)
+	return r.renderWith(L, m, L.T("mail.event_deleted.subject", "Event", d.Event.Title), "event_deleted", d)
 }
 
 // nameForAddress finds the name given with addr in the event: as a buyer,

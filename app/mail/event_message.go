@@ -102,7 +102,7 @@ func (r *Renderer) eventMessage(e models.Event, msg models.Message, to models.Re
 		orderLink = r.baseURL + TicketPathPrefix + to.TicketSecret
 	}
 	values := map[string]string{
-		"name": to.Name, "order_link": orderLink, "event_title": e.Title,
+		"name": to.Name, "order_link": orderLink, "event_title": ed.Event.Title,
 		"event_date": ed.When, "venue": ed.Place, "event_link": ed.EventURL,
 	}
 	// In Markdown the people's words stay words ("*Ana*" is not bold); the

@@ -30,6 +30,13 @@ type translator struct {
 	// lookup for Render to retry the message.
 	contact    *models.Contact
 	contactErr error
+	// ContentLang is the language the person registered in, which the
+	// event's own texts are shown in (with fallback) even when the
+	// interface is not offered in it; content is those texts, resolved
+	// once per message by eventData.
+	ContentLang string
+	content     *models.Content
+	contentErr  error
 }
 
 // Footer is the closing line of every mail: who sent it and how to reach
@@ -55,6 +62,7 @@ func (t *translator) FooterHTML() htmltemplate.HTML {
 }
 
 func newTranslator(b *i18n.Bundle, lang string) *translator {
+	contentLang := models.CanonicalContentLanguage(lang)
 	ok := false
 	for _, l := range languages {
 		ok = ok || l == lang
@@ -62,7 +70,10 @@ func newTranslator(b *i18n.Bundle, lang string) *translator {
 	if !ok {
 		lang = languages[0]
 	}
-	return &translator{Lang: lang, loc: i18n.NewLocalizer(b, lang, "en"), missing: new([]string)}
+	if contentLang == "" {
+		contentLang = lang
+	}
+	return &translator{Lang: lang, ContentLang: contentLang, loc: i18n.NewLocalizer(b, lang, "en"), missing: new([]string)}
 }
 
 // T translates id; args are name/value pairs for the message's template.

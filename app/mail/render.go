@@ -104,6 +104,9 @@ func (r *Renderer) Render(m models.OutboxMessage) (Message, error) {
 	if L.contactErr != nil {
 		return Message{}, fmt.Errorf("mail reply-to: %w", L.contactErr)
 	}
+	if L.contentErr != nil {
+		return Message{}, fmt.Errorf("mail content: %w", L.contentErr)
+	}
 	if c := L.contact; c != nil && c.Email != "" {
 		out.ReplyTo = (&netmail.Address{Name: c.Name, Address: c.Email}).String()
 	}
@@ -198,6 +201,7 @@ func (r *Renderer) resolveContact(L *translator, eventID uint) {
 // puts in the Reply-To header.
 func (r *Renderer) eventData(L *translator, e models.Event) *data {
 	r.resolveContact(L, e.ID)
+	r.resolveContent(L, &e)
 	loc := e.Location()
 	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
 	when := L.DateTime(start) + " – "
@@ -238,7 +242,7 @@ func (r *Renderer) orderData(L *translator, orderID uint, tickets bool) (*data, 
 	for _, a := range o.Attendees {
 		d.Delegates = d.Delegates || models.IsDelegate(o, a)
 	}
-	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(o.Event, sessions))})
+	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(d.Event, sessions))})
 	return d, atts, nil
 }
 
@@ -265,7 +269,10 @@ func (r *Renderer) ticketsFor(L *translator, e models.Event, as []models.Attende
 			Where("session_signups.attendee_id = ?", a.ID).Order("starts_at, sessions.id").Find(&ss).Error; err != nil {
 			return nil, nil, nil, err
 		}
-		t := ticket{Name: a.Name, TicketType: a.TicketType.Name, Code: code, QRCID: cid, Needs: a.Needs.Any()}
+		tt := a.TicketType
+		L.localise(func(c *models.Content) { c.TicketType(&tt) })
+		t := ticket{Name: a.Name, TicketType: tt.Name, Code: code, QRCID: cid, Needs: a.Needs.Any()}
+		L.localise(func(c *models.Content) { c.Sessions(ss) })
 		for _, s := range ss {
 			t.Sessions = append(t.Sessions, L.DateTime(s.StartsAt.In(e.Location()))+" · "+s.Title)
 			if !seen[s.ID] {
@@ -299,12 +306,14 @@ func (r *Renderer) offerData(L *translator, entryID uint) (*data, error) {
 	if w.TicketTypeID != nil {
 		var tt models.TicketType
 		if r.db.Take(&tt, *w.TicketTypeID).Error == nil {
+			L.localise(func(c *models.Content) { c.TicketType(&tt) })
 			d.TicketType = tt.Name
 		}
 	}
 	if w.SessionID != nil {
 		var s models.Session
 		if r.db.Take(&s, *w.SessionID).Error == nil {
+			L.localise(func(c *models.Content) { c.Session(&s) })
 			d.Session = s.Title
 		}
 	}

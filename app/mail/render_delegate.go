@@ -51,12 +51,14 @@ func (r *Renderer) attendeeData(L *translator, attendeeID uint, withTicket bool)
 		Where("session_signups.attendee_id = ?", a.ID).Order("starts_at, sessions.id").Find(&ss).Error; err != nil {
 		return nil, nil, err
 	}
-	t := ticket{Name: a.Name, TicketType: a.TicketType.Name, Code: code, QRCID: cid, Needs: a.Needs.Any()}
+	tt := a.TicketType
+	L.localise(func(c *models.Content) { c.TicketType(&tt); c.Sessions(ss) })
+	t := ticket{Name: a.Name, TicketType: tt.Name, Code: code, QRCID: cid, Needs: a.Needs.Any()}
 	for _, s := range ss {
 		t.Sessions = append(t.Sessions, L.DateTime(s.StartsAt.In(o.Event.Location()))+" · "+s.Title)
 	}
 	d.Tickets = []ticket{t}
-	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(o.Event, ss))})
+	atts = append(atts, Attachment{Filename: o.Event.Slug + ".ics", ContentType: "text/calendar", Data: []byte(r.calendar(d.Event, ss))})
 	return d, atts, nil
 }
 

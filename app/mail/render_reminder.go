@@ -72,7 +72,9 @@ func (r *Renderer) reminderData(L *translator, m models.OutboxMessage) (*data, [
 		return nil, nil, err
 	}
 	d.Tickets = ts
-	rem := &reminder{Text: set.ReminderText, Venue: e.Venue, Address: e.Address, Online: e.OnlineURL}
+	text := set.ReminderText
+	L.localise(func(c *models.Content) { c.ReminderText(e.ID, &text) })
+	rem := &reminder{Text: text, Venue: e.Venue, Address: e.Address, Online: e.OnlineURL}
 	net, err := models.NetworkingFor(r.db, e.ID)
 	if err != nil {
 		return nil, nil, err

@@ -44,6 +44,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 		if err := seedMeetings(db); err != nil {
 			return false, fmt.Errorf("demo seed: meetings: %w", err)
 		}
+		if err := seedTranslations(db); err != nil {
+			return false, fmt.Errorf("demo seed: translations: %w", err)
+		}
 		return added, nil
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -89,6 +92,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 	}
 	if err := seedMeetings(db); err != nil {
 		return false, fmt.Errorf("demo seed: meetings: %w", err)
+	}
+	if err := seedTranslations(db); err != nil {
+		return false, fmt.Errorf("demo seed: translations: %w", err)
 	}
 	return true, nil
 }

@@ -8,16 +8,24 @@ import (
 	"github.com/agora-events/agora/models"
 )
 
+// The events' longer texts, which the translations are keyed by too.
+const (
+	forumDescription = "The cluster's **annual forum** brings together everyone who makes health and care innovation happen.\n\n" +
+		"- Keynotes on integrated care and digital health\n- Parallel tracks on ageing well, mental health and data\n" +
+		"- A Living Lab showcase where citizens test prototypes\n\nAll rooms are step-free. Sign-language interpretation is available in the Auditorium."
+	symposiumDescription = "A one-day symposium for Living Labs, hospitals, companies and authorities.\n\n" +
+		"In the afternoon, **one-to-one partner meetings**: organizations that lead a practice meet those adopting it, " +
+		"in booked 20-minute slots at numbered tables."
+)
+
 func seedForum(tx *gorm.DB, orgID uint, day func(int, *time.Location) time.Time) error {
 	loc := mustLoc("Europe/Madrid")
 	d1, d2 := day(30, loc), day(31, loc)
 	e := &models.Event{OrganizationID: orgID, Slug: ForumSlug, Kind: models.KindForum, Status: models.StatusPublished,
-		Title:   "Health Innovation Forum",
-		Summary: "Two days where patients, carers, clinicians, companies and public authorities shape the next wave of health and care innovation in the region.",
-		Description: "The cluster's **annual forum** brings together everyone who makes health and care innovation happen.\n\n" +
-			"- Keynotes on integrated care and digital health\n- Parallel tracks on ageing well, mental health and data\n" +
-			"- A Living Lab showcase where citizens test prototypes\n\nAll rooms are step-free. Sign-language interpretation is available in the Auditorium.",
-		Venue: "Vallmar Conference Centre", Address: "12 Harbour Avenue, 46000 Vallmar", TimeZone: "Europe/Madrid",
+		Title:       "Health Innovation Forum",
+		Summary:     "Two days where patients, carers, clinicians, companies and public authorities shape the next wave of health and care innovation in the region.",
+		Description: forumDescription,
+		Venue:       "Vallmar Conference Centre", Address: "12 Harbour Avenue, 46000 Vallmar", TimeZone: "Europe/Madrid",
 		StartsAt: at(d1, 9, 0), EndsAt: at(d2, 17, 30), Capacity: 400}
 	if err := models.CreateEvent(tx, e); err != nil {
 		return err
@@ -64,12 +72,10 @@ func seedSymposium(tx *gorm.DB, orgID uint, day func(int, *time.Location) time.T
 	loc := mustLoc("Europe/Brussels")
 	d := day(60, loc)
 	e := &models.Event{OrganizationID: orgID, Slug: SymposiumSlug, Kind: models.KindSymposium, Status: models.StatusPublished,
-		Title:   "Living Lab Symposium Brussels",
-		Summary: "Living Labs from across Europe share what works, then sit down one-to-one to plan adopting each other's practices.",
-		Description: "A one-day symposium for Living Labs, hospitals, companies and authorities.\n\n" +
-			"In the afternoon, **one-to-one partner meetings**: organizations that lead a practice meet those adopting it, " +
-			"in booked 20-minute slots at numbered tables.",
-		Venue: "Example Conference House", Address: "Rue de l'Exemple 10, 1000 Brussels", TimeZone: "Europe/Brussels",
+		Title:       "Living Lab Symposium Brussels",
+		Summary:     "Living Labs from across Europe share what works, then sit down one-to-one to plan adopting each other's practices.",
+		Description: symposiumDescription,
+		Venue:       "Example Conference House", Address: "Rue de l'Exemple 10, 1000 Brussels", TimeZone: "Europe/Brussels",
 		StartsAt: at(d, 9, 0), EndsAt: at(d, 18, 0), Capacity: 150}
 	if err := models.CreateEvent(tx, e); err != nil {
 		return err

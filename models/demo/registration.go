@@ -10,16 +10,22 @@ import (
 
 // demoConsents are the consent texts of every demo event.
 var demoConsents = map[string]string{
-	models.ConsentPrivacy: "Vallmar Health & Care Cluster keeps your name, e-mail, organization, answers and access needs " +
-		"to run this event and to plan access. Only the organizers see them; access and health needs only those who plan access. " +
-		"We delete them one year after the event. You can download or correct your data, or cancel, from your registration link.",
-	models.ConsentPhotos: "We take photos and short videos during the event for our website and reports. " +
-		"If you do not agree, you get a coloured lanyard and we will not photograph you.",
-	models.ConsentResearch: "The Living Lab researchers take notes of what is said in co-creation sessions, without names, " +
-		"to write up the results. You can withdraw this consent at any time.",
-	models.ConsentDirectory: "Show your name and organization in the list of participants that other attendees see, " +
-		"so they can contact you for meetings.",
+	models.ConsentPrivacy: consentPrivacy, models.ConsentPhotos: consentPhotos,
+	models.ConsentResearch: consentResearch, models.ConsentDirectory: consentDirectory,
 }
+
+// The consent texts in English, which the translations are keyed by.
+const (
+	consentPrivacy = "Vallmar Health & Care Cluster keeps your name, e-mail, organization, answers and access needs " +
+		"to run this event and to plan access. Only the organizers see them; access and health needs only those who plan access. " +
+		"We delete them one year after the event. You can download or correct your data, or cancel, from your registration link."
+	consentPhotos = "We take photos and short videos during the event for our website and reports. " +
+		"If you do not agree, you get a coloured lanyard and we will not photograph you."
+	consentResearch = "The Living Lab researchers take notes of what is said in co-creation sessions, without names, " +
+		"to write up the results. You can withdraw this consent at any time."
+	consentDirectory = "Show your name and organization in the list of participants that other attendees see, " +
+		"so they can contact you for meetings."
+)
 
 type demoTicket struct {
 	name, desc, category  string
