@@ -27,7 +27,7 @@ func (a *App) renderQuestionsTr(c *fiber.Ctx, status int, e *models.Event, q *mo
 			id = q.ID
 		}
 		var err error
-		if tr, err = a.storedLangTexts(e, models.OwnerQuestion, id, "label"); err != nil {
+		if tr, err = a.storedLangTexts(e, models.OwnerQuestion, id, "label", "options"); err != nil {
 			return err
 		}
 	}
@@ -79,8 +79,9 @@ func (a *App) saveQuestion(c *fiber.Ctx) error {
 	errs := csrfErrors(c)
 	f := parseQuestionForm(c)
 	errs.merge(f.Validate())
-	tr := parseLangTexts(c, e.OtherLanguages(), "label")
-	tr.validate(errs, map[string]int{"label": maxQuestionLabel})
+	tr := parseLangTexts(c, e.OtherLanguages(), "label", "options")
+	tr.validate(errs, map[string]int{"label": maxQuestionLabel, "options": maxQuestionOption * (maxQuestionOpts + 1)})
+	validateChoiceTranslations(errs, f, tr)
 	if errs.Any() {
 		return a.renderQuestionsTr(c, fiber.StatusUnprocessableEntity, e, q, f, tr, errs)
 	}

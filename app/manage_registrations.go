@@ -152,9 +152,15 @@ func (a *App) registrationDetail(c *fiber.Ctx) error {
 	for _, an := range shown.Answers {
 		values[an.QuestionID] = an.Value
 	}
+	// Labels and choices in the organizer's language when the event has it.
+	ct, err := models.LoadContent(a.db, e, a.contentLang(c))
+	if err != nil {
+		return errInternal("load content", err)
+	}
 	var answers []answerView
 	for _, q := range view.Questions(qs) {
-		answers = append(answers, answerView{Label: q.Label, Value: values[q.ID], Sensitive: q.Sensitive})
+		ct.Question(&q)
+		answers = append(answers, answerView{Label: q.Label, Value: q.ChoiceLabel(values[q.ID]), Sensitive: q.Sensitive})
 	}
 	changes, err := models.ChangesOfAttendee(a.db, *at)
 	if err != nil {

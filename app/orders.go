@@ -75,9 +75,12 @@ type ticketView struct {
 }
 
 // orderAnswer is one answered question on the attendee's own ticket.
+// Value is shown; q keeps the question so orderContent can show the label
+// and a choice in the order's language (the stored value is the default's).
 type orderAnswer struct {
 	Question string
 	Value    string
+	q        models.Question
 }
 
 // ticketCode is what the door staff type: the order code, plus the
@@ -134,7 +137,7 @@ func (a *App) ticketViewsOf(o *models.Order, attendees []models.Attendee, severa
 		}
 		for _, q := range qs {
 			if v, ok := byQ[q.ID]; ok {
-				tv.Answers = append(tv.Answers, orderAnswer{q.Label, v})
+				tv.Answers = append(tv.Answers, orderAnswer{Question: q.Label, Value: v, q: q})
 			}
 		}
 		out = append(out, tv)

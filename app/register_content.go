@@ -49,6 +49,11 @@ func (a *App) orderContent(c *fiber.Ctx, o *models.Order, tickets []ticketView) 
 	for i := range tickets {
 		ct.TicketType(&tickets[i].TicketType)
 		ct.Sessions(tickets[i].Sessions)
+		for j := range tickets[i].Answers {
+			an := &tickets[i].Answers[j]
+			ct.Question(&an.q)
+			an.Question, an.Value = an.q.Label, an.q.ChoiceLabel(an.Value)
+		}
 	}
 	return ct, nil
 }

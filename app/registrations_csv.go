@@ -85,7 +85,8 @@ func writeRegistrationsCSV(x registrationsExport) ([]byte, error) {
 			answers[an.QuestionID] = an.Value
 		}
 		for _, q := range qs {
-			row = append(row, answers[q.ID])
+			// One value per choice, in the organizer's language (as the headers).
+			row = append(row, q.ChoiceLabel(answers[q.ID]))
 		}
 		if x.View.Allowed() {
 			n := at.Needs

@@ -28,6 +28,9 @@ type Question struct {
 	Position  int    `gorm:"not null;default:0"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// ShownOptions are the choices' labels in the language the question
+	// was resolved in (see Choices); not stored.
+	ShownOptions []string `gorm:"-"`
 }
 
 // OptionList returns the choices of a choice question.

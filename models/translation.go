@@ -260,6 +260,7 @@ func (c *Content) TicketType(t *TicketType) {
 // Question resolves a question's label in place.
 func (c *Content) Question(q *Question) {
 	c.resolve(OwnerQuestion, q.ID, "label", &q.Label)
+	c.questionChoices(q)
 }
 
 // ConsentText resolves a consent text version's body in place.
