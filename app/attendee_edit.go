@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -83,6 +84,22 @@ func (a *App) renderAttendeeEdit(c *fiber.Ctx, status int, s *attendeeScope, f a
 	rf, err := models.LoadRegistrationForm(a.db, o.EventID, at.TicketTypeID)
 	if err != nil {
 		return errInternal("registration form", err)
+	}
+	// Questions and their choices in the person's language (the order's,
+	// or the one asked); staff read them in their own when the event has it.
+	lang := askedLang(c)
+	if lang == "" {
+		lang = o.Language
+		if strings.HasPrefix(s.Forms, "/manage/") {
+			lang = a.contentLang(c)
+		}
+	}
+	ct, err := models.LoadContent(a.db, &o.Event, lang)
+	if err != nil {
+		return errInternal("load content", err)
+	}
+	for i := range rf.Questions {
+		ct.Question(&rf.Questions[i])
 	}
 	var sessions []sessionChoice
 	for _, s := range rf.SignupSessions {

@@ -122,7 +122,19 @@ func TestChoicesTranslatedPerLanguageStoreOneAnswer(t *testing.T) {
 	if c := strings.Count(csv.Body, ",Ψάρι"); c != 2 || strings.Contains(csv.Body, ",Fish") {
 		t.Fatalf("Greek organizer's CSV: Ψάρι %d times, want 2:\n%s", c, csv.Body)
 	}
+	// The organizer's registration page and staff edit form, in Greek.
+	var at models.Attendee
+	if err := r.db.Where("email = ?", "eleni@example.org").Take(&at).Error; err != nil {
+		t.Fatal(err)
+	}
+	detail := attendeeURL(r.ev, &at)
+	mustContain(t, oc.get(detail).Body, "Greek organizer's registration page", "<dd>Ψάρι</dd>")
+	mustContain(t, oc.get(detail+"/edit").Body, "Greek staff edit form", `<option value="Fish" selected>Ψάρι</option>`)
 	oc.lang = ""
+	mustContain(t, oc.get(detail).Body, "English organizer's registration page", "<dd>Fish</dd>")
+	// The person's own edit form, in their order's language.
+	edit := fmt.Sprintf("%s/attendees/%d", strings.TrimSuffix(elOrder, "?welcome=1"), at.ID)
+	mustContain(t, r.c.get(edit).Body, "Greek attendee edit form", `<option value="Fish" selected>Ψάρι</option>`)
 
 	// A changed translation: the old answer shows the new Greek text.
 	qv.Set("options.el", "Κρέας\nΨάρι της ημέρας")

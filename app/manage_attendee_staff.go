@@ -44,6 +44,9 @@ func (a *App) renderAttendeeStaffEdit(c *fiber.Ctx, status int, e *models.Event,
 	if err != nil {
 		return errInternal("questions", err)
 	}
+	if err := a.localiseQuestions(c, e, qs); err != nil {
+		return err
+	}
 	return a.renderStatus(c, status, "manage/registration_edit", fiber.Map{"Event": e, "A": at, "Form": f, "Errors": errs,
 		"ErrorLinks": errorLinks(errs), "Questions": view.Questions(qs), "ShowSensitive": view.Allowed(), "URL": attendeeURL(e, at),
 		"HasNeeds": at.HasNeeds(), "HidesQuestions": len(view.Questions(qs)) < len(qs),

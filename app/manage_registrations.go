@@ -153,13 +153,12 @@ func (a *App) registrationDetail(c *fiber.Ctx) error {
 		values[an.QuestionID] = an.Value
 	}
 	// Labels and choices in the organizer's language when the event has it.
-	ct, err := models.LoadContent(a.db, e, a.contentLang(c))
-	if err != nil {
-		return errInternal("load content", err)
+	shownQs := view.Questions(qs)
+	if err := a.localiseQuestions(c, e, shownQs); err != nil {
+		return err
 	}
 	var answers []answerView
-	for _, q := range view.Questions(qs) {
-		ct.Question(&q)
+	for _, q := range shownQs {
 		answers = append(answers, answerView{Label: q.Label, Value: q.ChoiceLabel(values[q.ID]), Sensitive: q.Sensitive})
 	}
 	changes, err := models.ChangesOfAttendee(a.db, *at)

@@ -67,6 +67,9 @@ func (a *App) renderStaffRegistration(c *fiber.Ctx, status int, e *models.Event,
 	if err != nil {
 		return errInternal("questions", err)
 	}
+	if err := a.localiseQuestions(c, e, qs); err != nil {
+		return err
+	}
 	ps, err := models.PaymentSettings(a.db, e.ID)
 	if err != nil {
 		return dbErr("payment settings", err)
