@@ -94,6 +94,11 @@ func translateEvent(tx *gorm.DB, e *models.Event, langs []string) error {
 	}
 	for _, q := range qs {
 		add(models.OwnerQuestion, q.ID, "label", q.Label)
+		if q.Kind == models.QuestionChoice {
+			if texts := choiceTranslations(q, langs[1:]); len(texts) > 0 {
+				fields = append(fields, models.TranslatedField{Kind: models.OwnerQuestion, ID: q.ID, Field: "options", Texts: texts})
+			}
+		}
 	}
 	if err := models.SaveTranslations(tx, e.ID, fields...); err != nil {
 		return err
