@@ -27,7 +27,7 @@ const (
 
 // MessageForm is the message form as typed. Subject and Body are the
 // event's default language (Language, required); Versions the event's other
-// content languages (fields subject_<lang>, body_<lang>, optional).
+// content languages (fields subject.<lang>, body.<lang>, as the other per-language forms, optional).
 type MessageForm struct {
 	Step     string
 	Language string
@@ -53,8 +53,8 @@ type MessageFormVersion struct {
 }
 
 // SubjectField and BodyField name the version's form fields.
-func (v MessageFormVersion) SubjectField() string { return "subject_" + v.Lang }
-func (v MessageFormVersion) BodyField() string    { return "body_" + v.Lang }
+func (v MessageFormVersion) SubjectField() string { return "subject." + v.Lang }
+func (v MessageFormVersion) BodyField() string    { return "body." + v.Lang }
 
 func parseMessageForm(v url.Values, e *models.Event) MessageForm {
 	f := MessageForm{Step: strings.TrimSpace(v.Get("step")), Language: e.DefaultLang(),
@@ -77,7 +77,7 @@ func parseMessageForm(v url.Values, e *models.Event) MessageForm {
 	}
 	for _, l := range e.OtherLanguages() {
 		f.Versions = append(f.Versions, MessageFormVersion{Lang: l,
-			Subject: strings.TrimSpace(v.Get("subject_" + l)), Body: strings.TrimSpace(v.Get("body_" + l))})
+			Subject: strings.TrimSpace(v.Get("subject." + l)), Body: strings.TrimSpace(v.Get("body." + l))})
 	}
 	return f
 }

@@ -64,10 +64,10 @@ func TestMessageFormBadInput(t *testing.T) {
 		{"unknown placeholder", map[string]string{"body": "Dear {nmae}"}, []string{`id="f-body-error"`, "Unknown placeholder {nmae}", "Dear {nmae}"}},
 		{"too long", map[string]string{"body": long}, []string{`id="f-body-error"`, "the limit is 50000"}},
 		{"a megabyte", map[string]string{"body": strings.Repeat("x", 1<<20)}, []string{`id="f-body-error"`}},
-		{"French version half written", map[string]string{"subject_fr": "Bonjour à tous"}, []string{`id="f-body_fr-error"`, "Bonjour à tous"}},
-		{"Greek body without subject", map[string]string{"body_el": "Γεια σας {name}"}, []string{`id="f-subject_el-error"`, "Γεια σας {name}"}},
-		{"French unknown placeholder", map[string]string{"subject_fr": "Salut", "body_fr": "Cher {nom}"}, []string{`id="f-body_fr-error"`, "Unknown placeholder {nom}", "Cher {nom}"}},
-		{"Greek subject too long", map[string]string{"subject_el": strings.Repeat("α", models.MaxMessageSubject+1), "body_el": "Γεια"}, []string{`id="f-subject_el-error"`, "Γεια"}},
+		{"French version half written", map[string]string{"subject.fr": "Bonjour à tous"}, []string{`id="f-body.fr-error"`, "Bonjour à tous"}},
+		{"Greek body without subject", map[string]string{"body.el": "Γεια σας {name}"}, []string{`id="f-subject.el-error"`, "Γεια σας {name}"}},
+		{"French unknown placeholder", map[string]string{"subject.fr": "Salut", "body.fr": "Cher {nom}"}, []string{`id="f-body.fr-error"`, "Unknown placeholder {nom}", "Cher {nom}"}},
+		{"Greek subject too long", map[string]string{"subject.el": strings.Repeat("α", models.MaxMessageSubject+1), "body.el": "Γεια"}, []string{`id="f-subject.el-error"`, "Γεια"}},
 		{"hostile bytes", map[string]string{"subject": "Hi\x00 \xff\xfe {name}", "body": "<script>alert(1)</script>\x01"}, nil},
 	}
 	for _, step := range []string{"preview", "test", "confirm", "send"} {
@@ -95,8 +95,8 @@ func TestMessageFormBadInput(t *testing.T) {
 	// A test in a language not written: told beside the language chooser.
 	v := messageValues("test")
 	v.Set("test_language", "el")
-	v.Set("subject_fr", "Bonjour")
-	v.Set("body_fr", "Bonjour {name}")
+	v.Set("subject.fr", "Bonjour")
+	v.Set("body.fr", "Bonjour {name}")
 	r = c.post(path, v)
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("test in an unwritten language: status %d", r.Status)
