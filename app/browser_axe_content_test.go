@@ -48,6 +48,20 @@ func TestBrowserAccessibilityMultilingualContent(t *testing.T) {
 		open(t, ctx, base+p, 200)
 		checkAxe(t, ctx, axeJS, p)
 	}
+	// A Catalan interface over an event not written in Catalan: its text
+	// falls back to English (lang marks, the note) inside a Catalan page.
+	ca := newBrowser(t)
+	open(t, ca, base+"/lang/ca?next=%2Fevents%2Fmultilingual", 200)
+	for _, p := range []string{"/events/multilingual", fmt.Sprintf("/events/multilingual/register?ticket=%d&count=1", tt.ID)} {
+		open(t, ca, base+p, 200)
+		if lang := eval[string](t, ca, `document.documentElement.lang`); lang != "ca" {
+			t.Errorf("%s: page language %q, want ca", p, lang)
+		}
+		if eval[bool](t, ca, `!document.querySelector('main [lang="en"]')`) {
+			t.Errorf("%s: the English fallback text is not marked lang=en", p)
+		}
+		checkAxe(t, ca, axeJS, "ca "+p)
+	}
 
 	org := newBrowser(t)
 	open(t, org, base+"/manage/login", 200)
@@ -55,7 +69,7 @@ func TestBrowserAccessibilityMultilingualContent(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-password"), modeltest.Password))
 	follow(t, org, 200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
 	mbase := fmt.Sprintf("%s/manage/events/%d", base, ev.ID)
-	for _, p := range []string{"/edit", "/consents", fmt.Sprintf("/tickets/%d/edit", tt.ID)} {
+	for _, p := range []string{"/edit", "/consents", fmt.Sprintf("/tickets/%d/edit", tt.ID), "/messages"} {
 		open(t, org, mbase+p, 200)
 		checkAxe(t, org, axeJS, "manage"+p)
 	}

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/agora-events/agora/models"
-	"github.com/agora-events/agora/views"
 )
 
 // Steps of the message form: every button posts the whole form back, so it
@@ -26,28 +25,42 @@ const (
 	audienceWaitlist  = "waitlist"
 )
 
-// MessageForm is the message form as typed.
+// MessageForm is the message form as typed. Subject and Body are the
+// event's default language (Language, required); Versions the event's other
+// content languages (fields subject.<lang>, body.<lang>, as the other per-language forms, optional).
 type MessageForm struct {
-	Step       string
-	Language   string
-	Subject    string
-	Body       string
-	AltSubject string
-	AltBody    string
-	Audience   string
-	TicketType string
-	Category   string
-	Session    string
-	CheckedIn  string
-	Meetings   bool
-	SendKey    string
+	Step     string
+	Language string
+	Subject  string
+	Body     string
+	Versions []MessageFormVersion
+	// TestLanguage is the version "send a test to me" mails.
+	TestLanguage string
+	Audience     string
+	TicketType   string
+	Category     string
+	Session      string
+	CheckedIn    string
+	Meetings     bool
+	SendKey      string
 }
 
-func parseMessageForm(v url.Values) MessageForm {
-	f := MessageForm{Step: strings.TrimSpace(v.Get("step")), Language: strings.TrimSpace(v.Get("language")),
+// MessageFormVersion is one of the event's other languages as typed.
+type MessageFormVersion struct {
+	Lang    string
+	Subject string
+	Body    string
+}
+
+// SubjectField and BodyField name the version's form fields.
+func (v MessageFormVersion) SubjectField() string { return "subject." + v.Lang }
+func (v MessageFormVersion) BodyField() string    { return "body." + v.Lang }
+
+func parseMessageForm(v url.Values, e *models.Event) MessageForm {
+	f := MessageForm{Step: strings.TrimSpace(v.Get("step")), Language: e.DefaultLang(),
 		Subject: strings.TrimSpace(v.Get("subject")), Body: strings.TrimSpace(v.Get("body")),
-		AltSubject: strings.TrimSpace(v.Get("alt_subject")), AltBody: strings.TrimSpace(v.Get("alt_body")),
-		Audience: strings.TrimSpace(v.Get("audience")), TicketType: strings.TrimSpace(v.Get("ticket_type")),
+		TestLanguage: strings.TrimSpace(v.Get("test_language")),
+		Audience:     strings.TrimSpace(v.Get("audience")), TicketType: strings.TrimSpace(v.Get("ticket_type")),
 		Category: strings.TrimSpace(v.Get("category")), Session: strings.TrimSpace(v.Get("session")),
 		CheckedIn: strings.TrimSpace(v.Get("checked_in")), Meetings: v.Get("meetings") != "",
 		SendKey: strings.TrimSpace(v.Get("send_key"))}
@@ -59,22 +72,33 @@ func parseMessageForm(v url.Values) MessageForm {
 	if f.Audience == "" {
 		f.Audience = audienceAttendees
 	}
+	if f.TestLanguage = models.CanonicalContentLanguage(f.TestLanguage); f.TestLanguage == "" {
+		f.TestLanguage = f.Language
+	}
+	for _, l := range e.OtherLanguages() {
+		f.Versions = append(f.Versions, MessageFormVersion{Lang: l,
+			Subject: strings.TrimSpace(v.Get("subject." + l)), Body: strings.TrimSpace(v.Get("body." + l))})
+	}
 	return f
 }
 
-func newMessageForm(lang string) MessageForm {
-	return MessageForm{Language: lang, Audience: audienceAttendees}
+func newMessageForm(e *models.Event, uiLang string) MessageForm {
+	f := parseMessageForm(url.Values{}, e)
+	if e.HasLanguage(uiLang) {
+		f.TestLanguage = models.CanonicalContentLanguage(uiLang)
+	}
+	return f
 }
 
-// AltLanguage is the language of the optional second version: the site's
-// other language.
-func (f MessageForm) AltLanguage() string {
-	for _, l := range views.Languages {
-		if l != f.Language {
-			return l
+// Written is the form's languages with a version typed, default first.
+func (f MessageForm) Written() []string {
+	out := []string{f.Language}
+	for _, v := range f.Versions {
+		if v.Subject != "" || v.Body != "" {
+			out = append(out, v.Lang)
 		}
 	}
-	return ""
+	return out
 }
 
 // Filter checks the audience fields against the event's ticket types and
@@ -132,27 +156,28 @@ func pickID(errs FieldErrors, field, value string, ids []uint) uint {
 	return 0
 }
 
-// ValidateContent checks the language, subjects and bodies.
+// ValidateContent checks the subjects and bodies: the default language's
+// are required, another language's both or neither; and the test language.
 func (f MessageForm) ValidateContent() FieldErrors {
 	errs := FieldErrors{}
-	ok := false
-	for _, l := range views.Languages {
-		ok = ok || l == f.Language
-	}
-	if !ok {
-		errs.Add("language", "messages.error.choice")
-	}
 	checkRequired(errs, "subject", f.Subject)
 	checkRequired(errs, "body", f.Body)
-	if f.AltSubject != "" || f.AltBody != "" {
-		checkRequired(errs, "alt_subject", f.AltSubject)
-		checkRequired(errs, "alt_body", f.AltBody)
-	}
-	for _, t := range []struct {
+	type text struct {
 		field, value string
 		max          int
-	}{{"subject", f.Subject, models.MaxMessageSubject}, {"body", f.Body, models.MaxMessageBody},
-		{"alt_subject", f.AltSubject, models.MaxMessageSubject}, {"alt_body", f.AltBody, models.MaxMessageBody}} {
+	}
+	texts := []text{{"subject", f.Subject, models.MaxMessageSubject}, {"body", f.Body, models.MaxMessageBody}}
+	for _, v := range f.Versions {
+		if v.Subject != "" || v.Body != "" {
+			checkRequired(errs, v.SubjectField(), v.Subject)
+			checkRequired(errs, v.BodyField(), v.Body)
+		}
+		texts = append(texts, text{v.SubjectField(), v.Subject, models.MaxMessageSubject}, text{v.BodyField(), v.Body, models.MaxMessageBody})
+	}
+	if f.Step == msgStepTest && !f.written(f.TestLanguage) {
+		errs.Add("test_language", "messages.error.test_language")
+	}
+	for _, t := range texts {
 		if n := utf8.RuneCountInString(t.value); n > t.max {
 			errs.Add(t.field, "messages.error.too_long", "Max", t.max, "Length", n)
 		}
@@ -164,11 +189,25 @@ func (f MessageForm) ValidateContent() FieldErrors {
 	return errs
 }
 
+func (f MessageForm) written(lang string) bool {
+	for _, l := range f.Written() {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
 // Message is the message to queue (event, sender and key are the caller's).
 func (f MessageForm) Message(filter models.AudienceFilter) models.Message {
 	m := models.Message{Language: f.Language, Subject: f.Subject, Body: f.Body, Audience: filter.JSON()}
-	if f.AltSubject != "" {
-		m.AltLanguage, m.AltSubject, m.AltBody = f.AltLanguage(), f.AltSubject, f.AltBody
+	for _, v := range f.Versions {
+		if v.Subject != "" && v.Body != "" {
+			if m.Versions == nil {
+				m.Versions = map[string]models.MessageVersion{}
+			}
+			m.Versions[v.Lang] = models.MessageVersion{Subject: v.Subject, Body: v.Body}
+		}
 	}
 	return m
 }

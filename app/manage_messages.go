@@ -125,11 +125,23 @@ func (a *App) messageHistory(e *models.Event, ch *messageChoices) ([]historyRow,
 	return rows, nil
 }
 
-// messagePreview is the message as one recipient will read it.
+// messagePreview is the message as one recipient will read it, in one of
+// the languages written.
 type messagePreview struct {
-	To      models.Recipient
-	Subject string
-	Body    template.HTML
+	To       models.Recipient
+	Lang     string
+	LangName string
+	Subject  string
+	Body     template.HTML
+}
+
+// contentLanguageOptions are langs named each in itself.
+func contentLanguageOptions(langs []string) []selectOption {
+	out := make([]selectOption, len(langs))
+	for i, l := range langs {
+		out[i] = selectOption{Value: l, Label: models.ContentLanguageNames[l]}
+	}
+	return out
 }
 
 func (a *App) renderMessages(c *fiber.Ctx, status int, e *models.Event, f MessageForm, errs FieldErrors, extra fiber.Map) error {
@@ -147,23 +159,16 @@ func (a *App) renderMessages(c *fiber.Ctx, status int, e *models.Event, f Messag
 	}
 	data := fiber.Map{"Event": e, "Form": f, "Errors": errs, "Action": messagesURL(e), "Choices": ch,
 		"Categories": cats, "History": history, "Loc": e.Location(), "Placeholders": models.MessagePlaceholders,
-		"Languages":        a.languageOptions(),
-		"AudienceKinds":    []selectOption{{Value: audienceAttendees, Label: audienceAttendees}, {Value: audienceWaitlist, Label: audienceWaitlist}},
-		"CheckedInOptions": []selectOption{{Value: models.CheckedInYes, Label: models.CheckedInYes}, {Value: models.CheckedInNo, Label: models.CheckedInNo}},
-		"MaxBody":          models.MaxMessageBody, "MaxSubject": models.MaxMessageSubject}
+		"DefaultLanguageName": models.ContentLanguageNames[e.DefaultLang()],
+		"TestLanguages":       contentLanguageOptions(e.LanguageList()),
+		"LanguageNames":       models.ContentLanguageNames,
+		"AudienceKinds":       []selectOption{{Value: audienceAttendees, Label: audienceAttendees}, {Value: audienceWaitlist, Label: audienceWaitlist}},
+		"CheckedInOptions":    []selectOption{{Value: models.CheckedInYes, Label: models.CheckedInYes}, {Value: models.CheckedInNo, Label: models.CheckedInNo}},
+		"MaxBody":             models.MaxMessageBody, "MaxSubject": models.MaxMessageSubject}
 	for k, v := range extra {
 		data[k] = v
 	}
 	return a.renderStatus(c, status, "manage/messages", data)
-}
-
-// languageOptions lists the offered languages, each in its own name.
-func (a *App) languageOptions() []selectOption {
-	out := make([]selectOption, 0, len(a.langs.offered))
-	for _, l := range a.langs.offered {
-		out = append(out, selectOption{Value: l, Label: languageNames[l]})
-	}
-	return out
 }
 
 // messagesPage shows the message form and the messages sent so far.
@@ -172,7 +177,7 @@ func (a *App) messagesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderMessages(c, fiber.StatusOK, e, newMessageForm(a.lang(c)), FieldErrors{}, nil)
+	return a.renderMessages(c, fiber.StatusOK, e, newMessageForm(e, a.lang(c)), FieldErrors{}, nil)
 }
 
 // postMessage runs one step of the form: count the audience, preview, send
@@ -187,7 +192,7 @@ func (a *App) postMessage(c *fiber.Ctx) error {
 		return err
 	}
 	errs := csrfErrors(c)
-	f := parseMessageForm(postValues(c))
+	f := parseMessageForm(postValues(c), e)
 	filter, ferrs := f.Filter(ch.ticketIDs, ch.sessionIDs)
 	errs.merge(ferrs)
 	var people []models.Recipient
@@ -214,15 +219,22 @@ func (a *App) postMessage(c *fiber.Ctx) error {
 		return errInternal("mail renderer", err)
 	}
 	msg := f.Message(filter)
-	subject, body := r.PreviewEventMessage(*e, msg, people[0])
-	extra["Preview"] = messagePreview{To: people[0], Subject: subject, Body: body}
+	var previews []messagePreview
+	for _, l := range f.Written() {
+		to := people[0]
+		to.Language = l
+		subject, body := r.PreviewEventMessage(*e, msg, to)
+		previews = append(previews, messagePreview{To: to, Lang: l, LangName: models.ContentLanguageNames[l], Subject: subject, Body: body})
+	}
+	extra["Previews"] = previews
 	u := currentUser(c)
 	switch f.Step {
 	case msgStepTest:
-		if err := a.sendTestMessage(r, e, msg, u, f.Language); err != nil {
+		if err := a.sendTestMessage(r, e, msg, u, f.TestLanguage); err != nil {
 			return err
 		}
 		extra["TestSentTo"] = u.Email
+		extra["TestSentLanguage"] = models.ContentLanguageNames[f.TestLanguage]
 	case msgStepConfirm:
 		f.SendKey = randomToken(24)
 		extra["Confirm"] = true
@@ -267,6 +279,12 @@ func (a *App) sendTestMessage(r *mail.Renderer, e *models.Event, msg models.Mess
 	return nil
 }
 
+// messageVersionView is one written language of a sent message.
+type messageVersionView struct {
+	Lang, LangName, Subject string
+	Body                    template.HTML
+}
+
 // messageDetail shows one sent message: what it said, to whom, and how far
 // its delivery got.
 func (a *App) messageDetail(c *fiber.Ctx) error {
@@ -289,6 +307,21 @@ func (a *App) messageDetail(c *fiber.Ctx) error {
 	if err != nil {
 		return dbErr("list recipients", err)
 	}
+	var versions []messageVersionView
+	for _, l := range m.WrittenLanguages() {
+		subject, body, _ := m.Version(l)
+		versions = append(versions, messageVersionView{Lang: l, LangName: models.ContentLanguageNames[l],
+			Subject: subject, Body: renderMarkdown(body)})
+	}
 	return a.render(c, "manage/message", fiber.Map{"Event": e, "Message": m, "Audience": ch.describe(m.Filter()),
-		"Body": renderMarkdown(m.Body), "AltBody": renderMarkdown(m.AltBody), "Recipients": recipients, "Loc": e.Location()})
+		"Versions": versions, "Recipients": recipients, "Loc": e.Location(), "LanguageNames": models.ContentLanguageNames})
+}
+
+// languageOptions lists the offered languages, each in its own name.
+func (a *App) languageOptions() []selectOption {
+	out := make([]selectOption, 0, len(a.langs.offered))
+	for _, l := range a.langs.offered {
+		out = append(out, selectOption{Value: l, Label: languageNames[l]})
+	}
+	return out
 }

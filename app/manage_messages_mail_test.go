@@ -34,12 +34,15 @@ func TestMessageDeliveredToMailpit(t *testing.T) {
 	placeRegistration(t, db, fx.Event, fx.Ticket, models.AttendeeInput{Name: "Tom Buyer", Email: "tom@example.org"},
 		models.AttendeeInput{Name: "Tim Delegate", Email: "tim@example.org"})
 
+	if err := models.SetEventLanguages(db, fx.Event, "en", []string{"en", "es"}); err != nil {
+		t.Fatal(err)
+	}
 	path := messagesPath(fx.Event)
 	c.get(path)
 	v := messageValues("confirm")
 	v.Set("body", "Dear {name}, your link: {order_link}")
-	v.Set("alt_subject", "Nos vemos en {event_title}")
-	v.Set("alt_body", "Hola, {name}: {order_link}")
+	v.Set("subject.es", "Nos vemos en {event_title}")
+	v.Set("body.es", "Hola, {name}: {order_link}")
 	r := c.post(path, v)
 	mustContain(t, r.Body, "confirm", "Send now (people: 4)")
 	v.Set("step", "send")

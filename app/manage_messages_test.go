@@ -42,6 +42,9 @@ func TestMessageFormBadInput(t *testing.T) {
 	mustStatus(t, r, http.StatusOK, "messages page")
 	mustContain(t, r.Body, "page", "{order_link}", "{event_date}", "Update count", "No messages sent yet.")
 
+	if err := models.SetEventLanguages(db, fx.Event, "en", []string{"en", "fr", "el"}); err != nil {
+		t.Fatal(err)
+	}
 	empty := models.TicketType{EventID: fx.Event.ID, Name: "Nobody's ticket", Currency: "EUR", Category: models.CategoryOther, MaxPerOrder: 1}
 	if err := models.CreateTicketType(db, &empty); err != nil {
 		t.Fatal(err)
@@ -61,8 +64,10 @@ func TestMessageFormBadInput(t *testing.T) {
 		{"unknown placeholder", map[string]string{"body": "Dear {nmae}"}, []string{`id="f-body-error"`, "Unknown placeholder {nmae}", "Dear {nmae}"}},
 		{"too long", map[string]string{"body": long}, []string{`id="f-body-error"`, "the limit is 50000"}},
 		{"a megabyte", map[string]string{"body": strings.Repeat("x", 1<<20)}, []string{`id="f-body-error"`}},
-		{"second version half written", map[string]string{"alt_subject": "Hola"}, []string{`id="f-alt_body-error"`, "Hola"}},
-		{"bad language", map[string]string{"language": "xx"}, []string{`id="f-language-error"`}},
+		{"French version half written", map[string]string{"subject.fr": "Bonjour à tous"}, []string{`id="f-body.fr-error"`, "Bonjour à tous"}},
+		{"Greek body without subject", map[string]string{"body.el": "Γεια σας {name}"}, []string{`id="f-subject.el-error"`, "Γεια σας {name}"}},
+		{"French unknown placeholder", map[string]string{"subject.fr": "Salut", "body.fr": "Cher {nom}"}, []string{`id="f-body.fr-error"`, "Unknown placeholder {nom}", "Cher {nom}"}},
+		{"Greek subject too long", map[string]string{"subject.el": strings.Repeat("α", models.MaxMessageSubject+1), "body.el": "Γεια"}, []string{`id="f-subject.el-error"`, "Γεια"}},
 		{"hostile bytes", map[string]string{"subject": "Hi\x00 \xff\xfe {name}", "body": "<script>alert(1)</script>\x01"}, nil},
 	}
 	for _, step := range []string{"preview", "test", "confirm", "send"} {
@@ -87,6 +92,16 @@ func TestMessageFormBadInput(t *testing.T) {
 			mustContain(t, r.Body, step+"/"+tc.name, tc.wants...)
 		}
 	}
+	// A test in a language not written: told beside the language chooser.
+	v := messageValues("test")
+	v.Set("test_language", "el")
+	v.Set("subject.fr", "Bonjour")
+	v.Set("body.fr", "Bonjour {name}")
+	r = c.post(path, v)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("test in an unwritten language: status %d", r.Status)
+	}
+	mustContain(t, r.Body, "test language", `id="f-test_language-error"`, "Bonjour {name}")
 	if n := countRows(t, db, &models.Message{}, "subject <> ?", "Hi"); n != 0 {
 		t.Errorf("%d messages queued from bad input", n)
 	}

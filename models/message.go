@@ -24,8 +24,11 @@ const (
 )
 
 // Message is what an organizer wrote to (part of) an event's registrants:
-// the subject and Markdown body in Language, optionally a second version in
-// AltLanguage, and the audience as AudienceFilter JSON.
+// the subject and Markdown body in Language (the event's default content
+// language), versions in its other languages (Versions, stored as
+// Translation rows, see message_versions.go), and the audience as
+// AudienceFilter JSON. AltLanguage/AltSubject/AltBody are the one second
+// version messages had before per-language versions; they still render.
 type Message struct {
 	ID          uint   `gorm:"primaryKey"`
 	EventID     uint   `gorm:"not null;index"`
@@ -48,12 +51,17 @@ type Message struct {
 	ExpandedAt *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Versions are the other languages' versions (LoadMessageVersions).
+	Versions map[string]MessageVersion `gorm:"-"`
 }
 
 // Version returns the subject and body a reader of lang gets, and the
-// language they are in: the second version when it is in lang, else the
-// main one.
+// language they are in: the version in lang when written, else the main
+// one (the event's default language).
 func (m Message) Version(lang string) (subject, body, language string) {
+	if v, ok := m.Versions[lang]; ok && v.Subject != "" && v.Body != "" {
+		return v.Subject, v.Body, lang
+	}
 	if m.AltLanguage != "" && m.AltLanguage == lang && m.AltSubject != "" {
 		return m.AltSubject, m.AltBody, m.AltLanguage
 	}

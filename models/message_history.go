@@ -48,6 +48,13 @@ func withCounts(db *gorm.DB, ms []Message) ([]MessageSummary, error) {
 	if len(ms) == 0 {
 		return out, nil
 	}
+	ptrs := make([]*Message, len(ms))
+	for i := range ms {
+		ptrs[i] = &ms[i]
+	}
+	if err := LoadMessageVersions(db, ptrs...); err != nil {
+		return nil, err
+	}
 	ids := make([]uint, len(ms))
 	at := map[uint]int{}
 	for i, m := range ms {

@@ -33,11 +33,16 @@ func QueueMessageBy(db *gorm.DB, m *Message, now time.Time, audit *AuditEntry) (
 	created := false
 	err = db.Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "send_key"}}, DoNothing: true}).Create(m)
-		if res.Error != nil || res.RowsAffected != 1 || audit == nil {
-			created = res.RowsAffected == 1
+		if res.Error != nil || res.RowsAffected != 1 {
 			return res.Error
 		}
 		created = true
+		if err := saveMessageVersions(tx, m); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
 		e := *audit
 		eventID := m.EventID
 		e.EventID, e.Action = &eventID, AuditMessageSent
@@ -54,6 +59,9 @@ func QueueMessageBy(db *gorm.DB, m *Message, now time.Time, audit *AuditEntry) (
 	var first Message
 	if err := db.Where("send_key = ?", m.SendKey).Take(&first).Error; err != nil {
 		return false, fmt.Errorf("queue message: %w", err)
+	}
+	if err := LoadMessageVersions(db, &first); err != nil {
+		return false, err
 	}
 	if first.EventID != m.EventID {
 		return false, ErrSendKeyTaken
@@ -84,6 +92,9 @@ func ExpandMessage(db *gorm.DB, messageID uint, now time.Time, batch int) (int, 
 	}
 	if m.State != MessageQueued {
 		return 0, nil
+	}
+	if err := LoadMessageVersions(db, &m); err != nil {
+		return 0, err
 	}
 	people, err := MessageAudience(db, m.EventID, m.Filter())
 	if err != nil {

@@ -132,7 +132,8 @@ type Content struct {
 func LoadContent(db *gorm.DB, e *Event, lang string) (*Content, error) {
 	c := NewContent(e, lang)
 	var rows []Translation
-	if err := db.Where("event_id = ?", e.ID).Find(&rows).Error; err != nil {
+	// Messages' versions are not page content (and may be long): not loaded.
+	if err := db.Where("event_id = ? AND owner_kind <> ?", e.ID, OwnerMessage).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load translations: %w", err)
 	}
 	for _, r := range rows {

@@ -39,6 +39,9 @@ func (r *Renderer) renderEventMessage(L *translator, m models.OutboxMessage) (Me
 	if err := r.db.Take(&msg, rc.MessageID).Error; err != nil {
 		return Message{}, err
 	}
+	if err := models.LoadMessageVersions(r.db, &msg); err != nil {
+		return Message{}, err
+	}
 	var e models.Event
 	if err := r.db.Take(&e, msg.EventID).Error; err != nil {
 		return Message{}, err
@@ -70,8 +73,8 @@ func (r *Renderer) renderEventMessage(L *translator, m models.OutboxMessage) (Me
 	return out, err
 }
 
-// ComposeEventMessage is message msg as recipient to reads it: the version
-// in their language (else the main one) with every placeholder filled in,
+// ComposeEventMessage is message msg (with its Versions loaded) as
+// recipient to reads it: the version in their language (else the main one) with every placeholder filled in,
 // the body's Markdown sanitised like an event description. The organizer's
 // preview and test mail use it too, so they show exactly what is sent.
 func (r *Renderer) ComposeEventMessage(e models.Event, msg models.Message, to models.Recipient) (Message, error) {
