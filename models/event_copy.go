@@ -104,8 +104,8 @@ func CopyEvent(db *gorm.DB, srcID uint, in CopyEventInput) (*Event, error) {
 		if err := copyEventTexts(tx, src.ID, e.ID); err != nil {
 			return err
 		}
-		c := eventCopier{tx: tx, src: src.ID, dst: e.ID, shift: shift}
-		for _, step := range []func() error{c.paymentSettings, c.mailSettings, c.refundPolicy, c.ticketTypes, c.questions, c.consents, c.agenda, c.networking} {
+		c := eventCopier{tx: tx, src: src.ID, dst: e.ID, shift: shift, ids: map[string]map[uint]uint{OwnerEventMail: {src.ID: e.ID}}}
+		for _, step := range []func() error{c.paymentSettings, c.mailSettings, c.refundPolicy, c.ticketTypes, c.questions, c.consents, c.agenda, c.networking, c.translations} {
 			if err := step(); err != nil {
 				return err
 			}
@@ -126,6 +126,17 @@ type eventCopier struct {
 	src, dst uint
 	shift    dateShift
 	tickets  map[uint]uint
+	// ids maps, per translated owner kind, each copied row's old id to its
+	// new one, so the copy's texts in other languages follow it.
+	ids map[string]map[uint]uint
+}
+
+// copied records that the row old of owner kind became to.
+func (c *eventCopier) copied(kind string, old, to uint) {
+	if c.ids[kind] == nil {
+		c.ids[kind] = map[uint]uint{}
+	}
+	c.ids[kind][old] = to
 }
 
 func (c *eventCopier) paymentSettings() error {
@@ -152,6 +163,7 @@ func (c *eventCopier) ticketTypes() error {
 			return fmt.Errorf("copy ticket type: %w", err)
 		}
 		c.tickets[old] = t.ID
+		c.copied(OwnerTicketType, old, t.ID)
 	}
 	return nil
 }
@@ -162,11 +174,13 @@ func (c *eventCopier) questions() error {
 		return err
 	}
 	for _, q := range qs {
+		old := q.ID
 		q.ID, q.EventID = 0, c.dst
 		q.CreatedAt, q.UpdatedAt = time.Time{}, time.Time{}
 		if err := c.tx.Create(&q).Error; err != nil {
 			return fmt.Errorf("copy question: %w", err)
 		}
+		c.copied(OwnerQuestion, old, q.ID)
 	}
 	return nil
 }
@@ -179,9 +193,11 @@ func (c *eventCopier) consents() error {
 		return err
 	}
 	for _, ct := range cs {
-		if err := c.tx.Create(&ConsentText{EventID: c.dst, Kind: ct.Kind, Version: 1, Body: ct.Body}).Error; err != nil {
+		n := ConsentText{EventID: c.dst, Kind: ct.Kind, Version: 1, Body: ct.Body}
+		if err := c.tx.Create(&n).Error; err != nil {
 			return fmt.Errorf("copy consent text: %w", err)
 		}
+		c.copied(OwnerConsentText, ct.ID, n.ID)
 	}
 	return nil
 }
@@ -199,6 +215,7 @@ func (c *eventCopier) agenda() error {
 			return fmt.Errorf("copy room: %w", err)
 		}
 		rooms[old] = r.ID
+		c.copied(OwnerRoom, old, r.ID)
 	}
 	for _, t := range ag.Tracks {
 		old := t.ID
@@ -207,6 +224,7 @@ func (c *eventCopier) agenda() error {
 			return fmt.Errorf("copy track: %w", err)
 		}
 		tracks[old] = t.ID
+		c.copied(OwnerTrack, old, t.ID)
 	}
 	for _, s := range ag.Speakers {
 		old := s.ID
@@ -215,6 +233,7 @@ func (c *eventCopier) agenda() error {
 			return fmt.Errorf("copy speaker: %w", err)
 		}
 		speakers[old] = s.ID
+		c.copied(OwnerSpeaker, old, s.ID)
 	}
 	remap := func(id *uint, m map[uint]uint) *uint {
 		if id == nil {
@@ -232,6 +251,7 @@ func (c *eventCopier) agenda() error {
 		if err := c.tx.Omit("Room", "Track", "Speakers").Create(&n).Error; err != nil {
 			return fmt.Errorf("copy session: %w", err)
 		}
+		c.copied(OwnerSession, s.ID, n.ID)
 		var ids []uint
 		for _, sp := range s.Speakers {
 			if id, ok := speakers[sp.ID]; ok {
@@ -287,6 +307,29 @@ func (c *eventCopier) networking() error {
 		l.ID, l.EventID = 0, c.dst
 		if err := c.tx.Create(&l).Error; err != nil {
 			return fmt.Errorf("copy meeting location: %w", err)
+		}
+	}
+	return nil
+}
+
+// translations copies the other-language texts of every row copied above
+// (sessions, speakers, rooms, tracks, ticket types, questions and their
+// choices, consent texts, mail texts) onto the copies. The event's own
+// summary and description came with the event (copyEventTexts); messages are
+// not copied, nor their versions.
+func (c *eventCopier) translations() error {
+	var rows []Translation
+	if err := c.tx.Where("event_id = ? AND owner_kind <> ?", c.src, OwnerEvent).Order("id").Find(&rows).Error; err != nil {
+		return fmt.Errorf("copy translations: %w", err)
+	}
+	for _, r := range rows {
+		n, ok := c.ids[r.OwnerKind][r.OwnerID]
+		if !ok {
+			continue
+		}
+		r.ID, r.EventID, r.OwnerID, r.UpdatedAt = 0, c.dst, n, time.Time{}
+		if err := c.tx.Create(&r).Error; err != nil {
+			return fmt.Errorf("copy translations: %w", err)
 		}
 	}
 	return nil

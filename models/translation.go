@@ -398,8 +398,8 @@ func (c *Content) ReminderText(eventID uint, text *string) {
 
 // copyEventTexts gives a copied event the other languages of its source's
 // summary and description (the copy's title is new, so its versions are
-// not copied). Translations of the copied agenda, tickets and questions
-// are not copied yet: those show their default language until written.
+// not copied). The agenda's, tickets', questions' and consents' versions
+// follow their rows (eventCopier.translations).
 func copyEventTexts(tx *gorm.DB, srcID, dstID uint) error {
 	var rows []Translation
 	if err := tx.Where("event_id = ? AND owner_kind = ? AND owner_id = ? AND field IN ?", srcID, OwnerEvent, srcID,
