@@ -346,3 +346,33 @@ func fallbackNoteIn(t *testing.T, ui, def string) string {
 	tr := newTranslator(b, ui)
 	return html.EscapeString(tr.T("content.fallback_note", "Language", tr.T("content.lang."+def)))
 }
+
+// The venue's name and address are written per language like the title:
+// a French visitor reads the French venue, the .ics carries it, and the
+// organizer's form shows each version beside the default.
+func TestVenueAndAddressPerLanguage(t *testing.T) {
+	r := newRegEnv(t)
+	oc := newClient(t, r.app.(*fiber.App))
+	oc.signIn("owner@example.org")
+	edit := fmt.Sprintf("/manage/events/%d/edit", r.ev.ID)
+	oc.get(edit)
+	v := eventValues("Care Forum", r.ev.Slug)
+	v["languages"] = []string{"en", "fr"}
+	v.Set("default_language", "en")
+	v.Set("venue.fr", "Grande salle")
+	v.Set("address.fr", "1 place de l’Exemple")
+	mustStatus(t, oc.post(edit, v), http.StatusSeeOther, "save the venue in French")
+	mustContain(t, oc.get(edit).Body, "edit form", `name="venue.fr"`, `value="Grande salle"`, `name="address.fr"`)
+
+	page := r.c.get("/events/" + r.ev.Slug + "?lang=fr")
+	mustContain(t, page.Body, "French event page", "Grande salle", "1 place de l’Exemple")
+	if en := r.c.get("/events/" + r.ev.Slug + "?lang=en").Body; strings.Contains(en, "Grande salle") || !strings.Contains(en, "Main hall") {
+		t.Fatal("the English page must show the English venue")
+	}
+	mustContain(t, r.c.get("/events/"+r.ev.Slug+".ics?lang=fr").Body, "French calendar", "Grande salle")
+
+	v.Set("venue.fr", strings.Repeat("x", 201))
+	r2 := oc.post(edit, v)
+	mustStatus(t, r2, http.StatusUnprocessableEntity, "too long a French venue")
+	mustContain(t, r2.Body, "too long a French venue", strings.Repeat("x", 201))
+}

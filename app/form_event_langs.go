@@ -9,11 +9,12 @@ import (
 
 // eventTextFields are the event's texts written per language, with the
 // base field's limit.
-var eventTextFields = map[string]int{"title": maxEventTitle, "summary": maxEventSummary, "description": maxEventDescription}
+var eventTextFields = map[string]int{"title": maxEventTitle, "summary": maxEventSummary, "description": maxEventDescription,
+	"venue": maxEventVenue, "address": maxEventAddress}
 
 // EventLangForm is the event form's language part: which languages the
 // event's texts are written in, the default, and the other languages'
-// versions of the title, summary and description.
+// versions of the title, summary, description, venue and address.
 type EventLangForm struct {
 	Languages       []string
 	DefaultLanguage string
@@ -34,14 +35,14 @@ func parseEventLangForm(c *fiber.Ctx) EventLangForm {
 	if len(f.Languages) == 0 && f.DefaultLanguage == "" {
 		f.DefaultLanguage = models.ContentLanguages[0]
 	}
-	f.Tr = parseLangTexts(c, f.Others(), "title", "summary", "description")
+	f.Tr = parseLangTexts(c, f.Others(), "title", "summary", "description", "venue", "address")
 	return f
 }
 
 // eventLangFormFrom fills the language part from the stored event.
 func eventLangFormFrom(e *models.Event, ct *models.Content) EventLangForm {
 	f := EventLangForm{Languages: e.LanguageList(), DefaultLanguage: e.DefaultLang(), Present: true}
-	f.Tr = langTextsOf(ct, models.OwnerEvent, e.ID, f.Others(), "title", "summary", "description")
+	f.Tr = langTextsOf(ct, models.OwnerEvent, e.ID, f.Others(), "title", "summary", "description", "venue", "address")
 	return f
 }
 

@@ -237,6 +237,11 @@ func (c *Content) Event(e *Event) {
 	c.resolve(OwnerEvent, e.ID, "title", &e.Title)
 	c.resolve(OwnerEvent, e.ID, "summary", &e.Summary)
 	c.resolve(OwnerEvent, e.ID, "description", &e.Description)
+	// The venue's name and address: "Palais des Congrès" is
+	// "Congrespaleis" to a Dutch speaker, and directions matter most to
+	// those who need them in their language.
+	c.resolve(OwnerEvent, e.ID, "venue", &e.Venue)
+	c.resolve(OwnerEvent, e.ID, "address", &e.Address)
 }
 
 // Sessions resolves session titles and descriptions in place.
@@ -397,13 +402,13 @@ func (c *Content) ReminderText(eventID uint, text *string) {
 }
 
 // copyEventTexts gives a copied event the other languages of its source's
-// summary and description (the copy's title is new, so its versions are
+// summary, description, venue and address (the copy's title is new, so its versions are
 // not copied). The agenda's, tickets', questions' and consents' versions
 // follow their rows (eventCopier.translations).
 func copyEventTexts(tx *gorm.DB, srcID, dstID uint) error {
 	var rows []Translation
 	if err := tx.Where("event_id = ? AND owner_kind = ? AND owner_id = ? AND field IN ?", srcID, OwnerEvent, srcID,
-		[]string{"summary", "description"}).Find(&rows).Error; err != nil {
+		[]string{"summary", "description", "venue", "address"}).Find(&rows).Error; err != nil {
 		return fmt.Errorf("copy translations: %w", err)
 	}
 	for _, r := range rows {
