@@ -376,3 +376,24 @@ func TestVenueAndAddressPerLanguage(t *testing.T) {
 	mustStatus(t, r2, http.StatusUnprocessableEntity, "too long a French venue")
 	mustContain(t, r2.Body, "too long a French venue", strings.Repeat("x", 201))
 }
+
+// The waitlist page shows the event's title in the visitor's content
+// language, as the event's page does.
+func TestWaitlistJoinInTheContentLanguage(t *testing.T) {
+	r := newRegEnv(t)
+	if err := models.SetEventLanguages(r.db, r.ev, "en", []string{"en", "fr"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SaveTranslations(r.db, r.ev.ID, models.TranslatedField{Kind: models.OwnerEvent, ID: r.ev.ID, Field: "title",
+		Texts: map[string]string{"fr": "Forum des soins"}}); err != nil {
+		t.Fatal(err)
+	}
+	fr := newClient(t, r.app.(*fiber.App))
+	fr.lang = "fr"
+	fr.get("/events/" + r.ev.Slug)
+	res := fr.post("/events/"+r.ev.Slug+"/waitlist", url.Values{"name": {"Chloé"}, "email": {"chloe@example.org"}})
+	mustContain(t, res.Body, "French waitlist page", "<title>", "Forum des soins")
+	if strings.Contains(res.Body, ">← Care Forum<") {
+		t.Fatal("the waitlist page links back with the English title")
+	}
+}

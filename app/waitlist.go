@@ -53,7 +53,13 @@ func (a *App) postJoinWaitlist(c *fiber.Ctx) error {
 			return errInternal("join waitlist", err)
 		}
 	}
-	data := fiber.Map{"Event": e, "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs), "Already": already}
+	// The event's title in the visitor's content language, like its page.
+	ct, err := models.LoadContent(a.db, e, a.contentLang(c))
+	if err != nil {
+		return dbErr("event content", err)
+	}
+	ct.Event(e)
+	data := withContent(fiber.Map{"Event": e, "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs), "Already": already}, c, ct, e)
 	if errs.Any() {
 		return a.renderStatus(c, fiber.StatusUnprocessableEntity, "register/waitlist_join", data)
 	}
