@@ -63,6 +63,8 @@ func translateEvent(tx *gorm.DB, e *models.Event, langs []string) error {
 	add(models.OwnerEvent, e.ID, "title", e.Title)
 	add(models.OwnerEvent, e.ID, "summary", e.Summary)
 	add(models.OwnerEvent, e.ID, "description", e.Description)
+	add(models.OwnerEvent, e.ID, "venue", e.Venue)
+	add(models.OwnerEvent, e.ID, "address", e.Address)
 	ag, err := models.LoadAgenda(tx, e.ID)
 	if err != nil {
 		return err
