@@ -1,12 +1,8 @@
 package app
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -17,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/agora-events/agora/app/mail"
-	"github.com/agora-events/agora/app/testenv"
 	"github.com/agora-events/agora/models"
 )
 
@@ -204,48 +199,10 @@ func TestContentFallsBackToTheDefaultLanguageWithANote(t *testing.T) {
 // the messages to eleni@example.org (want of them).
 func deliverOutboxToMailpit(t *testing.T, r *regEnv, want int) []mailpitMessage {
 	t.Helper()
-	smtpAddr, api := testenv.StartMailpit(t)
-	rnd, err := mail.NewRenderer(r.db, "http://agora.test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSMTPSender("smtp://"+smtpAddr, "Agora Test <agora@example.org>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wk := &mail.Worker{DB: r.db, Sender: sender, Renderer: rnd, InstanceID: "t", Batch: 10, Log: slog.New(slog.DiscardHandler)}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if _, err := wk.RunOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	get := func(u string, v any) {
-		res, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if err := json.Unmarshal(b, v); err != nil {
-			t.Fatalf("%s: %v", u, err)
-		}
-	}
-	var list struct {
-		Messages []struct {
-			ID string
-			To []struct{ Address string }
-		}
-	}
 	var out []mailpitMessage
-	for deadline := time.Now().Add(10 * time.Second); len(out) < want && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		get(api+"/api/v1/messages", &list)
-		out = out[:0]
-		for _, s := range list.Messages {
-			if len(s.To) > 0 && s.To[0].Address == "eleni@example.org" {
-				var m mailpitMessage
-				get(api+"/api/v1/message/"+s.ID, &m)
-				out = append(out, m)
-			}
+	for _, m := range mailpitDelivery(t, r.db) {
+		if len(m.To) > 0 && m.To[0].Address == "eleni@example.org" {
+			out = append(out, m)
 		}
 	}
 	if len(out) != want {

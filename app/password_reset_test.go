@@ -1,10 +1,6 @@
 package app
 
 import (
-	"context"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agora-events/agora/app/mail"
-	"github.com/agora-events/agora/app/testenv"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/modeltest"
 )
@@ -22,48 +16,7 @@ import (
 // returns what arrived (want messages).
 func sendOutboxToMailpit(t *testing.T, w *accountsWorld, want int) []mailpitMessage {
 	t.Helper()
-	smtpAddr, api := testenv.StartMailpit(t)
-	rnd, err := mail.NewRenderer(w.db, "http://agora.test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSMTPSender("smtp://"+smtpAddr, "Agora Test <agora@example.org>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wk := &mail.Worker{DB: w.db, Sender: sender, Renderer: rnd, InstanceID: "t", Batch: 10, Log: slog.New(slog.DiscardHandler)}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if n, err := wk.RunOnce(ctx); err != nil || n != want {
-		t.Fatalf("worker sent %d (%v), want %d", n, err, want)
-	}
-	get := func(u string, v any) {
-		res, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if err := json.Unmarshal(b, v); err != nil {
-			t.Fatalf("%s: %v", u, err)
-		}
-	}
-	var list struct {
-		Messages []struct {
-			ID string
-			To []struct{ Address string }
-		}
-	}
-	for deadline := time.Now().Add(10 * time.Second); len(list.Messages) < want && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		get(api+"/api/v1/messages", &list)
-	}
-	var out []mailpitMessage
-	for _, s := range list.Messages {
-		var m mailpitMessage
-		get(api+"/api/v1/message/"+s.ID, &m)
-		m.To = s.To
-		out = append(out, m)
-	}
+	out := mailpitDelivery(t, w.db)
 	if len(out) != want {
 		t.Fatalf("mailpit holds %d mails, want %d", len(out), want)
 	}
