@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
 
+	"github.com/agora-events/agora/app/api"
 	"github.com/agora-events/agora/app/payment"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/static"
@@ -108,6 +109,8 @@ type App struct {
 	proxies trustedProxies
 	// secrets encrypts two-factor secrets; nil when no key is configured.
 	secrets *models.SecretKeys
+	// api is the REST API under /api/v1 (package app/api).
+	api *api.Server
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a

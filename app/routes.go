@@ -6,6 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/agora-events/agora/app/api"
 )
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
@@ -21,6 +23,10 @@ func (a *App) routes(f *fiber.App) {
 	f.Get("/metrics", a.metrics.handler())
 	f.Get("/static/*", a.serveStatic)
 	f.Get("/lang/:lang", a.setLanguage)
+
+	// REST API for other systems, with its own authentication (app/api).
+	a.api = api.Mount(f, api.Deps{DB: a.db, Logger: a.log, Now: a.now, BaseURL: a.cfg.BaseURL,
+		PlaceOrder: a.placeOrder, Hit: a.kv.Hit})
 
 	// Public programme.
 	f.Get("/", a.home)

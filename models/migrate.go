@@ -40,6 +40,7 @@ var migrations = []migration{
 	{20, "two-factor sign-in: encrypted TOTP secrets, recovery codes, organizations that require it", migrate0020TwoFactor},
 	{21, "retention: periods per organization and event, removal runs", migrate0021Retention},
 	{23, "translations of organizer-written text; each event's content languages; the language of each consent", migrate0023Translations},
+	{24, "REST API tokens of organizations (hashes only)", migrate0024APITokens},
 }
 
 // schemaVersion is the row that records which migrations have run.
