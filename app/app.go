@@ -3,6 +3,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/agora-events/agora/app/api"
+	"github.com/agora-events/agora/app/live"
 	"github.com/agora-events/agora/app/payment"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/static"
@@ -80,6 +82,10 @@ type Deps struct {
 	// Orders batches registrations' commits on SQLite; nil makes one. The
 	// caller that passes it closes it at shutdown, before the database.
 	Orders *models.OrderBatcher
+	// LivePoll is how often the live agora's hub looks for other
+	// instances' events when nothing wakes it (default 250 ms on SQLite,
+	// 2 s on PostgreSQL, whose notifications wake it at once).
+	LivePoll time.Duration
 }
 
 // App holds what handlers share. Handlers are methods on it.
@@ -111,6 +117,8 @@ type App struct {
 	secrets *models.SecretKeys
 	// api is the REST API under /api/v1 (package app/api).
 	api *api.Server
+	// live hands the agora's live events to the pages following them.
+	live *live.Hub
 }
 
 // New builds the Fiber app. Templates are parsed and checked here, so a
@@ -206,6 +214,7 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	a.live = newLiveHub(f, deps)
 	a.routes(f)
 	return a, f, nil
 }
@@ -216,4 +225,18 @@ func (a *App) placeOrder(in models.PlaceOrderInput) (*models.Order, error) {
 		return a.orders.PlaceOrder(in)
 	}
 	return models.PlaceOrder(a.db, in)
+}
+
+// newLiveHub makes the live agora's hub, which stops when f shuts down.
+func newLiveHub(f *fiber.App, deps Deps) *live.Hub {
+	poll := deps.LivePoll
+	if poll <= 0 {
+		poll = 250 * time.Millisecond
+		if models.IsPostgres(deps.DB) {
+			poll = 2 * time.Second
+		}
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	f.Hooks().OnShutdown(func() error { stop(); return nil })
+	return live.New(ctx, deps.DB, deps.Logger, poll)
 }
