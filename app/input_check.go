@@ -7,6 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+
+	"github.com/agora-events/agora/app/api"
 )
 
 // Every value a request carries passes checkInput before any handler sees
@@ -29,7 +31,7 @@ const (
 	inputTooLong  = "form.too_long"
 )
 
-const inputProblemsKey = "agora.input_problems"
+const inputProblemsKey = api.InputProblemsLocal
 
 // checkInput is the middleware. A path that is not clean text names no page
 // of the site: 404. A cookie that is not clean text is dropped, as if absent.

@@ -86,3 +86,4 @@ func TestBodyWithNULIsRefused(t *testing.T) {
 		t.Error("an escaped backslash before u0000 is text, and a tab is fine")
 	}
 }
+

@@ -6,18 +6,31 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// InputProblemsLocal is the Fiber local under which the site's input check
+// (app.checkInput, which runs first for every request) lists what it had to
+// clean out of the request's query and form values.
+const InputProblemsLocal = "agora.input_problems"
+
 // checkJSONBody is the API's input check, like the site's checkInput for
 // forms: PostgreSQL refuses a NUL or invalid UTF-8 in a text column where
 // SQLite stores it, so a body holding either (raw, or as a \u escape of a
 // control character) is refused before anything reads it. Lengths are in
 // each operation's schema (maxLength), checked by huma.
 func checkJSONBody(c *fiber.Ctx) error {
+	if c.Locals(InputProblemsLocal) != nil {
+		// The site's checkInput cleaned a query parameter or a cookie that
+		// could not be stored; a program is told rather than served a guess.
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{
+			"title":  "Unprocessable Entity",
+			"status": fiber.StatusUnprocessableEntity,
+			"detail": "A query parameter holds NUL or other control characters, invalid UTF-8, or is too long.",
+		}, "application/problem+json")
+	}
 	body := c.Body()
 	if len(body) == 0 {
 		return c.Next()
 	}
 	if !utf8.Valid(body) || hasControlEscape(body) {
-		c.Set(fiber.HeaderContentType, "application/problem+json")
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{
 			"title":  "Unprocessable Entity",
 			"status": fiber.StatusUnprocessableEntity,
