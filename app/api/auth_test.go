@@ -86,4 +86,3 @@ func TestBodyWithNULIsRefused(t *testing.T) {
 		t.Error("an escaped backslash before u0000 is text, and a tab is fine")
 	}
 }
-
