@@ -35,6 +35,16 @@ type Deps struct {
 	// Hit counts one request under key in a window shared by every
 	// instance (the rate limits); nil = no limits.
 	Hit func(key string, window time.Duration) (int, error)
+	// Payments makes refunds through the site's payment provider; nil when
+	// the site takes no online payments (no Stripe configured).
+	Payments Payments
+}
+
+// Payments is what the API asks of the payment provider (app/payment's
+// Stripe client).
+type Payments interface {
+	// Refund gives back amount (minor units) of a payment intent, once per key.
+	Refund(paymentIntent string, amount int64, key string) (refundID string, err error)
 }
 
 // Server holds what the API's handlers share.
@@ -80,4 +90,5 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 // routes registers every operation; each area has its own file.
 func (s *Server) routes() {
 	s.eventRoutes()
+	s.registrationRoutes()
 }
