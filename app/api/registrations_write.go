@@ -32,8 +32,8 @@ func (s *Server) registrationWriteRoutes() {
 		OperationID: "update-attendee", Method: http.MethodPatch, Path: "/events/{event_id}/attendees/{attendee_id}", Tags: tags,
 		Summary: "Change an attendee's details", Security: write,
 		Description: "Fields left out keep their values; answers not listed keep theirs (an empty value clears " +
-			"one). The change is recorded in the registration's history, naming the token. When the person is " +
-			"the order's buyer, the buyer's name and e-mail follow. " + sensitiveNote,
+			"one). The change is recorded in the registration's history, naming the token. When the order's buyer " +
+			"(its first person) gets a new e-mail address, the order's buyer name and e-mail follow. " + sensitiveNote,
 	}, s.updateAttendee)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "cancel-order", Method: http.MethodPost, Path: "/events/{event_id}/orders/{code}/cancel", Tags: tags,
