@@ -32,6 +32,10 @@ type Deps struct {
 	// PlaceOrder writes a registration the way the site does (through its
 	// commit batcher on SQLite).
 	PlaceOrder func(models.PlaceOrderInput) (*models.Order, error)
+	// PlaceStaffOrder is PlaceOrder for a registration made by the
+	// organizers (models.PlaceStaffOrder), through the same batcher; nil =
+	// models.PlaceStaffOrder on DB.
+	PlaceStaffOrder func(models.StaffOrderInput) (*models.Order, error)
 	// Hit counts one request under key in a window shared by every
 	// instance (the rate limits); nil = no limits.
 	Hit func(key string, window time.Duration) (int, error)
@@ -60,6 +64,9 @@ func Mount(f *fiber.App, d Deps) *Server {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.PlaceStaffOrder == nil {
+		d.PlaceStaffOrder = func(in models.StaffOrderInput) (*models.Order, error) { return models.PlaceStaffOrder(d.DB, in) }
 	}
 	g := f.Group(Prefix, checkJSONBody)
 	s := &Server{d: d}

@@ -168,7 +168,7 @@ func (s *Server) createOrder(ctx context.Context, in *createOrderInput) (*create
 			Category: a.Category, Answers: answers, SessionIDs: a.SessionIDs})
 	}
 	send := b.SendConfirmation == nil || *b.SendConfirmation
-	o, err := models.PlaceStaffOrder(db, models.StaffOrderInput{PlaceOrderInput: po, Kind: b.Kind, Actor: actor(ctx), SendConfirmation: send})
+	o, err := s.d.PlaceStaffOrder(models.StaffOrderInput{PlaceOrderInput: po, Kind: b.Kind, Actor: actor(ctx), SendConfirmation: send})
 	if err != nil {
 		if p, ok := placeProblem(err, b, refs); ok {
 			return nil, p
