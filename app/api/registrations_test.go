@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/agora-events/agora/models"
 )
 
@@ -270,5 +272,41 @@ func TestCancelOrderThroughAPI(t *testing.T) {
 	w.db.Model(&models.RegistrationChange{}).Where("order_id = ? AND action = ?", o.ID, models.ChangeCancelled).Count(&changes)
 	if tt.PlacesTaken != 0 || changes != 1 {
 		t.Errorf("places %d, change records %d", tt.PlacesTaken, changes)
+	}
+}
+
+// The document describes every registrations operation with its scope,
+// and the types it answers with, field by field.
+func TestRegistrationsInOpenAPIDocument(t *testing.T) {
+	ta := newTestAPI(t)
+	doc := ta.srv.OpenAPI()
+	want := map[string]string{"list-orders": models.ScopeRegistrationsRead, "get-order": models.ScopeRegistrationsRead,
+		"list-attendees": models.ScopeRegistrationsRead, "get-attendee": models.ScopeRegistrationsRead,
+		"create-order": models.ScopeRegistrationsWrite, "update-attendee": models.ScopeRegistrationsWrite, "cancel-order": models.ScopeRegistrationsWrite}
+	for _, item := range doc.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Post, item.Patch} {
+			if op == nil {
+				continue
+			}
+			if scope, ok := want[op.OperationID]; ok {
+				if got, _ := requiredScope(op); got != scope || op.Description == "" {
+					t.Errorf("%s: scope %q, description %q", op.OperationID, got, op.Description)
+				}
+				delete(want, op.OperationID)
+			}
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("missing operations: %v", want)
+	}
+	schemas := doc.Components.Schemas.Map()
+	for _, name := range []string{"Order", "Attendee", "OrderPayment", "Answer", "Consent"} {
+		s, ok := schemas[name]
+		if !ok || len(s.Properties) == 0 {
+			t.Errorf("schema %s missing", name)
+		}
+	}
+	if d := schemas["Attendee"].Properties["has_access_needs"].Description; d == "" {
+		t.Error("has_access_needs undocumented")
 	}
 }
