@@ -234,7 +234,18 @@ func TestUpdateAttendeeAndChangedSince(t *testing.T) {
 	if items := r.items(); len(items) != 1 || items[0]["id"] != float64(b.Attendees[0].ID) {
 		t.Errorf("changed since: %s", r.Body)
 	}
-	_ = a
+	// The order follows its buyer's new address, so an orders sync sees it
+	// again too; the other order did not change.
+	r = w.do("GET", w.eventPath(w.ev, "/orders?changed_since="+since.Format(time.RFC3339Nano)), read, nil)
+	if items := r.items(); len(items) != 1 || items[0]["code"] != b.Code || items[0]["buyer_email"] != "beatriz@example.org" {
+		t.Errorf("orders changed since: %s", r.Body)
+	}
+	if r := w.do("GET", w.eventPath(w.ev, "/orders?q="+a.Code), read, nil); len(r.items()) != 1 || r.items()[0]["code"] != a.Code {
+		t.Errorf("orders by code: %s", r.Body)
+	}
+	if r := w.do("GET", w.eventPath(w.ev, "/attendees?q=BEATRIZ"), read, nil); len(r.items()) != 1 {
+		t.Errorf("attendees by name: %s", r.Body)
+	}
 
 	r = w.do("PATCH", w.eventPath(w.ev, "/attendees/"+at), write, map[string]any{"email": "nope", "answers": []map[string]any{{"question_id": w.health.ID, "value": "x"}}})
 	if r.Status != 422 || !slices.Contains(r.errorLocations(), "body.answers[0].question_id") {
@@ -243,6 +254,13 @@ func TestUpdateAttendeeAndChangedSince(t *testing.T) {
 	r = w.do("PATCH", w.eventPath(w.ev, "/attendees/"+at), write, map[string]any{"email": "nope", "name": ""})
 	if r.Status != 422 || !slices.Contains(r.errorLocations(), "body.email") || !slices.Contains(r.errorLocations(), "body.name") {
 		t.Errorf("invalid patch: %d %s", r.Status, r.Body)
+	}
+	if err := models.StaffAnonymiseAttendee(w.db, a.Attendees[0].ID, models.Actor{Name: "Staff"}, w.now, nil); err != nil {
+		t.Fatal(err)
+	}
+	r = w.do("PATCH", w.eventPath(w.ev, "/attendees/"+itoa(a.Attendees[0].ID)), write, map[string]any{"organization": "Clinic"})
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "erased") {
+		t.Errorf("patch of an erased person: %d %s", r.Status, r.Body)
 	}
 }
 

@@ -191,6 +191,11 @@ func (s *Server) createOrder(ctx context.Context, in *createOrderInput) (*create
 	return out, nil
 }
 
+var (
+	errNotActive = huma.Error409Conflict("This person's place is cancelled: their details no longer change.")
+	errErased    = huma.Error409Conflict("This person's data was erased.")
+)
+
 type updateAttendeeInput struct {
 	EventID    uint `path:"event_id"`
 	AttendeeID uint `path:"attendee_id"`
@@ -210,6 +215,14 @@ func (s *Server) updateAttendee(ctx context.Context, in *updateAttendeeInput) (*
 	at, err := s.eventAttendee(ctx, ev.ID, in.AttendeeID)
 	if err != nil {
 		return nil, err
+	}
+	// Said before the fields are checked: an erased person's empty e-mail
+	// is not the caller's mistake. (The rule checks both again.)
+	switch {
+	case at.AnonymisedAt != nil:
+		return nil, errErased
+	case at.Status != models.AttendeeActive:
+		return nil, errNotActive
 	}
 	db := s.d.DB.WithContext(ctx)
 	qs, err := models.QuestionsOf(db, ev.ID)
@@ -245,9 +258,9 @@ func (s *Server) updateAttendee(ctx context.Context, in *updateAttendeeInput) (*
 	case errors.As(err, &ve):
 		return nil, validationProblem("body", ve, answerRefs{refs})
 	case errors.Is(err, models.ErrAttendeeNotActive):
-		return nil, huma.Error409Conflict("This person's place is cancelled: their details no longer change.")
+		return nil, errNotActive
 	case errors.Is(err, models.ErrAttendeeErased):
-		return nil, huma.Error409Conflict("This person's data was erased.")
+		return nil, errErased
 	default:
 		return nil, s.internal("update attendee", err)
 	}
