@@ -150,6 +150,18 @@ func TestCreateOrderAsStaffWithFieldProblems(t *testing.T) {
 	if consents != 0 || changes != 1 || len(o.Attendees[0].Answers) != 1 {
 		t.Errorf("consents %d, change records %d, answers %d", consents, changes, len(o.Attendees[0].Answers))
 	}
+	var mails int64
+	w.db.Model(&models.OutboxMessage{}).Where("to_addr = ?", "guest@example.org").Count(&mails)
+	quiet := orderBody(w.tt, "quiet@example.org")
+	quiet["send_confirmation"] = false
+	if r := w.do("POST", w.eventPath(w.ev, "/orders"), tok, quiet); r.Status != http.StatusCreated {
+		t.Fatalf("create without mail: %d %s", r.Status, r.Body)
+	}
+	var quietMails int64
+	w.db.Model(&models.OutboxMessage{}).Where("to_addr = ?", "quiet@example.org").Count(&quietMails)
+	if mails != 1 || quietMails != 0 {
+		t.Errorf("confirmation mails: %d to the guest, %d when asked for none", mails, quietMails)
+	}
 
 	cases := []struct {
 		name   string
@@ -185,8 +197,8 @@ func TestCreateOrderAsStaffWithFieldProblems(t *testing.T) {
 	}
 	var n int64
 	w.db.Model(&models.Order{}).Where("event_id = ?", w.ev.ID).Count(&n)
-	if n != 1 {
-		t.Errorf("%d orders after refused requests, want 1", n)
+	if n != 2 {
+		t.Errorf("%d orders after refused requests, want 2", n)
 	}
 }
 

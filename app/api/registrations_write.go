@@ -52,18 +52,18 @@ type createOrderInput struct {
 }
 
 type createOrderBody struct {
-	TicketTypeID     uint          `json:"ticket_type_id" minimum:"1"`
-	Kind             string        `json:"kind,omitempty" enum:"complimentary,invoice,paid" default:"complimentary"`
-	BuyerName        string        `json:"buyer_name" maxLength:"200"`
-	BuyerEmail       string        `json:"buyer_email" maxLength:"254"`
+	TicketTypeID     uint          `json:"ticket_type_id" minimum:"1" doc:"Any ticket type of the event, hidden or off sale too."`
+	Kind             string        `json:"kind,omitempty" enum:"complimentary,invoice,paid" default:"complimentary" doc:"complimentary: free, confirmed at once; invoice: pending until marked paid (the event must take bank transfers); paid: the ticket's price, paid online through the link mailed to the buyer."`
+	BuyerName        string        `json:"buyer_name" maxLength:"200" doc:"Who the order's mails go to."`
+	BuyerEmail       string        `json:"buyer_email" maxLength:"254" doc:"Where the order's mails go; part of what an Idempotency-Key is bound to."`
 	Language         string        `json:"language,omitempty" maxLength:"8" doc:"The language of the mails: en, es, gl, ca, el, fr or nl (default en)."`
 	SendConfirmation *bool         `json:"send_confirmation,omitempty" doc:"Mail the buyer the confirmation (or the link to pay). Default true."`
-	Attendees        []newAttendee `json:"attendees" minItems:"1" maxItems:"50"`
+	Attendees        []newAttendee `json:"attendees" minItems:"1" maxItems:"50" doc:"The people, each taking a place (up to the ticket type's maximum per order)."`
 }
 
 type newAttendee struct {
-	Name         string     `json:"name" maxLength:"200"`
-	Email        string     `json:"email" maxLength:"254"`
+	Name         string     `json:"name" maxLength:"200" doc:"The person's name, as on the badge."`
+	Email        string     `json:"email" maxLength:"254" doc:"The person's own address; someone other than the buyer gets their own ticket by mail."`
 	Organization string     `json:"organization,omitempty" maxLength:"200"`
 	Category     string     `json:"category,omitempty" enum:"patient_citizen,carer,clinician,researcher,industry,public_authority,other" doc:"Default: the ticket type's."`
 	Answers      []answerIn `json:"answers,omitempty" maxItems:"200" doc:"Answers to the event's questions that are not sensitive."`
