@@ -28,29 +28,12 @@ func (a *App) loadEventOrder(c *fiber.Ctx, e *models.Event) (*models.Order, erro
 	return &o, nil
 }
 
-// refundable is the Stripe payment of an order that can still be refunded,
-// with how much is left and how many refunds it had (nil when none).
-type refundable struct {
-	Payment *models.Payment
-	Left    int64
-	Seq     int64
-}
+// refundable is the Stripe payment of an order that can still be refunded
+// (models.RefundableOf: the rule is shared with the API's cancellation).
+type refundable = models.Refundable
 
 func (a *App) refundableOf(orderID uint) (*refundable, error) {
-	p, err := models.PaidPayment(a.db, orderID)
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	// A refund_due payment is being refunded automatically (paid too late).
-	if p.Provider != models.ProviderStripe || p.ProviderPaymentID == nil || p.State == models.PaymentRefundDue || p.Amount-p.RefundedAmount <= 0 {
-		return nil, nil
-	}
-	r := &refundable{Payment: p, Left: p.Amount - p.RefundedAmount}
-	err = a.db.Model(&models.Refund{}).Where("payment_id = ?", p.ID).Count(&r.Seq).Error
-	return r, err
+	return models.RefundableOf(a.db, orderID)
 }
 
 // orderPage shows an order's payment state: attempts, amounts, voucher,

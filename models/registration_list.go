@@ -13,7 +13,9 @@ type RegistrationFilter struct {
 	TicketTypeID uint
 	Category     string
 	OrderStatus  string
-	CheckedIn    string // "yes", "no" or ""
+	// Status is the attendee's own status (active or cancelled).
+	Status    string
+	CheckedIn string // "yes", "no" or ""
 	// Needs ("yes", "no" or "") narrows by whether people gave access needs.
 	// It is applied only for a View that shows needs: filtering would tell
 	// anyone else who has them.
@@ -35,15 +37,32 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // ListRegistrations returns one page of the event's attendees matching f,
 // newest first, with ticket type and order, and how many match in all.
 func ListRegistrations(db *gorm.DB, eventID uint, f RegistrationFilter) ([]Attendee, int64, error) {
+	q := EventAttendees(db, eventID, f)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	var as []Attendee
+	err := q.Preload("TicketType").Preload("Order").Order("attendees.id DESC").
+		Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).Find(&as).Error
+	return as, total, err
+}
+
+// EventAttendees is the query of the event's attendees matching f (joined
+// with their orders; Page and PerPage are not applied), for the caller to
+// order and page: the organizer's list by page number, the API by change time.
+func EventAttendees(db *gorm.DB, eventID uint, f RegistrationFilter) *gorm.DB {
 	q := db.Model(&Attendee{}).Joins("JOIN orders ON orders.id = attendees.order_id").Where("attendees.event_id = ?", eventID)
 	if s := strings.ToLower(strings.TrimSpace(f.Query)); s != "" {
 		like := "%" + likeEscaper.Replace(s) + "%"
-		code := strings.ToUpper(s)
-		if i := strings.LastIndexByte(code, '-'); i > 0 {
-			code = code[:i] // "K7MQ2XWD-2" finds its order
-		}
 		q = q.Where(`(LOWER(attendees.name) LIKE ? ESCAPE '\' OR LOWER(attendees.email) LIKE ? ESCAPE '\'
-			OR LOWER(attendees.organization) LIKE ? ESCAPE '\' OR orders.code = ?)`, like, like, like, code)
+			OR LOWER(attendees.organization) LIKE ? ESCAPE '\' OR orders.code = ?)`, like, like, like, orderCodeOf(s))
 	}
 	if f.TicketTypeID != 0 {
 		q = q.Where("attendees.ticket_type_id = ?", f.TicketTypeID)
@@ -53,6 +72,9 @@ func ListRegistrations(db *gorm.DB, eventID uint, f RegistrationFilter) ([]Atten
 	}
 	if f.OrderStatus != "" {
 		q = q.Where("orders.status = ?", f.OrderStatus)
+	}
+	if f.Status != "" {
+		q = q.Where("attendees.status = ?", f.Status)
 	}
 	switch f.CheckedIn {
 	case "yes":
@@ -68,20 +90,7 @@ func ListRegistrations(db *gorm.DB, eventID uint, f RegistrationFilter) ([]Atten
 			q = q.Where("NOT " + hasNeedsSQL)
 		}
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	if f.PerPage <= 0 {
-		f.PerPage = 50
-	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
-	var as []Attendee
-	err := q.Preload("TicketType").Preload("Order").Order("attendees.id DESC").
-		Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).Find(&as).Error
-	return as, total, err
+	return q
 }
 
 // RegistrationCounts are the attendees of one group by state. Cancelled

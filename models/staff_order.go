@@ -125,6 +125,26 @@ func (p *staffPlan) form(db *gorm.DB, eventID, ttID uint) (*RegistrationForm, er
 // for StaffPaymentHold). The order and a "registered" change record are
 // written in one transaction.
 func PlaceStaffOrder(db *gorm.DB, in StaffOrderInput) (*Order, error) {
+	po, err := staffOrderInput(db, in)
+	if err != nil {
+		return nil, err
+	}
+	return PlaceOrder(db, po)
+}
+
+// PlaceStaffOrder is models.PlaceStaffOrder with the commit shared with
+// concurrent registrations (see OrderBatcher): for callers that register
+// many at once, such as the API, on SQLite.
+func (b *OrderBatcher) PlaceStaffOrder(in StaffOrderInput) (*Order, error) {
+	po, err := staffOrderInput(b.db, in)
+	if err != nil {
+		return nil, err
+	}
+	return placeOrder(b.db, po, b.commit)
+}
+
+// staffOrderInput is the registration PlaceOrder makes of a staff one.
+func staffOrderInput(db *gorm.DB, in StaffOrderInput) (PlaceOrderInput, error) {
 	plan := &staffPlan{kind: in.Kind, actor: in.Actor, send: in.SendConfirmation, importRow: in.importRow, cache: in.cache}
 	switch in.Kind {
 	case StaffComplimentary:
@@ -133,13 +153,13 @@ func PlaceStaffOrder(db *gorm.DB, in StaffOrderInput) (*Order, error) {
 	case StaffInvoice:
 		s, err := PaymentSettings(db, in.EventID)
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, ErrEventNotOpen
+			return PlaceOrderInput{}, ErrEventNotOpen
 		}
 		if err != nil {
-			return nil, err
+			return PlaceOrderInput{}, err
 		}
 		if !s.AllowInvoice {
-			return nil, ErrInvoiceNotAllowed
+			return PlaceOrderInput{}, ErrInvoiceNotAllowed
 		}
 		days := s.InvoiceDays
 		if days < 1 {
@@ -147,7 +167,7 @@ func PlaceStaffOrder(db *gorm.DB, in StaffOrderInput) (*Order, error) {
 		}
 		plan.hold = time.Duration(days) * 24 * time.Hour
 	default:
-		return nil, ErrUnknownStaffKind
+		return PlaceOrderInput{}, ErrUnknownStaffKind
 	}
 	if in.importRow != nil {
 		plan.importID = &in.importRow.ImportID
@@ -160,7 +180,7 @@ func PlaceStaffOrder(db *gorm.DB, in StaffOrderInput) (*Order, error) {
 	for i := range po.Attendees {
 		po.Attendees[i].ConsentTextIDs = nil
 	}
-	return PlaceOrder(db, po)
+	return po, nil
 }
 
 // staffForm is the form a staff registration is validated against: the

@@ -32,9 +32,23 @@ type Deps struct {
 	// PlaceOrder writes a registration the way the site does (through its
 	// commit batcher on SQLite).
 	PlaceOrder func(models.PlaceOrderInput) (*models.Order, error)
+	// PlaceStaffOrder is PlaceOrder for a registration made by the
+	// organizers (models.PlaceStaffOrder), through the same batcher; nil =
+	// models.PlaceStaffOrder on DB.
+	PlaceStaffOrder func(models.StaffOrderInput) (*models.Order, error)
 	// Hit counts one request under key in a window shared by every
 	// instance (the rate limits); nil = no limits.
 	Hit func(key string, window time.Duration) (int, error)
+	// Payments makes refunds through the site's payment provider; nil when
+	// the site takes no online payments (no Stripe configured).
+	Payments Payments
+}
+
+// Payments is what the API asks of the payment provider (app/payment's
+// Stripe client).
+type Payments interface {
+	// Refund gives back amount (minor units) of a payment intent, once per key.
+	Refund(paymentIntent string, amount int64, key string) (refundID string, err error)
 }
 
 // Server holds what the API's handlers share.
@@ -50,6 +64,9 @@ func Mount(f *fiber.App, d Deps) *Server {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.PlaceStaffOrder == nil {
+		d.PlaceStaffOrder = func(in models.StaffOrderInput) (*models.Order, error) { return models.PlaceStaffOrder(d.DB, in) }
 	}
 	g := f.Group(Prefix, checkJSONBody)
 	s := &Server{d: d}
@@ -80,4 +97,5 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 // routes registers every operation; each area has its own file.
 func (s *Server) routes() {
 	s.eventRoutes()
+	s.registrationRoutes()
 }
