@@ -80,4 +80,8 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 // routes registers every operation; each area has its own file.
 func (s *Server) routes() {
 	s.eventRoutes()
+	s.programmeRoutes()
+	s.publicRoutes()
+	s.checkinRoutes()
+	s.meetingRoutes()
 }

@@ -1,0 +1,365 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"gorm.io/gorm"
+
+	"github.com/agora-events/agora/models"
+)
+
+// One-to-one meetings. Who may be seen follows the directory's rule
+// (models.ListedParticipants): a participant who left networking or
+// withdrew the directory consent is not listed, and in meetings and
+// requests appears only by id, as not listed.
+
+// Participant is a listed networking profile: what the directory shows.
+type Participant struct {
+	ID            uint      `json:"id"`
+	AttendeeID    uint      `json:"attendee_id"`
+	Name          string    `json:"name"`
+	Organization  string    `json:"organization,omitempty"`
+	Role          string    `json:"role,omitempty"`
+	Country       string    `json:"country,omitempty"`
+	Category      string    `json:"category,omitempty"`
+	Bio           string    `json:"bio,omitempty"`
+	Interests     []string  `json:"interests" doc:"Topics from the event's list."`
+	Offers        string    `json:"offers,omitempty"`
+	Needs         string    `json:"needs,omitempty"`
+	MeetingsCount int       `json:"meetings_count" doc:"Booked (active) meetings."`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// ParticipantRef names a side of a meeting or request: a listed
+// participant by name, an unlisted one by id only.
+type ParticipantRef struct {
+	ID           uint   `json:"id"`
+	Listed       bool   `json:"listed" doc:"False when the person left networking or withdrew the directory consent: no name is given."`
+	Name         string `json:"name,omitempty"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// MeetingSlot is one time in which meetings happen.
+type MeetingSlot struct {
+	ID       uint      `json:"id"`
+	BlockID  uint      `json:"block_id"`
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+}
+
+// MeetingBlock is a time window cut into slots.
+type MeetingBlock struct {
+	ID           uint      `json:"id"`
+	StartsAt     time.Time `json:"starts_at"`
+	EndsAt       time.Time `json:"ends_at"`
+	SlotMinutes  int       `json:"slot_minutes"`
+	BreakMinutes int       `json:"break_minutes"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// MeetingLocation is a table or room, or an online location.
+type MeetingLocation struct {
+	ID       uint   `json:"id"`
+	Name     string `json:"name"`
+	Online   bool   `json:"online" doc:"Each meeting there gets its own online room."`
+	Position int    `json:"position"`
+}
+
+// Meeting is two participants at one location in one slot.
+type Meeting struct {
+	ID          uint            `json:"id"`
+	Status      string          `json:"status" enum:"active,cancelled"`
+	Slot        MeetingSlot     `json:"slot"`
+	Location    MeetingLocation `json:"location"`
+	A           ParticipantRef  `json:"a"`
+	B           ParticipantRef  `json:"b"`
+	Source      string          `json:"source" enum:"request,organizer,scheduler" doc:"Booked by accepting a request, by the organizers, or by the scheduler."`
+	RequestID   *uint           `json:"request_id,omitempty"`
+	NoShowA     bool            `json:"no_show_a"`
+	NoShowB     bool            `json:"no_show_b"`
+	CancelledAt *time.Time      `json:"cancelled_at,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+}
+
+// MeetingRequest is one participant asking another to meet in a slot. The
+// message between them is theirs and is not given.
+type MeetingRequest struct {
+	ID         uint           `json:"id"`
+	From       ParticipantRef `json:"from"`
+	To         ParticipantRef `json:"to"`
+	Slot       MeetingSlot    `json:"slot"`
+	Status     string         `json:"status" enum:"pending,accepted,declined,cancelled,expired,countered"`
+	ExpiresAt  time.Time      `json:"expires_at"`
+	MeetingID  *uint          `json:"meeting_id,omitempty" doc:"The meeting an accepted request booked."`
+	ReplacesID *uint          `json:"replaces_id,omitempty" doc:"The request this one answers with another slot."`
+	CreatedAt  time.Time      `json:"created_at"`
+	UpdatedAt  time.Time      `json:"updated_at"`
+}
+
+type meetingsListInput struct {
+	EventID uint `path:"event_id"`
+	ListQuery
+	Status string `query:"status" enum:"active,cancelled" doc:"Only meetings in this status."`
+}
+
+type requestsListInput struct {
+	EventID uint `path:"event_id"`
+	ListQuery
+	Status string `query:"status" enum:"pending,accepted,declined,cancelled,expired,countered" doc:"Only requests in this status."`
+}
+
+type participantsInput struct {
+	EventID uint `path:"event_id"`
+	ListQuery
+}
+
+type meetingCancelInput struct {
+	EventID   uint `path:"event_id"`
+	MeetingID uint `path:"meeting_id"`
+	// Body is optional: a cancellation needs no reason.
+	Body *struct {
+		Reason string `json:"reason,omitempty" maxLength:"1000" doc:"Told to both people in the cancellation e-mail."`
+	}
+}
+
+type meetingOutput struct {
+	Body Meeting
+}
+
+func (s *Server) meetingRoutes() {
+	op := func(id, method, path, summary, desc string) huma.Operation {
+		return huma.Operation{OperationID: id, Method: method, Path: "/events/{event_id}/meetings" + path, Tags: []string{"Meetings"},
+			Summary: summary, Description: desc, Security: needs(models.ScopeMeetings)}
+	}
+	const byID = " Ordered by id; no changed_since, as these rows keep no change time."
+	huma.Register(s.api, op("list-meeting-participants", http.MethodGet, "/participants", "List the listed networking participants",
+		"Profiles of people who opted in and are listed in the directory. Someone who leaves networking or withdraws the directory consent drops out of this list."), s.listParticipants)
+	huma.Register(s.api, op("list-meeting-requests", http.MethodGet, "/requests", "List meeting requests",
+		"Every request with its status; the people's message is not given."), s.listMeetingRequests)
+	huma.Register(s.api, op("list-meetings", http.MethodGet, "", "List meetings", "Booked and cancelled meetings with slot time and location."), s.listMeetings)
+	huma.Register(s.api, op("list-meeting-slots", http.MethodGet, "/slots", "List meeting slots", "The times meetings happen in."+byID), s.listMeetingSlots)
+	huma.Register(s.api, op("list-meeting-blocks", http.MethodGet, "/blocks", "List meeting blocks", "Time windows cut into slots."+byID), s.listMeetingBlocks)
+	huma.Register(s.api, op("list-meeting-locations", http.MethodGet, "/locations", "List meeting locations", "Tables, rooms and online locations."+byID), s.listMeetingLocations)
+	huma.Register(s.api, op("cancel-meeting", http.MethodPost, "/{meeting_id}/cancel", "Cancel a meeting",
+		"As the organizers cancel it: both people are told by e-mail and their slot is free again. A meeting already cancelled is 409."), s.cancelMeeting)
+}
+
+func participantJSON(p models.MeetingParticipant) Participant {
+	interests := p.InterestList()
+	if interests == nil {
+		interests = []string{}
+	}
+	return Participant{ID: p.ID, AttendeeID: p.AttendeeID, Name: p.Name, Organization: p.Organization, Role: p.Role, Country: p.Country,
+		Category: p.Category, Bio: p.Bio, Interests: interests, Offers: p.Offers, Needs: p.Needs, MeetingsCount: p.MeetingsCount,
+		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+}
+
+func (s *Server) listParticipants(ctx context.Context, in *participantsInput) (*pageOf[Participant], error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	// Listed = active, the rule ListedParticipants reads.
+	q, err := in.page(s.d.DB.WithContext(ctx).Model(&models.MeetingParticipant{}).
+		Where("meeting_participants.event_id = ? AND meeting_participants.active = ?", e.ID, true), "meeting_participants")
+	if err != nil {
+		return nil, err
+	}
+	var rows []models.MeetingParticipant
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, s.internal("list participants", err)
+	}
+	rows, next := nextCursor(in.ListQuery, rows, func(p models.MeetingParticipant) (time.Time, uint) { return p.UpdatedAt, p.ID })
+	out := make([]Participant, 0, len(rows))
+	for _, p := range rows {
+		out = append(out, participantJSON(p))
+	}
+	return newPageOf(out, next), nil
+}
+
+// participantRefs loads the sides named by ids, listed ones with their name.
+func (s *Server) participantRefs(ctx context.Context, eventID uint, ids []uint) (map[uint]ParticipantRef, error) {
+	out := make(map[uint]ParticipantRef, len(ids))
+	for _, id := range ids {
+		out[id] = ParticipantRef{ID: id}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ps []models.MeetingParticipant
+	if err := s.d.DB.WithContext(ctx).Select("id", "name", "organization").
+		Where("event_id = ? AND active = ? AND id IN ?", eventID, true, ids).Find(&ps).Error; err != nil {
+		return nil, s.internal("meeting participants", err)
+	}
+	for _, p := range ps {
+		out[p.ID] = ParticipantRef{ID: p.ID, Listed: true, Name: p.Name, Organization: p.Organization}
+	}
+	return out, nil
+}
+
+func slotJSON(sl models.MeetingSlot) MeetingSlot {
+	return MeetingSlot{ID: sl.ID, BlockID: sl.BlockID, StartsAt: sl.StartsAt.UTC(), EndsAt: sl.EndsAt.UTC()}
+}
+
+func locationJSON(l models.MeetingLocation) MeetingLocation {
+	return MeetingLocation{ID: l.ID, Name: l.Name, Online: l.Online, Position: l.Position}
+}
+
+func meetingJSON(m models.Meeting, refs map[uint]ParticipantRef) Meeting {
+	return Meeting{ID: m.ID, Status: m.Status, Slot: slotJSON(m.Slot), Location: locationJSON(m.Location),
+		A: refs[m.AParticipantID], B: refs[m.BParticipantID], Source: m.Source, RequestID: m.RequestID, NoShowA: m.NoShowA, NoShowB: m.NoShowB,
+		CancelledAt: m.CancelledAt, CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
+}
+
+func (s *Server) listMeetings(ctx context.Context, in *meetingsListInput) (*pageOf[Meeting], error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	q := s.d.DB.WithContext(ctx).Model(&models.Meeting{}).Where("meetings.event_id = ?", e.ID)
+	if in.Status != "" {
+		q = q.Where("meetings.status = ?", in.Status)
+	}
+	q, err = in.page(q, "meetings")
+	if err != nil {
+		return nil, err
+	}
+	var rows []models.Meeting
+	if err := q.Preload("Slot").Preload("Location").Find(&rows).Error; err != nil {
+		return nil, s.internal("list meetings", err)
+	}
+	rows, next := nextCursor(in.ListQuery, rows, func(m models.Meeting) (time.Time, uint) { return m.UpdatedAt, m.ID })
+	ids := make([]uint, 0, 2*len(rows))
+	for _, m := range rows {
+		ids = append(ids, m.AParticipantID, m.BParticipantID)
+	}
+	refs, err := s.participantRefs(ctx, e.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Meeting, 0, len(rows))
+	for _, m := range rows {
+		out = append(out, meetingJSON(m, refs))
+	}
+	return newPageOf(out, next), nil
+}
+
+func (s *Server) listMeetingRequests(ctx context.Context, in *requestsListInput) (*pageOf[MeetingRequest], error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	q := s.d.DB.WithContext(ctx).Model(&models.MeetingRequest{}).Where("meeting_requests.event_id = ?", e.ID)
+	if in.Status != "" {
+		q = q.Where("meeting_requests.status = ?", in.Status)
+	}
+	q, err = in.page(q, "meeting_requests")
+	if err != nil {
+		return nil, err
+	}
+	var rows []models.MeetingRequest
+	if err := q.Preload("Slot").Find(&rows).Error; err != nil {
+		return nil, s.internal("list meeting requests", err)
+	}
+	rows, next := nextCursor(in.ListQuery, rows, func(r models.MeetingRequest) (time.Time, uint) { return r.UpdatedAt, r.ID })
+	ids := make([]uint, 0, 2*len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.FromParticipantID, r.ToParticipantID)
+	}
+	refs, err := s.participantRefs(ctx, e.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MeetingRequest, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, MeetingRequest{ID: r.ID, From: refs[r.FromParticipantID], To: refs[r.ToParticipantID], Slot: slotJSON(r.Slot),
+			Status: r.Status, ExpiresAt: r.ExpiresAt.UTC(), MeetingID: r.MeetingID, ReplacesID: r.ReplacesID,
+			CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()})
+	}
+	return newPageOf(out, next), nil
+}
+
+func (s *Server) listMeetingSlots(ctx context.Context, in *programmeListInput) (*pageOf[MeetingSlot], error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	rows, next, err := idPaged(ctx, s, in.IDListQuery, "meeting_slots", e.ID, nil, func(x models.MeetingSlot) uint { return x.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MeetingSlot, 0, len(rows))
+	for _, x := range rows {
+		out = append(out, slotJSON(x))
+	}
+	return newPageOf(out, next), nil
+}
+
+func (s *Server) listMeetingBlocks(ctx context.Context, in *programmeListInput) (*pageOf[MeetingBlock], error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	rows, next, err := idPaged(ctx, s, in.IDListQuery, "meeting_blocks", e.ID, nil, func(x models.MeetingBlock) uint { return x.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MeetingBlock, 0, len(rows))
+	for _, x := range rows {
+		out = append(out, MeetingBlock{ID: x.ID, StartsAt: x.StartsAt.UTC(), EndsAt: x.EndsAt.UTC(), SlotMinutes: x.SlotMinutes,
+			BreakMinutes: x.BreakMinutes, CreatedAt: x.CreatedAt.UTC()})
+	}
+	return newPageOf(out, next), nil
+}
+
+func (s *Server) listMeetingLocations(ctx context.Context, in *programmeListInput) (*pageOf[MeetingLocation], error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	rows, next, err := idPaged(ctx, s, in.IDListQuery, "meeting_locations", e.ID, nil, func(x models.MeetingLocation) uint { return x.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MeetingLocation, 0, len(rows))
+	for _, x := range rows {
+		out = append(out, locationJSON(x))
+	}
+	return newPageOf(out, next), nil
+}
+
+func (s *Server) cancelMeeting(ctx context.Context, in *meetingCancelInput) (*meetingOutput, error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	db := s.d.DB.WithContext(ctx)
+	reason := ""
+	if in.Body != nil {
+		reason = in.Body.Reason
+	}
+	err = models.CancelMeeting(db, e.ID, 0, in.MeetingID, reason, s.d.Now())
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, huma.Error404NotFound("No meeting with this id in this event.")
+	case errors.Is(err, models.ErrMeetingNotActive):
+		return nil, huma.Error409Conflict("This meeting is cancelled already.")
+	case err != nil:
+		return nil, s.internal("cancel meeting", err)
+	}
+	var m models.Meeting
+	if err := db.Preload("Slot").Preload("Location").Where("id = ? AND event_id = ?", in.MeetingID, e.ID).Take(&m).Error; err != nil {
+		return nil, s.internal("load meeting", err)
+	}
+	refs, err := s.participantRefs(ctx, e.ID, []uint{m.AParticipantID, m.BParticipantID})
+	if err != nil {
+		return nil, err
+	}
+	return &meetingOutput{Body: meetingJSON(m, refs)}, nil
+}
