@@ -123,7 +123,7 @@ func (s *Server) checkinRoutes() {
 			"Refusals are 422 problems whose type names the reason: urn:agora:checkin:unknown, other_event, cancelled, not_confirmed, not_for_list.",
 		Responses: map[string]*huma.Response{"200": {Description: "Already checked in: checkin is the first check-in.",
 			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Ref: "#/components/schemas/CheckinResult"}}}}},
-		Security:  needs(models.ScopeCheckin),
+		Security: needs(models.ScopeCheckin),
 	}, s.createCheckin)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "undo-checkin", Method: http.MethodDelete, Path: "/events/{event_id}/checkin-lists/{list_id}/checkins/{checkin_id}", Tags: tags,

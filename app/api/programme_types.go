@@ -81,20 +81,20 @@ func speakerJSON(s models.Speaker, ct *models.Content, langs []string, sessions 
 
 // TicketType is what a person registers for, with what is left of it now.
 type TicketType struct {
-	ID           uint       `json:"id"`
-	Name         Texts      `json:"name"`
-	Description  Texts      `json:"description"`
-	Price        int64      `json:"price" doc:"In minor units of the currency (cents); 0 = free."`
-	Currency     string     `json:"currency" doc:"ISO 4217 code."`
-	Category     string     `json:"category" enum:"patient_citizen,carer,clinician,researcher,industry,public_authority,other" doc:"The participant category the ticket is meant for."`
-	MaxPerOrder  int        `json:"max_per_order"`
-	Hidden       bool       `json:"hidden" doc:"Sold only through a secret link or voucher; never in the public API."`
-	Position     int        `json:"position" doc:"Display order."`
-	SalesStartAt *time.Time `json:"sales_start_at,omitempty"`
-	SalesEndAt   *time.Time `json:"sales_end_at,omitempty"`
+	ID           uint         `json:"id"`
+	Name         Texts        `json:"name"`
+	Description  Texts        `json:"description"`
+	Price        int64        `json:"price" doc:"In minor units of the currency (cents); 0 = free."`
+	Currency     string       `json:"currency" doc:"ISO 4217 code."`
+	Category     string       `json:"category" enum:"patient_citizen,carer,clinician,researcher,industry,public_authority,other" doc:"The participant category the ticket is meant for."`
+	MaxPerOrder  int          `json:"max_per_order"`
+	Hidden       bool         `json:"hidden" doc:"Sold only through a secret link or voucher; never in the public API."`
+	Position     int          `json:"position" doc:"Display order."`
+	SalesStartAt *time.Time   `json:"sales_start_at,omitempty"`
+	SalesEndAt   *time.Time   `json:"sales_end_at,omitempty"`
 	Availability Availability `json:"availability"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at" doc:"When the ticket type itself last changed; places taken change without it."`
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedAt    time.Time    `json:"updated_at" doc:"When the ticket type itself last changed; places taken change without it."`
 }
 
 // Availability is what is left of a ticket type at the time of the answer.
