@@ -61,18 +61,20 @@ type checkinListsOutput struct {
 	}
 }
 
-type checkinListInput struct {
+// CheckinListPath names a check-in list in a path (exported: huma reads
+// the fields of embedded structs only when their type is exported).
+type CheckinListPath struct {
 	EventID uint `path:"event_id"`
 	ListID  uint `path:"list_id"`
 }
 
 type checkinsInput struct {
-	checkinListInput
+	CheckinListPath
 	ListQuery
 }
 
 type checkinCreateInput struct {
-	checkinListInput
+	CheckinListPath
 	Body struct {
 		QRSecret   string     `json:"qr_secret,omitempty" maxLength:"100" doc:"What the ticket's QR code holds (or the order code, or CODE-N). Give this or attendee_id."`
 		AttendeeID uint       `json:"attendee_id,omitempty" doc:"The attendee, found by other means (a search). Give this or qr_secret."`
@@ -96,7 +98,7 @@ type checkinCreateOutput struct {
 }
 
 type checkinUndoInput struct {
-	checkinListInput
+	CheckinListPath
 	CheckinID uint `path:"checkin_id"`
 }
 
@@ -160,7 +162,7 @@ func (s *Server) listCheckinLists(ctx context.Context, in *eventInput) (*checkin
 }
 
 // checkinList loads list id of an event of the token's organization.
-func (s *Server) checkinList(ctx context.Context, in checkinListInput) (*models.Event, *models.CheckinList, error) {
+func (s *Server) checkinList(ctx context.Context, in CheckinListPath) (*models.Event, *models.CheckinList, error) {
 	e, err := s.orgEvent(ctx, in.EventID)
 	if err != nil {
 		return nil, nil, err
@@ -176,7 +178,7 @@ func (s *Server) checkinList(ctx context.Context, in checkinListInput) (*models.
 }
 
 func (s *Server) listCheckins(ctx context.Context, in *checkinsInput) (*pageOf[Checkin], error) {
-	_, l, err := s.checkinList(ctx, in.checkinListInput)
+	_, l, err := s.checkinList(ctx, in.CheckinListPath)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +246,7 @@ var checkinRefusals = map[string]string{
 }
 
 func (s *Server) createCheckin(ctx context.Context, in *checkinCreateInput) (*checkinCreateOutput, error) {
-	e, l, err := s.checkinList(ctx, in.checkinListInput)
+	e, l, err := s.checkinList(ctx, in.CheckinListPath)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +339,7 @@ func (s *Server) sameOrganization(ctx context.Context, eventID uint) bool {
 }
 
 func (s *Server) undoCheckin(ctx context.Context, in *checkinUndoInput) (*checkinOutput, error) {
-	_, l, err := s.checkinList(ctx, in.checkinListInput)
+	_, l, err := s.checkinList(ctx, in.CheckinListPath)
 	if err != nil {
 		return nil, err
 	}
