@@ -53,6 +53,12 @@ func TestCheckinThroughTheAPIShowsAtTheDoor(t *testing.T) {
 	}
 	day := ta.dayList(f.ev, tok)
 	path := evPath + "/checkin-lists/" + itoa(day) + "/checkins"
+	noScope := ta.token(f.org.ID, models.ScopeEventsRead, models.ScopeRegistrationsWrite, models.ScopeMeetings)
+	for _, c := range [][2]string{{"GET", path}, {"POST", path}, {"DELETE", path + "/1"}} {
+		if r := ta.do(c[0], c[1], noScope, map[string]any{"attendee_id": f.order.Attendees[0].ID}); r.Status != http.StatusForbidden {
+			t.Errorf("%s %s without the checkin scope: %d", c[0], c[1], r.Status)
+		}
+	}
 	first, second := f.order.Attendees[0], f.order.Attendees[1]
 
 	r := ta.do("POST", path, tok, map[string]any{"qr_secret": first.QRSecret})
@@ -226,5 +232,32 @@ func TestCheckinRaceMakesOneCheckin(t *testing.T) {
 	progMust(t, ta.db.Take(&a, att.ID).Error)
 	if a.CheckedInAt == nil {
 		t.Error("the attendee's summary is not checked in")
+	}
+}
+
+// TestCheckinDeviceIDsAreTheOrganizationsOwn: a device and local id an API
+// client picks can never name a check-in made elsewhere (another
+// organization's door phone using the same pair).
+func TestCheckinDeviceIDsAreTheOrganizationsOwn(t *testing.T) {
+	ta := newTestAPI(t)
+	f := ta.progFixture("Cluster", "forum")
+	other := ta.progFixture("Other cluster", "theirs")
+	ol, err := models.CheckinLists(ta.db, other.ev)
+	progMust(t, err)
+	if _, err := models.CheckInto(ta.db, &ol[0], &other.order.Attendees[0], models.CheckinInput{DeviceID: "phone-1", LocalID: "7"}, ta.now); err != nil {
+		t.Fatal(err)
+	}
+	tok := ta.token(f.org.ID, models.ScopeCheckin)
+	path := "/api/v1/events/" + itoa(f.ev.ID) + "/checkin-lists/" + itoa(ta.dayList(f.ev, tok)) + "/checkins"
+	mine := f.order.Attendees[0]
+	r := ta.do("POST", path, tok, map[string]any{"attendee_id": mine.ID, "device_id": "phone-1", "local_id": "7"})
+	k, _ := r.JSON["checkin"].(map[string]any)
+	if r.Status != http.StatusCreated || k["attendee_id"] != float64(mine.ID) || strings.Contains(string(r.Body), other.order.Attendees[0].Name) {
+		t.Fatalf("check-in named by another organization's device: %d %s", r.Status, r.Body)
+	}
+	// The same pair again is the same scan: answered as the first time.
+	again := ta.do("POST", path, tok, map[string]any{"attendee_id": mine.ID, "device_id": "phone-1", "local_id": "7"})
+	if k2, _ := again.JSON["checkin"].(map[string]any); again.Status != http.StatusCreated || k2["id"] != k["id"] {
+		t.Errorf("the same scan sent twice: %d %s", again.Status, again.Body)
 	}
 }
