@@ -125,6 +125,9 @@ func (s *Server) checkinRoutes() {
 			"Refusals are 422 problems whose type names the reason: urn:agora:checkin:unknown, other_event, cancelled, not_confirmed, not_for_list.",
 		Responses: map[string]*huma.Response{"200": {Description: "Already checked in: checkin is the first check-in.",
 			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Ref: "#/components/schemas/CheckinResult"}}}}},
+		// Two success codes leave huma no room for its default error
+		// response: the errors are declared (422 and 500 are added).
+		Errors:   []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
 		Security: needs(models.ScopeCheckin),
 	}, s.createCheckin)
 	huma.Register(s.api, huma.Operation{
