@@ -135,6 +135,11 @@ func (s *Server) checkinRoutes() {
 		Summary: "Take a check-in back (a mistaken scan)", Description: "The row stays with undone_at set; the person can be checked in again.",
 		Security: needs(models.ScopeCheckin),
 	}, s.undoCheckin)
+	huma.Register(s.api, huma.Operation{
+		OperationID: "checkout-checkin", Method: http.MethodPost, Path: "/events/{event_id}/checkin-lists/{list_id}/checkins/{checkin_id}/checkout", Tags: tags,
+		Summary: "Record that the person left", Description: "Sets checked_out_at (a session's end); checking the person in again opens the same check-in. 404 when it is not live or already out.",
+		Security: needs(models.ScopeCheckin),
+	}, s.checkoutCheckin)
 }
 
 func (s *Server) listCheckinLists(ctx context.Context, in *eventInput) (*checkinListsOutput, error) {
@@ -354,9 +359,34 @@ func (s *Server) undoCheckin(ctx context.Context, in *checkinUndoInput) (*checki
 	if err != nil {
 		return nil, s.internal("undo check-in", err)
 	}
-	var names []string
-	if err := db.Model(&models.Attendee{}).Where("id = ?", k.AttendeeID).Pluck("name", &names).Error; err != nil || len(names) == 0 {
-		names = []string{""}
+	return &checkinOutput{Body: s.checkinJSON(ctx, *k, s.attendeeName(ctx, k.AttendeeID))}, nil
+}
+
+func (s *Server) checkoutCheckin(ctx context.Context, in *checkinUndoInput) (*checkinOutput, error) {
+	_, l, err := s.checkinList(ctx, in.CheckinListPath)
+	if err != nil {
+		return nil, err
 	}
-	return &checkinOutput{Body: s.checkinJSON(ctx, *k, names[0])}, nil
+	db := s.d.DB.WithContext(ctx)
+	err = models.CheckOut(db, l, in.CheckinID, s.d.Now())
+	if errors.Is(err, models.ErrCheckinNotFound) {
+		return nil, huma.Error404NotFound("No live check-in with this id on this list that is not out already.")
+	}
+	if err != nil {
+		return nil, s.internal("check out", err)
+	}
+	var k models.Checkin
+	if err := db.Take(&k, in.CheckinID).Error; err != nil {
+		return nil, s.internal("load check-in", err)
+	}
+	return &checkinOutput{Body: s.checkinJSON(ctx, k, s.attendeeName(ctx, k.AttendeeID))}, nil
+}
+
+// attendeeName is the attendee's name for a check-in answer ("" if gone).
+func (s *Server) attendeeName(ctx context.Context, id uint) string {
+	var names []string
+	if err := s.d.DB.WithContext(ctx).Model(&models.Attendee{}).Where("id = ?", id).Pluck("name", &names).Error; err != nil || len(names) == 0 {
+		return ""
+	}
+	return names[0]
 }

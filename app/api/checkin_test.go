@@ -261,3 +261,28 @@ func TestCheckinDeviceIDsAreTheOrganizationsOwn(t *testing.T) {
 		t.Errorf("the same scan sent twice: %d %s", again.Status, again.Body)
 	}
 }
+
+func TestCheckoutThroughTheAPI(t *testing.T) {
+	ta := newTestAPI(t)
+	f := ta.progFixture("Cluster", "forum")
+	tok := ta.token(f.org.ID, models.ScopeCheckin)
+	path := "/api/v1/events/" + itoa(f.ev.ID) + "/checkin-lists/" + itoa(ta.dayList(f.ev, tok)) + "/checkins"
+	att := f.order.Attendees[0]
+	r := ta.do("POST", path, tok, map[string]any{"attendee_id": att.ID})
+	kid := itoa(uint(r.JSON["checkin"].(map[string]any)["id"].(float64)))
+	if r := ta.do("POST", path+"/"+kid+"/checkout", ta.token(f.org.ID, models.ScopeEventsRead), nil); r.Status != http.StatusForbidden {
+		t.Errorf("check-out without the scope: %d", r.Status)
+	}
+	out := ta.do("POST", path+"/"+kid+"/checkout", tok, nil)
+	if out.Status != http.StatusOK || out.JSON["checked_out_at"] == nil || out.JSON["attendee_name"] != att.Name {
+		t.Fatalf("check-out: %d %s", out.Status, out.Body)
+	}
+	if r := ta.do("POST", path+"/"+kid+"/checkout", tok, nil); r.Status != http.StatusNotFound {
+		t.Errorf("check-out twice: %d", r.Status)
+	}
+	// Back in: the same check-in opens again.
+	back := ta.do("POST", path, tok, map[string]any{"attendee_id": att.ID})
+	if k := back.JSON["checkin"].(map[string]any); back.Status != http.StatusCreated || k["id"] != out.JSON["id"] || k["checked_out_at"] != nil {
+		t.Errorf("back in after check-out: %d %s", back.Status, back.Body)
+	}
+}

@@ -128,6 +128,15 @@ type meetingCancelInput struct {
 	}
 }
 
+type noShowInput struct {
+	EventID   uint `path:"event_id"`
+	MeetingID uint `path:"meeting_id"`
+	Body      struct {
+		ParticipantID uint `json:"participant_id" doc:"One of the meeting's two participants."`
+		NoShow        bool `json:"no_show" doc:"True: did not come; false: clears it."`
+	}
+}
+
 type meetingOutput struct {
 	Body Meeting
 }
@@ -148,6 +157,8 @@ func (s *Server) meetingRoutes() {
 	huma.Register(s.api, op("list-meeting-locations", http.MethodGet, "/locations", "List meeting locations", "Tables, rooms and online locations."+byID), s.listMeetingLocations)
 	huma.Register(s.api, op("cancel-meeting", http.MethodPost, "/{meeting_id}/cancel", "Cancel a meeting",
 		"As the organizers cancel it: both people are told by e-mail and their slot is free again. A meeting already cancelled is 409."), s.cancelMeeting)
+	huma.Register(s.api, op("set-meeting-no-show", http.MethodPost, "/{meeting_id}/no-show", "Record whether a participant came",
+		"Marks (or clears) that one side of the meeting did not come; participant_id must be one of its two sides."), s.setNoShow)
 }
 
 func participantJSON(p models.MeetingParticipant) Participant {
@@ -353,13 +364,43 @@ func (s *Server) cancelMeeting(ctx context.Context, in *meetingCancelInput) (*me
 	case err != nil:
 		return nil, s.internal("cancel meeting", err)
 	}
+	return s.meetingAnswer(ctx, e.ID, in.MeetingID)
+}
+
+// meetingAnswer loads meeting id of the event as the API shows it.
+func (s *Server) meetingAnswer(ctx context.Context, eventID, id uint) (*meetingOutput, error) {
 	var m models.Meeting
-	if err := db.Preload("Slot").Preload("Location").Where("id = ? AND event_id = ?", in.MeetingID, e.ID).Take(&m).Error; err != nil {
+	if err := s.d.DB.WithContext(ctx).Preload("Slot").Preload("Location").Where("id = ? AND event_id = ?", id, eventID).Take(&m).Error; err != nil {
 		return nil, s.internal("load meeting", err)
 	}
-	refs, err := s.participantRefs(ctx, e.ID, []uint{m.AParticipantID, m.BParticipantID})
+	refs, err := s.participantRefs(ctx, eventID, []uint{m.AParticipantID, m.BParticipantID})
 	if err != nil {
 		return nil, err
 	}
 	return &meetingOutput{Body: meetingJSON(m, refs)}, nil
+}
+
+func (s *Server) setNoShow(ctx context.Context, in *noShowInput) (*meetingOutput, error) {
+	e, err := s.orgEvent(ctx, in.EventID)
+	if err != nil {
+		return nil, err
+	}
+	db := s.d.DB.WithContext(ctx)
+	var m models.Meeting
+	err = db.Where("id = ? AND event_id = ?", in.MeetingID, e.ID).Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, huma.Error404NotFound("No meeting with this id in this event.")
+	}
+	if err != nil {
+		return nil, s.internal("load meeting", err)
+	}
+	err = models.SetNoShow(db, e.ID, m.ID, in.Body.ParticipantID, in.Body.NoShow)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, huma.Error422UnprocessableEntity("This participant is not one of the meeting's two sides.",
+			&huma.ErrorDetail{Location: "body.participant_id", Message: "not a side of this meeting", Value: in.Body.ParticipantID})
+	}
+	if err != nil {
+		return nil, s.internal("set no-show", err)
+	}
+	return s.meetingAnswer(ctx, e.ID, m.ID)
 }

@@ -194,4 +194,22 @@ func TestMeetingsScopesOrganizationsAndCancel(t *testing.T) {
 	if r := ta.do("GET", base+"?status=active", tok, nil); len(r.items()) != 1 {
 		t.Errorf("active meetings: %s", r.Body)
 	}
+
+	// No-show on the other meeting: one of its sides only.
+	noShow := base + "/" + itoa(m.meetings[1].ID) + "/no-show"
+	if r := ta.do("POST", noShow, wrong, map[string]any{"participant_id": m.people[2].ID, "no_show": true}); r.Status != http.StatusForbidden {
+		t.Errorf("no-show without the scope: %d", r.Status)
+	}
+	if r := ta.do("POST", noShow, tok, map[string]any{"participant_id": m.people[0].ID, "no_show": true}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("no-show of someone not in the meeting: %d %s", r.Status, r.Body)
+	}
+	if r := ta.do("POST", theirs+"/"+itoa(om.meetings[1].ID)+"/no-show", tok, map[string]any{"participant_id": om.people[2].ID, "no_show": true}); r.Status != http.StatusNotFound {
+		t.Errorf("no-show in another organization's meeting: %d", r.Status)
+	}
+	if r := ta.do("POST", base+"/"+itoa(om.meetings[1].ID)+"/no-show", tok, map[string]any{"participant_id": om.people[2].ID, "no_show": true}); r.Status != http.StatusNotFound {
+		t.Errorf("no-show of another organization's meeting id: %d", r.Status)
+	}
+	if r := ta.do("POST", noShow, tok, map[string]any{"participant_id": m.people[2].ID, "no_show": true}); r.Status != http.StatusOK || r.JSON["no_show_a"] != true || r.JSON["no_show_b"] != false {
+		t.Errorf("no-show: %d %s", r.Status, r.Body)
+	}
 }
