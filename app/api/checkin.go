@@ -22,36 +22,36 @@ import (
 // CheckinList is one door list of an event: a day, or a session with
 // sign-up or counted attendance.
 type CheckinList struct {
-	ID           uint   `json:"id"`
-	Kind         string `json:"kind" enum:"day,session"`
+	ID           uint   `json:"id" doc:"The list's id."`
+	Kind         string `json:"kind" enum:"day,session" doc:"A day of the event, or one session."`
 	Day          string `json:"day,omitempty" doc:"YYYY-MM-DD in the event's time zone (day lists)."`
-	SessionID    *uint  `json:"session_id,omitempty"`
-	SessionTitle Texts  `json:"session_title,omitempty"`
+	SessionID    *uint  `json:"session_id,omitempty" doc:"The session (session lists)."`
+	SessionTitle Texts  `json:"session_title,omitempty" doc:"The session's title in each language (session lists)."`
 	CheckedIn    int64  `json:"checked_in" doc:"People expected on the list who are checked in."`
 	Expected     int64  `json:"expected" doc:"People expected on the list: confirmed, active attendees (a sign-up session's sign-ups)."`
 }
 
 // Checkin is one person let in on one list.
 type Checkin struct {
-	ID           uint       `json:"id"`
-	ListID       uint       `json:"list_id"`
-	AttendeeID   uint       `json:"attendee_id"`
-	AttendeeName string     `json:"attendee_name"`
+	ID           uint       `json:"id" doc:"The check-in's id."`
+	ListID       uint       `json:"list_id" doc:"The list."`
+	AttendeeID   uint       `json:"attendee_id" doc:"The person let in."`
+	AttendeeName string     `json:"attendee_name" doc:"The person's name."`
 	At           time.Time  `json:"at" doc:"When the person came in."`
 	Source       string     `json:"source" enum:"api,door" doc:"Made through the API or at the door (page or phone)."`
 	DeviceID     string     `json:"device_id,omitempty" doc:"The API client's device_id, or the door device's."`
-	CheckedOutAt *time.Time `json:"checked_out_at,omitempty"`
+	CheckedOutAt *time.Time `json:"checked_out_at,omitempty" doc:"When the person left, if recorded."`
 	UndoneAt     *time.Time `json:"undone_at,omitempty" doc:"Taken back (a mistaken scan); the person is not checked in by this row."`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	CreatedAt    time.Time  `json:"created_at" doc:"When the record was made."`
+	UpdatedAt    time.Time  `json:"updated_at" doc:"When the record last changed (the order of the list and of changed_since)."`
 }
 
 // CheckinPerson is what the door is told about the person, and no more.
 type CheckinPerson struct {
-	ID           uint   `json:"id"`
-	Name         string `json:"name"`
-	Organization string `json:"organization,omitempty"`
-	TicketType   string `json:"ticket_type"`
+	ID           uint   `json:"id" doc:"The attendee's id."`
+	Name         string `json:"name" doc:"The person's name."`
+	Organization string `json:"organization,omitempty" doc:"Where they come from."`
+	TicketType   string `json:"ticket_type" doc:"The ticket type's name (default language)."`
 	Code         string `json:"code" doc:"Order code and position (ABC123-1), as printed on the ticket."`
 }
 
@@ -87,9 +87,9 @@ type checkinCreateInput struct {
 // CheckinResult answers a check-in: checked_in (201) or already (200: the
 // person was let in before; checkin is that first check-in).
 type CheckinResult struct {
-	Result   string        `json:"result" enum:"checked_in,already"`
-	Checkin  Checkin       `json:"checkin"`
-	Attendee CheckinPerson `json:"attendee"`
+	Result   string        `json:"result" enum:"checked_in,already" doc:"checked_in: let in now; already: let in before."`
+	Checkin  Checkin       `json:"checkin" doc:"The live check-in."`
+	Attendee CheckinPerson `json:"attendee" doc:"Who it is, as the door shows them."`
 }
 
 type checkinCreateOutput struct {

@@ -19,87 +19,87 @@ import (
 
 // Participant is a listed networking profile: what the directory shows.
 type Participant struct {
-	ID            uint      `json:"id"`
-	AttendeeID    uint      `json:"attendee_id"`
-	Name          string    `json:"name"`
-	Organization  string    `json:"organization,omitempty"`
-	Role          string    `json:"role,omitempty"`
-	Country       string    `json:"country,omitempty"`
-	Category      string    `json:"category,omitempty"`
-	Bio           string    `json:"bio,omitempty"`
+	ID            uint      `json:"id" doc:"The participant's id (used in meetings and requests)."`
+	AttendeeID    uint      `json:"attendee_id" doc:"The attendee (registration) this is about."`
+	Name          string    `json:"name" doc:"The attendee's name."`
+	Organization  string    `json:"organization,omitempty" doc:"As they wrote it in their profile."`
+	Role          string    `json:"role,omitempty" doc:"As they wrote it."`
+	Country       string    `json:"country,omitempty" doc:"As they wrote it."`
+	Category      string    `json:"category,omitempty" doc:"Participant category of their registration."`
+	Bio           string    `json:"bio,omitempty" doc:"About them, as they wrote it."`
 	Interests     []string  `json:"interests" doc:"Topics from the event's list."`
-	Offers        string    `json:"offers,omitempty"`
-	Needs         string    `json:"needs,omitempty"`
+	Offers        string    `json:"offers,omitempty" doc:"What they offer."`
+	Needs         string    `json:"needs,omitempty" doc:"What they look for."`
 	MeetingsCount int       `json:"meetings_count" doc:"Booked (active) meetings."`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	CreatedAt     time.Time `json:"created_at" doc:"When the record was made."`
+	UpdatedAt     time.Time `json:"updated_at" doc:"When the record last changed (the order of the list and of changed_since)."`
 }
 
 // ParticipantRef names a side of a meeting or request: a listed
 // participant by name, an unlisted one by id only.
 type ParticipantRef struct {
-	ID           uint   `json:"id"`
+	ID           uint   `json:"id" doc:"The participant's id."`
 	Listed       bool   `json:"listed" doc:"False when the person left networking or withdrew the directory consent: no name is given."`
-	Name         string `json:"name,omitempty"`
-	Organization string `json:"organization,omitempty"`
+	Name         string `json:"name,omitempty" doc:"Given only when listed."`
+	Organization string `json:"organization,omitempty" doc:"Given only when listed."`
 }
 
 // MeetingSlot is one time in which meetings happen.
 type MeetingSlot struct {
-	ID       uint      `json:"id"`
-	BlockID  uint      `json:"block_id"`
-	StartsAt time.Time `json:"starts_at"`
-	EndsAt   time.Time `json:"ends_at"`
+	ID       uint      `json:"id" doc:"The slot's id."`
+	BlockID  uint      `json:"block_id" doc:"The block the slot was cut from."`
+	StartsAt time.Time `json:"starts_at" doc:"Start, UTC."`
+	EndsAt   time.Time `json:"ends_at" doc:"End, UTC."`
 }
 
 // MeetingBlock is a time window cut into slots.
 type MeetingBlock struct {
-	ID           uint      `json:"id"`
-	StartsAt     time.Time `json:"starts_at"`
-	EndsAt       time.Time `json:"ends_at"`
-	SlotMinutes  int       `json:"slot_minutes"`
-	BreakMinutes int       `json:"break_minutes"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           uint      `json:"id" doc:"The block's id."`
+	StartsAt     time.Time `json:"starts_at" doc:"Start, UTC."`
+	EndsAt       time.Time `json:"ends_at" doc:"End, UTC."`
+	SlotMinutes  int       `json:"slot_minutes" doc:"Length of each slot."`
+	BreakMinutes int       `json:"break_minutes" doc:"Break between slots."`
+	CreatedAt    time.Time `json:"created_at" doc:"When the block was made."`
 }
 
 // MeetingLocation is a table or room, or an online location.
 type MeetingLocation struct {
-	ID       uint   `json:"id"`
-	Name     string `json:"name"`
+	ID       uint   `json:"id" doc:"The location's id."`
+	Name     string `json:"name" doc:"'Table 4', a room, or an online location."`
 	Online   bool   `json:"online" doc:"Each meeting there gets its own online room."`
-	Position int    `json:"position"`
+	Position int    `json:"position" doc:"Display order."`
 }
 
 // Meeting is two participants at one location in one slot.
 type Meeting struct {
-	ID          uint            `json:"id"`
-	Status      string          `json:"status" enum:"active,cancelled"`
-	Slot        MeetingSlot     `json:"slot"`
-	Location    MeetingLocation `json:"location"`
-	A           ParticipantRef  `json:"a"`
-	B           ParticipantRef  `json:"b"`
+	ID          uint            `json:"id" doc:"The meeting's id."`
+	Status      string          `json:"status" enum:"active,cancelled" doc:"Booked (active) or cancelled."`
+	Slot        MeetingSlot     `json:"slot" doc:"When."`
+	Location    MeetingLocation `json:"location" doc:"Where."`
+	A           ParticipantRef  `json:"a" doc:"One side."`
+	B           ParticipantRef  `json:"b" doc:"The other side."`
 	Source      string          `json:"source" enum:"request,organizer,scheduler" doc:"Booked by accepting a request, by the organizers, or by the scheduler."`
-	RequestID   *uint           `json:"request_id,omitempty"`
-	NoShowA     bool            `json:"no_show_a"`
-	NoShowB     bool            `json:"no_show_b"`
-	CancelledAt *time.Time      `json:"cancelled_at,omitempty"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	RequestID   *uint           `json:"request_id,omitempty" doc:"The request that booked it."`
+	NoShowA     bool            `json:"no_show_a" doc:"Side a did not come."`
+	NoShowB     bool            `json:"no_show_b" doc:"Side b did not come."`
+	CancelledAt *time.Time      `json:"cancelled_at,omitempty" doc:"When it was cancelled."`
+	CreatedAt   time.Time       `json:"created_at" doc:"When the record was made."`
+	UpdatedAt   time.Time       `json:"updated_at" doc:"When the record last changed (the order of the list and of changed_since)."`
 }
 
 // MeetingRequest is one participant asking another to meet in a slot. The
 // message between them is theirs and is not given.
 type MeetingRequest struct {
-	ID         uint           `json:"id"`
-	From       ParticipantRef `json:"from"`
-	To         ParticipantRef `json:"to"`
-	Slot       MeetingSlot    `json:"slot"`
-	Status     string         `json:"status" enum:"pending,accepted,declined,cancelled,expired,countered"`
-	ExpiresAt  time.Time      `json:"expires_at"`
+	ID         uint           `json:"id" doc:"The request's id."`
+	From       ParticipantRef `json:"from" doc:"Who asks."`
+	To         ParticipantRef `json:"to" doc:"Who is asked."`
+	Slot       MeetingSlot    `json:"slot" doc:"The slot asked for."`
+	Status     string         `json:"status" enum:"pending,accepted,declined,cancelled,expired,countered" doc:"Where the request stands."`
+	ExpiresAt  time.Time      `json:"expires_at" doc:"A pending request expires then."`
 	MeetingID  *uint          `json:"meeting_id,omitempty" doc:"The meeting an accepted request booked."`
 	ReplacesID *uint          `json:"replaces_id,omitempty" doc:"The request this one answers with another slot."`
-	CreatedAt  time.Time      `json:"created_at"`
-	UpdatedAt  time.Time      `json:"updated_at"`
+	CreatedAt  time.Time      `json:"created_at" doc:"When the record was made."`
+	UpdatedAt  time.Time      `json:"updated_at" doc:"When the record last changed (the order of the list and of changed_since)."`
 }
 
 type meetingsListInput struct {

@@ -8,14 +8,14 @@ import (
 
 // Session is one item of an event's programme.
 type Session struct {
-	ID                uint      `json:"id"`
-	Title             Texts     `json:"title"`
+	ID                uint      `json:"id" doc:"The session's id."`
+	Title             Texts     `json:"title" doc:"The title in each language."`
 	Description       Texts     `json:"description" doc:"Markdown."`
-	Format            string    `json:"format" enum:"talk,panel,agora,workshop,networking"`
-	StartsAt          time.Time `json:"starts_at"`
-	EndsAt            time.Time `json:"ends_at"`
+	Format            string    `json:"format" enum:"talk,panel,agora,workshop,networking" doc:"What kind of session it is."`
+	StartsAt          time.Time `json:"starts_at" doc:"Start, UTC."`
+	EndsAt            time.Time `json:"ends_at" doc:"End, UTC."`
 	RoomID            *uint     `json:"room_id,omitempty" doc:"The room (see the rooms list); absent when none is set."`
-	TrackID           *uint     `json:"track_id,omitempty"`
+	TrackID           *uint     `json:"track_id,omitempty" doc:"The track (see the tracks list); absent when none is set."`
 	SpeakerIDs        []uint    `json:"speaker_ids" doc:"The session's speakers (see the speakers list)."`
 	SignUp            bool      `json:"sign_up" doc:"People choose this session when they register; its capacity limits them."`
 	Capacity          int       `json:"capacity" doc:"Places for sign-up; 0 = no limit."`
@@ -42,8 +42,8 @@ func sessionJSON(s models.Session, ct *models.Content, langs []string) Session {
 
 // Room is a place within the event's venue.
 type Room struct {
-	ID       uint  `json:"id"`
-	Name     Texts `json:"name"`
+	ID       uint  `json:"id" doc:"The room's id."`
+	Name     Texts `json:"name" doc:"The name in each language."`
 	Capacity int   `json:"capacity" doc:"Seats; 0 = not given."`
 }
 
@@ -53,8 +53,8 @@ func roomJSON(r models.Room, ct *models.Content, langs []string) Room {
 
 // Track groups sessions by theme.
 type Track struct {
-	ID   uint  `json:"id"`
-	Name Texts `json:"name"`
+	ID   uint  `json:"id" doc:"The track's id."`
+	Name Texts `json:"name" doc:"The name in each language."`
 }
 
 func trackJSON(t models.Track, ct *models.Content, langs []string) Track {
@@ -63,10 +63,10 @@ func trackJSON(t models.Track, ct *models.Content, langs []string) Track {
 
 // Speaker is a person speaking at the event, as the event page shows them.
 type Speaker struct {
-	ID           uint   `json:"id"`
-	Name         string `json:"name"`
-	Role         string `json:"role,omitempty"`
-	Organization string `json:"organization,omitempty"`
+	ID           uint   `json:"id" doc:"The speaker's id."`
+	Name         string `json:"name" doc:"As the event page shows it."`
+	Role         string `json:"role,omitempty" doc:"Their role or title."`
+	Organization string `json:"organization,omitempty" doc:"Where they work."`
 	Bio          Texts  `json:"bio" doc:"Markdown."`
 	SessionIDs   []uint `json:"session_ids" doc:"The sessions the speaker speaks in."`
 }
@@ -81,19 +81,19 @@ func speakerJSON(s models.Speaker, ct *models.Content, langs []string, sessions 
 
 // TicketType is what a person registers for, with what is left of it now.
 type TicketType struct {
-	ID           uint         `json:"id"`
-	Name         Texts        `json:"name"`
-	Description  Texts        `json:"description"`
+	ID           uint         `json:"id" doc:"The ticket type's id (for registrations)."`
+	Name         Texts        `json:"name" doc:"The name in each language."`
+	Description  Texts        `json:"description" doc:"The description in each language."`
 	Price        int64        `json:"price" doc:"In minor units of the currency (cents); 0 = free."`
 	Currency     string       `json:"currency" doc:"ISO 4217 code."`
 	Category     string       `json:"category" enum:"patient_citizen,carer,clinician,researcher,industry,public_authority,other" doc:"The participant category the ticket is meant for."`
-	MaxPerOrder  int          `json:"max_per_order"`
+	MaxPerOrder  int          `json:"max_per_order" doc:"Most people one registration of this type may hold."`
 	Hidden       bool         `json:"hidden" doc:"Sold only through a secret link or voucher; never in the public API."`
 	Position     int          `json:"position" doc:"Display order."`
-	SalesStartAt *time.Time   `json:"sales_start_at,omitempty"`
-	SalesEndAt   *time.Time   `json:"sales_end_at,omitempty"`
-	Availability Availability `json:"availability"`
-	CreatedAt    time.Time    `json:"created_at"`
+	SalesStartAt *time.Time   `json:"sales_start_at,omitempty" doc:"Sales open at (absent: open now)."`
+	SalesEndAt   *time.Time   `json:"sales_end_at,omitempty" doc:"Sales close at (absent: until registration closes)."`
+	Availability Availability `json:"availability" doc:"What is left now."`
+	CreatedAt    time.Time    `json:"created_at" doc:"When the ticket type was made."`
 	UpdatedAt    time.Time    `json:"updated_at" doc:"When the ticket type itself last changed; places taken change without it."`
 }
 

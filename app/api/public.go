@@ -18,14 +18,14 @@ import (
 
 // PublicOrganization names the organization running an event.
 type PublicOrganization struct {
-	Slug string `json:"slug"`
-	Name string `json:"name"`
+	Slug string `json:"slug" doc:"Use as the organization filter."`
+	Name string `json:"name" doc:"The organization's name."`
 }
 
 // PublicEvent is an event as anyone may read it.
 type PublicEvent struct {
 	Event
-	Organization PublicOrganization `json:"organization"`
+	Organization PublicOrganization `json:"organization" doc:"Who runs the event."`
 }
 
 // PublicEventDetail is a public event with its whole programme and the
@@ -33,9 +33,9 @@ type PublicEvent struct {
 type PublicEventDetail struct {
 	PublicEvent
 	Sessions    []Session    `json:"sessions" doc:"By start time."`
-	Rooms       []Room       `json:"rooms"`
-	Tracks      []Track      `json:"tracks"`
-	Speakers    []Speaker    `json:"speakers"`
+	Rooms       []Room       `json:"rooms" doc:"Rooms of the venue."`
+	Tracks      []Track      `json:"tracks" doc:"Themes."`
+	Speakers    []Speaker    `json:"speakers" doc:"Speakers with their sessions."`
 	TicketTypes []TicketType `json:"ticket_types" doc:"Visible ticket types, in display order."`
 }
 
