@@ -127,7 +127,7 @@ func (s *Server) checkinRoutes() {
 			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Ref: "#/components/schemas/CheckinResult"}}}}},
 		// Two success codes leave huma no room for its default error
 		// response: the errors are declared (422 and 500 are added).
-		Errors:   []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
+		Errors:   []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
 		Security: needs(models.ScopeCheckin),
 	}, s.createCheckin)
 	huma.Register(s.api, huma.Operation{
