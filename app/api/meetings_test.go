@@ -213,3 +213,31 @@ func TestMeetingsScopesOrganizationsAndCancel(t *testing.T) {
 		t.Errorf("no-show: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestWithdrawnDirectoryConsentUnlistsInTheAPI: withdrawing the directory
+// consent (not leaving networking) takes the person out the same way.
+func TestWithdrawnDirectoryConsentUnlistsInTheAPI(t *testing.T) {
+	ta := newTestAPI(t)
+	f := ta.progFixture("Cluster", "forum")
+	if _, err := models.SetConsentText(ta.db, f.ev.ID, models.ConsentDirectory, "Others may see my profile."); err != nil {
+		t.Fatal(err)
+	}
+	m := ta.meetFixture(f)
+	p := m.people[2] // in the second meeting, and asked by p0
+	var rec models.ConsentRecord
+	progMust(t, ta.db.Joins("ConsentText").Where("consent_records.attendee_id = ? AND \"ConsentText\".kind = ?", p.AttendeeID, models.ConsentDirectory).Take(&rec).Error)
+	progMust(t, models.Withdraw(ta.db, p.AttendeeID, rec.ID, ta.now))
+
+	tok := ta.token(f.org.ID, models.ScopeMeetings)
+	base := "/api/v1/events/" + itoa(f.ev.ID) + "/meetings"
+	r := ta.do("GET", base+"/participants", tok, nil)
+	if len(r.items()) != 2 || strings.Contains(string(r.Body), p.Name) {
+		t.Errorf("participants after the withdrawal: %s", r.Body)
+	}
+	for _, list := range []string{"", "/requests"} {
+		r := ta.do("GET", base+list, tok, nil)
+		if r.Status != http.StatusOK || strings.Contains(string(r.Body), p.Name) || strings.Contains(string(r.Body), p.Organization) {
+			t.Errorf("meetings%s name the person who withdrew: %s", list, r.Body)
+		}
+	}
+}
