@@ -98,4 +98,8 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 func (s *Server) routes() {
 	s.eventRoutes()
 	s.registrationRoutes()
+	s.programmeRoutes()
+	s.publicRoutes()
+	s.checkinRoutes()
+	s.meetingRoutes()
 }
