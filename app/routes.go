@@ -61,6 +61,7 @@ func (a *App) routes(f *fiber.App) {
 
 	// Attendees: registration, self-service, lost links, waitlist.
 	a.registrationRoutes(f)
+	a.embedRoutes(f) // pages other sites may frame, and feeds (app/embed.go, app/feeds.go)
 }
 
 func (a *App) healthz(c *fiber.Ctx) error {
