@@ -116,6 +116,24 @@ func (a *App) registeredRedirect(c *fiber.Ctx, o *models.Order) error {
 	return c.Redirect("/orders/"+o.Secret+"?welcome=1", fiber.StatusSeeOther)
 }
 
+// embedPending is beginPayment for a frame: the person pays on the order's
+// payment page in a new tab, from the confirmation. With no way to pay at
+// all, the hold is released at once, as beginPayment does.
+func (a *App) embedPending(c *fiber.Ctx, o *models.Order) error {
+	s, err := models.PaymentSettings(a.db, o.EventID)
+	if err != nil {
+		return dbErr("payment settings", err)
+	}
+	if a.pay == nil && !s.AllowInvoice {
+		if _, err := models.ReleaseHold(a.db, o.ID, a.now()); err != nil {
+			return dbErr("release hold", err)
+		}
+		a.log.Warn("paid order refused: no Stripe key configured", "order", o.ID)
+		return a.renderPage(c, fiber.StatusServiceUnavailable, "payment/unavailable", fiber.Map{"Order": o})
+	}
+	return a.registeredRedirect(c, o)
+}
+
 // embedRegistered is the confirmation inside the frame.
 func (a *App) embedRegistered(c *fiber.Ctx) error {
 	o, err := models.OrderBySecret(a.db, c.Params("secret"))
@@ -129,8 +147,12 @@ func (a *App) embedRegistered(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	next := "/orders/" + o.Secret + "?welcome=1"
+	if o.Status == models.OrderPending {
+		next = "/orders/" + o.Secret + "/payment"
+	}
 	return a.renderPage(c, fiber.StatusOK, "register/embed_done", withContent(fiber.Map{
-		"Order": o, "Event": &o.Event, "OrderURL": "/orders/" + o.Secret + "?welcome=1",
+		"Order": o, "Event": &o.Event, "OrderURL": next,
 	}, c, ct, &o.Event))
 }
 

@@ -176,3 +176,36 @@ func TestEmbedForgedOrExpiredTokenRefused(t *testing.T) {
 		t.Fatalf("%d orders placed with bad tokens", n)
 	}
 }
+
+// A paid ticket is paid in a new tab (payment pages refuse frames); with no
+// way to pay at all the hold goes at once, as on the site.
+func TestEmbedPaidTicketPaysInANewTab(t *testing.T) {
+	r := newRegEnv(t)
+	allowEmbedding(t, r, hostSite)
+	r.db.Model(&r.tt).Updates(map[string]any{"price": 1500, "currency": "EUR"})
+	post := "/embed/events/" + r.ev.Slug + "/register"
+
+	v, _ := embedForm(t, r, "")
+	res := bare(t, r, "POST", post, v)
+	if res.Status != http.StatusServiceUnavailable || !strings.Contains(res.Body, `class="embedded"`) || frameAncestors(res) != hostSite {
+		t.Fatalf("no way to pay: %d %q\n%s", res.Status, frameAncestors(res), res.Body)
+	}
+	var held int64
+	r.db.Model(&models.Order{}).Where("status = ?", models.OrderPending).Count(&held)
+	if held != 0 {
+		t.Fatal("the hold of an order nobody can pay was kept")
+	}
+
+	r.db.Model(&models.Event{}).Where("id = ?", r.ev.ID).Update("allow_invoice", true)
+	v, _ = embedForm(t, r, "")
+	v.Set("buyer_email", "bea@example.org")
+	res = bare(t, r, "POST", post, v)
+	m := embedDone.FindStringSubmatch(res.Location)
+	if res.Status != http.StatusSeeOther || m == nil {
+		t.Fatalf("paid registration: %d %q\n%s", res.Status, res.Location, res.Body)
+	}
+	done := bare(t, r, "GET", res.Location, nil)
+	if !strings.Contains(done.Body, `href="/orders/`+m[1]+`/payment" target="_blank" rel="noopener"`) || !strings.Contains(done.Body, "One step left") {
+		t.Fatalf("pending confirmation lacks the payment link in a new tab\n%s", done.Body)
+	}
+}

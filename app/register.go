@@ -344,7 +344,7 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 		if !isEmbed(c) {
 			return a.beginPayment(c, o)
 		}
-		return a.registeredRedirect(c, o) // paid in a new tab: checkout refuses frames
+		return a.embedPending(c, o) // paid in a new tab: checkout refuses frames
 	}
 	a.nudge()
 	return a.registeredRedirect(c, o)
