@@ -118,7 +118,13 @@ func TestBrowserEmbeddedRegistrationWithoutThirdPartyCookies(t *testing.T) {
 		ev := modeltest.Event(t, d, org.ID, "norte-forum", models.StatusPublished)
 		tt := models.TicketType{EventID: ev.ID, Name: "Citizen ticket", Category: models.CategoryPatientCitizen, MaxPerOrder: 2}
 		q := models.Question{EventID: ev.ID, Kind: models.QuestionText, Label: "Your role", Required: true}
-		for _, x := range []any{&tt, &q} {
+		room := models.Room{EventID: ev.ID, Name: "Sala Mar"}
+		if err := d.Create(&room).Error; err != nil {
+			t.Fatal(err)
+		}
+		s := models.Session{EventID: ev.ID, Title: "Co-creation: nights at home", Format: models.FormatAgora, RoomID: &room.ID,
+			StartsAt: ev.StartsAt, EndsAt: ev.StartsAt.Add(time.Hour)}
+		for _, x := range []any{&tt, &q, &s} {
 			if err := d.Create(x).Error; err != nil {
 				t.Fatal(err)
 			}
@@ -177,6 +183,15 @@ func TestBrowserEmbeddedRegistrationWithoutThirdPartyCookies(t *testing.T) {
 		t.Errorf("the frame did not shrink to the confirmation: %.0f px, the form was %.0f px", doneH, formH)
 	}
 	checkAxe(t, fctx, axeJS, "embedded confirmation")
+
+	// The programme snippet on the same page: shown, sized, accessible.
+	setHost(hostHTML(embedSnippetHTML(base, "/embed/events/norte-forum/programme", "/events/norte-forum",
+		"Programme: Norte forum", "See the programme on the event's page", "30rem")))
+	open(t, ctx, hostOrigin+"/", 200)
+	pctx := embedFrame(t, ctx, base+"/embed/events/norte-forum/programme")
+	waitVisible(t, pctx, `section.agenda`)
+	frameFollowsContent(t, ctx, pctx)
+	checkAxe(t, pctx, axeJS, "embedded programme")
 
 	// A site that is not on the list: Chromium refuses to show the page in
 	// its frame, so no height ever comes and no form is there.

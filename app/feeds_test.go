@@ -216,6 +216,9 @@ func TestUpcomingEventsFeeds(t *testing.T) {
 		}
 	}
 	_ = theirs
+	if es := c.get("/events.atom?lang=es"); !strings.Contains(es.Body, `xml:lang="es"`) || !strings.Contains(es.Body, "Próximos eventos") {
+		t.Errorf("Spanish feed:\n%s", es.Body)
+	}
 	for _, p := range []string{"/orgs/no-such-lab/events.atom", "/orgs/999999/events.ics"} {
 		if res := c.get(p); res.Status != 404 {
 			t.Errorf("%s: %d", p, res.Status)
