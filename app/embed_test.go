@@ -135,6 +135,13 @@ func TestEmbedRegistrationWithoutCookies(t *testing.T) {
 	if again.Location != res.Location || r.orders(t) != 1 {
 		t.Fatalf("resent form: %q, %d orders", again.Location, r.orders(t))
 	}
+	// Full: the waitlist is joined on the event's own page, in a new tab
+	// (its form would need the site's cookie).
+	r.db.Model(r.ev).Update("capacity", 1)
+	full := bare(t, r, "GET", "/embed/events/"+r.ev.Slug+"/register", nil)
+	if !strings.Contains(full.Body, `href="/events/`+r.ev.Slug+`/register" target="_blank" rel="noopener">Join the waitlist`) || strings.Contains(full.Body, `/waitlist"`) {
+		t.Fatalf("full embedded form:\n%s", full.Body)
+	}
 }
 
 func TestEmbedForgedOrExpiredTokenRefused(t *testing.T) {
