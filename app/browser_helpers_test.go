@@ -25,8 +25,9 @@ func requireChromium(t *testing.T) {
 }
 
 // newBrowser starts a headless Chromium with a fresh profile and returns a
-// context for one tab. Everything stops when the test ends.
-func newBrowser(t *testing.T) context.Context {
+// context for one tab; extra adds flags (third-party cookies blocked, for
+// the embed test). Everything stops when the test ends.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	bin := testenv.Chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -41,6 +42,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
 	)
+	opts = append(opts, extra...)
 	// Chromium now and then dies at start-up on a busy machine (seen as
 	// "chrome failed to start" with a crashpad message); a fresh profile and
 	// a second try is what a person would do too.

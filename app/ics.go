@@ -102,7 +102,7 @@ func eventPlace(e *models.Event) string {
 func sendCalendar(c *fiber.Ctx, filename string, cal *ics.Calendar) error {
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	return c.SendString(cal.Serialize())
+	return c.SendString(serializeICS(cal))
 }
 
 func hostOf(baseURL string) string {
@@ -114,4 +114,11 @@ func hostOf(baseURL string) string {
 		return "agora"
 	}
 	return h
+}
+
+// serializeICS writes cal with the CRLF line endings RFC 5545 requires
+// (golang-ical ends lines with a bare LF unless told otherwise); lines are
+// folded at 75 octets.
+func serializeICS(cal *ics.Calendar) string {
+	return cal.Serialize(ics.WithNewLine("\r\n"))
 }

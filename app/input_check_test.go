@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -101,6 +102,9 @@ func TestHostileInputNeverFails(t *testing.T) {
 		{"owner", owner, []string{"/manage", "/manage/events/new"}},
 		{"invitee", newClient(t, f), []string{invitationPage}}, // team invitations (issue 11)
 		{"owner-invitation", owner, []string{"/manage" + invitationPage}},
+		// Embedded pages (framed on an organization's site, no cookies) and the owners' list (embed-feeds).
+		{"framed", newClient(t, f), []string{"/embed" + ev + "/register", "/embed" + ev + "/programme"}},
+		{"owner-embed", owner, []string{fmt.Sprintf("/manage/orgs/%d/embed", mf.Org.ID), fmt.Sprintf("/manage/events/%d/embed", mf.Event.ID)}},
 	}
 	posts, gets := 0, 0
 	for _, cr := range crawls {

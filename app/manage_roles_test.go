@@ -176,6 +176,12 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/retention/anonymise": needOwner,
 	"POST /manage/orgs/:orgID/settings/retention": needOwner,
 
+	// Embedding (app/manage_embed.go, embed-feeds): the sites allowed to
+	// embed are the owners'; the snippet page is for anyone running events.
+	"GET /manage/orgs/:orgID/embed":  needOwner,
+	"POST /manage/orgs/:orgID/embed": needOwner,
+	"GET /manage/events/:id/embed":   needManager,
+
 	// Managers see who is on the team; only owners change it.
 	"GET /manage/orgs/:orgID/team":                 needManager,
 	"POST /manage/orgs/:orgID/team":                needOwner,

@@ -51,6 +51,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.retentionRoutes(o)
 	a.auditRoutes(o)
 	a.accountRoutes(o)
+	a.embedManageRoutes(o) // sites allowed to embed, snippets (app/manage_embed.go)
 
 	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)
 }

@@ -98,5 +98,5 @@ func (a *App) meetingAgendaICS(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
-	return c.SendString(cal.Serialize())
+	return c.SendString(serializeICS(cal))
 }

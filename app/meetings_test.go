@@ -106,6 +106,7 @@ func TestMeetingRequestAcceptFlow(t *testing.T) {
 	ics := ca.get(fmt.Sprintf("%s/agenda/%s.ics", base, pa.CalendarToken))
 	mustStatus(t, ics, http.StatusOK, "ics")
 	mustContain(t, ics.Body, "ics", "BEGIN:VCALENDAR", "Meeting with Person B")
+	checkICSLines(t, ics.Body) // CRLF, folded (feeds_test.go)
 	if r := anon.get(base + "/agenda/" + strings.Repeat("x", 43) + ".ics"); r.Status != http.StatusNotFound {
 		t.Fatalf("bad calendar token: %d", r.Status)
 	}

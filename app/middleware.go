@@ -52,8 +52,7 @@ func (a *App) securityHeaders(c *fiber.Ctx) error {
 // calls it too, because an answer Fiber gives before any middleware runs (413
 // for an oversized body, 431 for huge headers) must carry them as well.
 func (a *App) setSecurityHeaders(c *fiber.Ctx) {
-	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("Content-Security-Policy", contentSecurityPolicy("'none'"))
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -61,6 +60,13 @@ func (a *App) setSecurityHeaders(c *fiber.Ctx) {
 	if a.cfg.Secure {
 		c.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
+}
+
+// contentSecurityPolicy is the site's policy with the given frame-ancestors
+// sources: 'none' everywhere, except the embed pages' own list (embed.go).
+func contentSecurityPolicy(frameAncestors string) string {
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + frameAncestors
 }
 
 const langCookie = "agora_lang"

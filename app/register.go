@@ -248,7 +248,7 @@ func (a *App) renderRegister(c *fiber.Ctx, status int, p *registerPage, f regist
 	if err != nil {
 		return err
 	}
-	return a.renderStatus(c, status, "register/register", withContent(fiber.Map{
+	return a.renderPage(c, status, "register/register", withContent(fiber.Map{
 		"Page": p, "Event": p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs),
 		"Waitlist": wl, "Counts": counts, "NeedKeys": needKeys, "OpensAt": opensAt,
 	}, c, ct, p.Event))
@@ -292,7 +292,7 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 		case err != nil:
 			return dbErr("replayed order", err)
 		case prev != nil:
-			return c.Redirect("/orders/"+prev.Secret+"?welcome=1", fiber.StatusSeeOther)
+			return a.registeredRedirect(c, prev)
 		}
 	}
 	if p.State != regOpen && p.State != regFull {
@@ -341,10 +341,13 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 		return a.renderRegister(c, status, p, f, errs, wl)
 	}
 	if o.Status == models.OrderPending {
-		return a.beginPayment(c, o)
+		if !isEmbed(c) {
+			return a.beginPayment(c, o)
+		}
+		return a.embedPending(c, o) // paid in a new tab: checkout refuses frames
 	}
 	a.nudge()
-	return c.Redirect("/orders/"+o.Secret+"?welcome=1", fiber.StatusSeeOther)
+	return a.registeredRedirect(c, o)
 }
 
 // formVisitor is the secret of the browser that posted the form, which its

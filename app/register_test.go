@@ -412,6 +412,7 @@ func TestSelfServiceChangesAndCancel(t *testing.T) {
 	if !strings.Contains(cal.Body, "BEGIN:VCALENDAR") || !strings.Contains(cal.Body, "Workshop: carers") || strings.Contains(cal.Body, "nights at home") {
 		t.Fatalf("calendar:\n%s", cal.Body)
 	}
+	checkICSLines(t, cal.Body) // CRLF, folded (feeds_test.go)
 
 	// Someone else's attendee id under this order is not found.
 	other := r.register(t, r.form(t, r.tt.ID, 1))

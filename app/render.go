@@ -79,9 +79,10 @@ func loadTemplates(funcs template.FuncMap) (*templates, error) {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// execute renders page into a buffer, entering at the layout named in the
-// page's "layout" template ("base" unless the page says otherwise).
-func (t *templates) execute(page string, data any) ([]byte, error) {
+// executeIn renders page into a buffer, entering at the "base" layout
+// (or at the page itself when it fills no "content"). layout, when not "", is entered instead ("embed" for a page shown in a
+// frame on another site).
+func (t *templates) executeIn(page, layout string, data any) ([]byte, error) {
 	tpl, ok := t.pages[page]
 	if !ok {
 		return nil, fmt.Errorf("templates: no page %q", page)
@@ -89,6 +90,8 @@ func (t *templates) execute(page string, data any) ([]byte, error) {
 	entry := "base"
 	if tpl.Lookup("content") == nil {
 		entry = page
+	} else if layout != "" {
+		entry = layout
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -165,7 +168,8 @@ func (a *App) renderBytes(c *fiber.Ctx, page string, data fiber.Map) ([]byte, er
 			data["Flash"] = a.popFlash(c)
 		}
 	}
-	body, err := a.views.execute(page, data)
+	layout, _ := data["Layout"].(string) // "" is the page's own choice
+	body, err := a.views.executeIn(page, layout, data)
 	if err != nil {
 		return nil, errInternal("render", err)
 	}

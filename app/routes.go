@@ -62,6 +62,8 @@ func (a *App) routes(f *fiber.App) {
 
 	// Attendees: registration, self-service, lost links, waitlist.
 	a.registrationRoutes(f)
+	a.embedRoutes(f) // pages other sites may frame (app/embed.go)
+	a.feedRoutes(f)  // calendar and Atom feeds (app/feeds.go)
 }
 
 func (a *App) healthz(c *fiber.Ctx) error {

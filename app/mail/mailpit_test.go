@@ -106,7 +106,7 @@ func TestConfirmationDeliveredToMailpit(t *testing.T) {
 				}
 			}
 			resp.Body.Close()
-			if !strings.Contains(b.String(), "BEGIN:VCALENDAR") || !strings.Contains(b.String(), "SUMMARY:Event forum-es") {
+			if !strings.Contains(b.String(), "BEGIN:VCALENDAR\r\n") || !strings.Contains(b.String(), "SUMMARY:Event forum-es\r\n") { // RFC 5545: CRLF
 				t.Fatalf("ics part: %s", b.String())
 			}
 		}

@@ -351,7 +351,7 @@ func (r *Renderer) calendar(e models.Event, sessions []models.Session) string {
 		add("session-"+strconv.FormatUint(uint64(s.ID), 10), s.Title+" — "+e.Title, "", s.StartsAt, s.EndsAt,
 			eventURL+"#session-"+strconv.FormatUint(uint64(s.ID), 10))
 	}
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLine("\r\n")) // RFC 5545 lines end in CRLF
 }
 
 func place(e models.Event) string {
