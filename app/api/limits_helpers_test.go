@@ -33,4 +33,3 @@ func (ta *testAPI) otherInstance(change func(*Deps)) *testAPI {
 	other := &testAPI{t: ta.t, db: ta.db, now: ta.now}
 	return other.remount(change)
 }
-
