@@ -210,6 +210,11 @@ var organizerRouteNeeds = map[string]string{
 	// The organization's audit log (issue 11): owners only.
 	"GET /manage/orgs/:orgID/audit":     needOwner,
 	"GET /manage/orgs/:orgID/audit.csv": needOwner,
+	// API tokens (issue 14, app/manage_api_tokens.go): owners only.
+	"GET /manage/orgs/:orgID/api-tokens":                  needOwner,
+	"POST /manage/orgs/:orgID/api-tokens":                 needOwner,
+	"GET /manage/orgs/:orgID/api-tokens/:tokenID/revoke":  needOwner,
+	"POST /manage/orgs/:orgID/api-tokens/:tokenID/revoke": needOwner,
 
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,
@@ -303,6 +308,7 @@ func newRolesWorld(t *testing.T) rolesWorld {
 	inv, _ := rolesInvitation(t, db, org.ID, "invitee-roles@example.org")
 	_, invToken := rolesInvitation(t, db, org.ID, "invitee2-roles@example.org")
 	params["invitations/:invID"], params["invitations/:token"] = id(inv.ID), invToken
+	params["api-tokens/:tokenID"] = id(rolesAPIToken(t, db, org.ID)) // API tokens (issue 14)
 	form := hostileValues()
 	for k, v := range map[string]string{"slot": id(fx.Slots[1].ID), "location": id(locs[1].ID), "enabled": "yes",
 		"mode": "wishes", "prefix": "Hijack", "count": "2", "noshow": "yes", "participant": id(mtg.AParticipantID), "role": models.RoleOwner,

@@ -50,6 +50,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.twoFactorRoutes(o)
 	a.retentionRoutes(o)
 	a.auditRoutes(o)
+	a.apiTokenRoutes(o) // the organization's API tokens (app/manage_api_tokens.go)
 	a.accountRoutes(o)
 	a.embedManageRoutes(o) // sites allowed to embed, snippets (app/manage_embed.go)
 

@@ -27,7 +27,8 @@ func (a *App) routes(f *fiber.App) {
 	// REST API for other systems, with its own authentication (app/api).
 	a.api = api.Mount(f, api.Deps{DB: a.db, Logger: a.log, Now: a.now, BaseURL: a.cfg.BaseURL,
 		PlaceOrder: a.placeOrder, Hit: a.kv.Hit, Payments: a.apiPayments(),
-		PlaceStaffOrder: a.placeStaffOrder})
+		PlaceStaffOrder: a.placeStaffOrder, ClientAddr: a.clientIP})
+	f.Get("/docs/api", a.apiReference) // its readable reference (app/api_reference.go)
 
 	// Public programme.
 	f.Get("/", a.home)

@@ -19,6 +19,7 @@ var AuditActions = []string{
 	AuditRefund, AuditMessageSent, AuditImport, AuditExport, AuditSensitiveViewed, AuditAnonymised,
 	AuditRetentionRun, AuditRetentionChanged, AuditRetentionOrgChanged, AuditBadgesDownloaded, AuditCertificatesSent, AuditAuditExported,
 	AuditEmbedOriginsChanged, // embed-feeds
+	AuditAPITokenCreated, AuditAPITokenRevoked,
 }
 
 // KnownAuditAction reports whether a is one of AuditActions.

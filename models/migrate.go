@@ -41,6 +41,7 @@ var migrations = []migration{
 	{21, "retention: periods per organization and event, removal runs", migrate0021Retention},
 	{23, "translations of organizer-written text; each event's content languages; the language of each consent", migrate0023Translations},
 	{24, "REST API tokens of organizations (hashes only)", migrate0024APITokens},
+	{25, "REST API Idempotency-Key rows (per token and key, with the stored response)", migrate0025APIIdempotencyKeys},
 	{27, "sites allowed to embed an organization's pages", migrate0027EmbedOrigins},
 	{28, "live agora: event rows that feed every instance's live pages", migrate0028LiveEvents},
 }

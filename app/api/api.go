@@ -39,6 +39,14 @@ type Deps struct {
 	// Hit counts one request under key in a window shared by every
 	// instance (the rate limits); nil = no limits.
 	Hit func(key string, window time.Duration) (int, error)
+	// TokenLimit is how many requests a token may make per LimitWindow;
+	// AddressLimit the same per client address for public operations
+	// (defaults: DefaultTokenLimit, DefaultAddressLimit, DefaultLimitWindow).
+	TokenLimit, AddressLimit int
+	LimitWindow              time.Duration
+	// ClientAddr is the client's address (behind trusted proxies, the
+	// site's rule); default: the direct peer.
+	ClientAddr func(*fiber.Ctx) string
 	// Payments makes refunds through the site's payment provider; nil when
 	// the site takes no online payments (no Stripe configured).
 	Payments Payments
@@ -68,10 +76,11 @@ func Mount(f *fiber.App, d Deps) *Server {
 	if d.PlaceStaffOrder == nil {
 		d.PlaceStaffOrder = func(in models.StaffOrderInput) (*models.Order, error) { return models.PlaceStaffOrder(d.DB, in) }
 	}
+	d = withLimitDefaults(d)
 	g := f.Group(Prefix, checkJSONBody)
 	s := &Server{d: d}
 	s.api = humafiber.NewWithGroup(f, g, s.config())
-	s.api.UseMiddleware(s.authenticate)
+	s.api.UseMiddleware(s.authenticate, s.rateLimit, s.idempotency)
 	s.routes()
 	return s
 }
@@ -85,6 +94,7 @@ func (s *Server) config() huma.Config {
 	cfg.OpenAPIPath = "/openapi"
 	cfg.DocsPath = ""     // the reference page is rendered by the site, without third-party scripts
 	cfg.CreateHooks = nil // no $schema links in every response body
+	cfg.OnAddOperation = append(cfg.OnAddOperation, documentShared)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		securityScheme: {Type: "http", Scheme: "bearer", Description: "An API token made by an owner of the organization, under Manage → API tokens."},
 	}
