@@ -42,6 +42,8 @@ var migrations = []migration{
 	{23, "translations of organizer-written text; each event's content languages; the language of each consent", migrate0023Translations},
 	{24, "REST API tokens of organizations (hashes only)", migrate0024APITokens},
 	{28, "live agora: event rows that feed every instance's live pages", migrate0028LiveEvents},
+	{29, "live agora: boards of sessions, posts, votes (one per person and post)", migrate0029LiveBoards},
+	{30, "live agora: quick polls and their answers (one per person and poll)", migrate0030LivePolls},
 }
 
 // schemaVersion is the row that records which migrations have run.
