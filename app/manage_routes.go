@@ -51,6 +51,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.retentionRoutes(o)
 	a.auditRoutes(o)
 	a.accountRoutes(o)
+	a.liveBoardRoutes(o) // live boards, moderation and polls (app/live_moderation.go)
 
 	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)
 }

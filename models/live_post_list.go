@@ -17,8 +17,11 @@ type PostView struct {
 
 // PostFilter says which posts a page lists.
 type PostFilter struct {
-	// Organizer lists every post (pending and hidden too) with every name.
-	Organizer bool
+	// Moderation lists every post (pending and hidden too); Organizer
+	// also names the authors of anonymous posts (a chair with the
+	// moderator link sees what the room sees of names).
+	Moderation bool
+	Organizer  bool
 	// Viewer, when set, also sees their own pending posts and their votes.
 	Viewer *Voter
 	// Limit bounds the list (0 = all); Newest orders by time instead of votes.
@@ -30,7 +33,7 @@ type PostFilter struct {
 // never gets a pending or hidden post, except the viewer's own pending ones.
 func BoardPosts(db *gorm.DB, b *LiveBoard, f PostFilter) ([]PostView, error) {
 	q := db.Where("board_id = ?", b.ID)
-	if !f.Organizer {
+	if !f.Moderation && !f.Organizer {
 		if f.Viewer != nil && f.Viewer.Valid() {
 			own := "device_id = ?"
 			var arg any = f.Viewer.DeviceID
@@ -44,6 +47,8 @@ func BoardPosts(db *gorm.DB, b *LiveBoard, f PostFilter) ([]PostView, error) {
 	}
 	if f.Newest {
 		q = q.Order("id DESC")
+	} else if f.Moderation {
+		q = q.Order("CASE WHEN state = 'pending' THEN 0 ELSE 1 END, id DESC")
 	} else {
 		q = q.Order("votes DESC, id ASC")
 	}
