@@ -87,6 +87,7 @@ func TestHostileInputNeverFails(t *testing.T) {
 	owner.signIn("owner-hostile-forum@example.org")
 
 	ev := "/events/" + mf.Event.Slug
+	live := hostileLiveBoard(t, db, mf.Event) // the live board's pages (issue 15)
 	_, invToken := rolesInvitation(t, db, mf.Org.ID, "invitee-hostile@example.org")
 	invitationPage := "/invitations/" + invToken
 	crawls := []struct {
@@ -101,6 +102,8 @@ func TestHostileInputNeverFails(t *testing.T) {
 		{"owner", owner, []string{"/manage", "/manage/events/new"}},
 		{"invitee", newClient(t, f), []string{invitationPage}}, // team invitations (issue 11)
 		{"owner-invitation", owner, []string{"/manage" + invitationPage}},
+		{"live", newClient(t, f), live.public},
+		{"owner-live", owner, live.manage},
 	}
 	posts, gets := 0, 0
 	for _, cr := range crawls {

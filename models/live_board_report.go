@@ -48,7 +48,9 @@ func BoardReport(db *gorm.DB, eventID uint) ([]BoardPostReport, error) {
 }
 
 // BoardPostsReport is BoardReport for one board.
-func BoardPostsReport(db *gorm.DB, b *LiveBoard) ([]BoardPostReport, error) { return boardPostReports(db, b) }
+func BoardPostsReport(db *gorm.DB, b *LiveBoard) ([]BoardPostReport, error) {
+	return boardPostReports(db, b)
+}
 
 func boardPostReports(db *gorm.DB, b *LiveBoard) ([]BoardPostReport, error) {
 	var posts []LivePost
