@@ -202,3 +202,47 @@ func TestPollAnswerIsOncePerPersonAndChangeable(t *testing.T) {
 		t.Fatalf("answer after closing: %v", err)
 	}
 }
+
+// Votes racing a merge: whatever the order, each post's counter equals its
+// vote rows and nobody has two votes on the kept post (both engines).
+func TestMergeRacingVotesKeepsCountersTrue(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	b := liveBoardFixture(t, db, false)
+	keep, _ := models.CreatePost(db, b.ID, models.Voter{DeviceID: "a"}, models.NewPost{Body: "Keep"})
+	dup, _ := models.CreatePost(db, b.ID, models.Voter{DeviceID: "b"}, models.NewPost{Body: "Duplicate"})
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := models.Voter{DeviceID: fmt.Sprintf("v%d", i%10)}
+			post := keep.ID
+			if i%2 == 0 {
+				post = dup.ID
+			}
+			if _, err := models.CastVote(db, b.ID, post, v); err != nil && err != models.ErrPostNotShown {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := models.MergePosts(db, b.ID, keep.ID, dup.ID); err != nil {
+			t.Error(err)
+		}
+	}()
+	wg.Wait()
+	for _, id := range []uint{keep.ID, dup.ID} {
+		var rows int64
+		db.Model(&models.LiveVote{}).Where("post_id = ?", id).Count(&rows)
+		var p models.LivePost
+		db.Take(&p, id)
+		if int64(p.Votes) != rows {
+			t.Fatalf("post %d: counter %d, rows %d", id, p.Votes, rows)
+		}
+		if id == dup.ID && rows != 0 {
+			t.Fatalf("votes left on the merged post: %d", rows)
+		}
+	}
+}
