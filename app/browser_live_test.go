@@ -16,7 +16,7 @@ import (
 // In a real browser: a participant posts, votes and answers a poll from
 // their personal link while the projector, open in another browser, updates
 // by itself (server-sent events, no reload); the board, the poll answering
-// form, the join page and the projector pass axe-core's WCAG 2.2 AA rules.
+// form, the join page, the chair's moderation page and the projector pass axe-core's WCAG 2.2 AA rules.
 func TestBrowserLiveBoardAndProjector(t *testing.T) {
 	requireChromium(t)
 	axeJS := axeSource(t)
@@ -63,6 +63,9 @@ func TestBrowserLiveBoardAndProjector(t *testing.T) {
 	join := newBrowser(t)
 	open(t, join, base+"/live/WRONG1", 404)
 	checkAxe(t, join, axeJS, "live: join with a wrong code")
+	// The chair's moderation page (the secret moderator link), with the post and the poll.
+	open(t, join, base+"/live/m/"+b.ModeratorSecret, 200)
+	checkAxe(t, join, axeJS, "live: moderation")
 }
 
 // waitForText waits until the page shows want (the projector updates itself).

@@ -169,10 +169,10 @@ func (a *App) joinLiveByCode(c *fiber.Ctx) error {
 	return c.Redirect(boardPath(b.ID), fiber.StatusSeeOther)
 }
 
-// ticketBoards lists the open boards an attendee may join from their page
-// (nil when they hold no confirmed place, or on a read error: the ticket
-// page does not depend on it).
-func (a *App) ticketBoards(s *attendeeScope) []models.LiveBoard {
+// ticketBoards lists the open boards an attendee may join from their page,
+// their sessions' titles in the page's content language (nil when they hold
+// no confirmed place, or on a read error: the ticket page does not depend on it).
+func (a *App) ticketBoards(s *attendeeScope, ct *models.Content) []models.LiveBoard {
 	if !ticketLive(s) || s.Order.Status != models.OrderConfirmed {
 		return nil
 	}
@@ -184,6 +184,9 @@ func (a *App) ticketBoards(s *attendeeScope) []models.LiveBoard {
 	var open []models.LiveBoard
 	for _, b := range bs {
 		if b.Open {
+			if b.Session != nil && ct != nil {
+				ct.Session(b.Session)
+			}
 			open = append(open, b)
 		}
 	}

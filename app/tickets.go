@@ -86,7 +86,7 @@ func (a *App) showTicket(c *fiber.Ctx) error {
 		"Base": s.Back, "EventOver": o.Event.IsPast(a.now()), "Meetings": meetings, "Erased": s.Attendee.AnonymisedAt != nil,
 		// The certificate rule itself is models.IssueCertificate's (a 404 otherwise).
 		"Certificate": o.Event.IsPast(a.now()) && ticketLive(s) && o.Status == models.OrderConfirmed && s.Attendee.CheckedInAt != nil,
-		"LiveBoards":  a.ticketBoards(s),
+		"LiveBoards":  a.ticketBoards(s, ct),
 	})
 }
 
