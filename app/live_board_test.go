@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -208,5 +209,51 @@ func checkVoteCount(t *testing.T, db *gorm.DB, postID uint, want int) {
 	db.Model(&models.LiveVote{}).Where("post_id = ?", postID).Count(&n)
 	if p.Votes != want || n != int64(want) {
 		t.Fatalf("post %d: counter %d, rows %d, want %d", postID, p.Votes, n, want)
+	}
+}
+
+// Moderation through the HTTP app: merging a duplicate moves its votes (no
+// one votes twice), answered and highlighted posts stay on the projector
+// with their mark, and the live events carry ids and counts, never text.
+func TestLiveModerationMergeAndMarks(t *testing.T) {
+	f, db := newTestApp(t)
+	w := newLiveWorld(t, db)
+	b, err := models.SaveBoard(db, w.event.ID, w.session.ID, models.BoardSettings{Open: true}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep, _ := models.CreatePost(db, b.ID, models.Voter{DeviceID: "device-keep-00000001"}, models.NewPost{Body: "Who owns the data?"})
+	dup, _ := models.CreatePost(db, b.ID, models.Voter{DeviceID: "device-dup-000000001"}, models.NewPost{Body: "Whose data is it?"})
+	for _, v := range []string{"x", "y"} {
+		models.CastVote(db, b.ID, keep.ID, models.Voter{DeviceID: v})
+	}
+	for _, v := range []string{"y", "z"} {
+		models.CastVote(db, b.ID, dup.ID, models.Voter{DeviceID: v})
+	}
+	org := newClient(t, f)
+	org.signIn(w.orgEmail)
+	org.get(w.boardURL())
+	liveStatus(t, "merge", org.post(w.boardURL()+"/moderate", url.Values{"post": {fmt.Sprint(dup.ID)}, "do": {"merge"}, "into": {fmt.Sprint(keep.ID)}}), http.StatusSeeOther)
+	checkVoteCount(t, db, keep.ID, 3)
+	checkVoteCount(t, db, dup.ID, 0)
+	if r := org.get(w.boardURL()); !strings.Contains(r.Body, fmt.Sprintf("merged into #%d", keep.ID)) {
+		t.Fatalf("the moderators' list does not show the merge:\n%s", r.Body)
+	}
+	liveStatus(t, "answered", org.post(w.boardURL()+"/moderate", url.Values{"post": {fmt.Sprint(keep.ID)}, "do": {"answered"}}), http.StatusSeeOther)
+	r := newClient(t, f).get("/live/p/" + b.ProjectorSecret + "/screen")
+	if !strings.Contains(r.Body, "Who owns the data?") || !strings.Contains(r.Body, "Answered") || strings.Contains(r.Body, "Whose data is it?") {
+		t.Fatalf("projector after merge and answered:\n%s", r.Body)
+	}
+	org.get(w.boardURL())
+	liveStatus(t, "merge into itself", org.post(w.boardURL()+"/moderate", url.Values{"post": {fmt.Sprint(keep.ID)}, "do": {"merge"}, "into": {fmt.Sprint(keep.ID)}}), http.StatusSeeOther)
+	var evs []models.LiveEvent
+	db.Where("topic = ?", models.BoardTopic(b.ID)).Find(&evs)
+	if len(evs) < 6 {
+		t.Fatalf("%d live events", len(evs))
+	}
+	for _, ev := range evs {
+		if strings.Contains(ev.Data, "data") || strings.Contains(ev.Data, "device") {
+			t.Fatalf("a live event carries text: %+v", ev)
+		}
 	}
 }
