@@ -199,6 +199,9 @@ func TestLiveBoardFlow(t *testing.T) {
 	if r = newClient(t, f).get("/live/" + b.Code()); r.Status != http.StatusNotFound {
 		t.Fatalf("closed board's code: %d", r.Status)
 	}
+	if err := models.CheckVoteCounters(db); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func checkVoteCount(t *testing.T, db *gorm.DB, postID uint, want int) {

@@ -104,6 +104,13 @@ func TestVoteIsOncePerPersonUnderRace(t *testing.T) {
 		t.Fatalf("re-cast: %v %v", ok, err)
 	}
 	checkVotes(t, db, p.ID, 4)
+	if err := models.CheckVoteCounters(db); err != nil {
+		t.Fatal(err)
+	}
+	db.Model(&models.LivePost{}).Where("id = ?", p.ID).Update("votes", 99)
+	if models.CheckVoteCounters(db) == nil {
+		t.Fatal("a wrong counter went unnoticed")
+	}
 }
 
 func checkVotes(t *testing.T, db *gorm.DB, postID uint, want int) {
@@ -244,5 +251,8 @@ func TestMergeRacingVotesKeepsCountersTrue(t *testing.T) {
 		if id == dup.ID && rows != 0 {
 			t.Fatalf("votes left on the merged post: %d", rows)
 		}
+	}
+	if err := models.CheckVoteCounters(db); err != nil {
+		t.Fatal(err)
 	}
 }

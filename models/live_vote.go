@@ -2,6 +2,7 @@ package models
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -90,4 +91,23 @@ func VotedPosts(db *gorm.DB, boardID uint, v Voter) (map[uint]bool, error) {
 		out[id] = true
 	}
 	return out, err
+}
+
+// CheckVoteCounters recomputes every post's vote counter from the vote rows
+// and reports the posts where they differ (tests run it after racing votes;
+// operators can too).
+func CheckVoteCounters(db *gorm.DB) error {
+	var bad []struct {
+		ID     uint
+		Votes  int
+		Actual int
+	}
+	if err := db.Raw(`SELECT p.id, p.votes, (SELECT COUNT(*) FROM live_votes v WHERE v.post_id = p.id) AS actual
+FROM live_posts p WHERE p.votes <> (SELECT COUNT(*) FROM live_votes v WHERE v.post_id = p.id)`).Scan(&bad).Error; err != nil {
+		return fmt.Errorf("check vote counters: %w", err)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("vote counters out of step: %+v", bad)
+	}
+	return nil
 }
