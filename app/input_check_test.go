@@ -88,6 +88,7 @@ func TestHostileInputNeverFails(t *testing.T) {
 	owner.signIn("owner-hostile-forum@example.org")
 
 	ev := "/events/" + mf.Event.Slug
+	live := hostileLiveBoard(t, db, mf.Event) // the live board's pages (issue 15)
 	_, invToken := rolesInvitation(t, db, mf.Org.ID, "invitee-hostile@example.org")
 	invitationPage := "/invitations/" + invToken
 	crawls := []struct {
@@ -105,6 +106,8 @@ func TestHostileInputNeverFails(t *testing.T) {
 		// Embedded pages (framed on an organization's site, no cookies) and the owners' list (embed-feeds).
 		{"framed", newClient(t, f), []string{"/embed" + ev + "/register", "/embed" + ev + "/programme"}},
 		{"owner-embed", owner, []string{fmt.Sprintf("/manage/orgs/%d/embed", mf.Org.ID), fmt.Sprintf("/manage/events/%d/embed", mf.Event.ID)}},
+		{"live", newClient(t, f), live.public},
+		{"owner-live", owner, live.manage},
 	}
 	posts, gets := 0, 0
 	for _, cr := range crawls {

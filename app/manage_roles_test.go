@@ -216,6 +216,17 @@ var organizerRouteNeeds = map[string]string{
 	"GET /manage/orgs/:orgID/api-tokens/:tokenID/revoke":  needOwner,
 	"POST /manage/orgs/:orgID/api-tokens/:tokenID/revoke": needOwner,
 
+	// Live boards, moderation and polls (issue 15, app/live_moderation.go).
+	"GET /manage/events/:id/boards":                           needManager,
+	"GET /manage/events/:id/sessions/:sid/board":              needManager,
+	"POST /manage/events/:id/sessions/:sid/board":             needManager,
+	"GET /manage/events/:id/sessions/:sid/board/posts":        needManager,
+	"GET /manage/events/:id/sessions/:sid/board/posts.csv":    needManager,
+	"POST /manage/events/:id/sessions/:sid/board/code":        needManager,
+	"POST /manage/events/:id/sessions/:sid/board/moderate":    needManager,
+	"POST /manage/events/:id/sessions/:sid/board/polls":       needManager,
+	"POST /manage/events/:id/sessions/:sid/board/polls/state": needManager,
+
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,
 	"POST /admin/orgs/new":         needAdmin,

@@ -53,6 +53,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.apiTokenRoutes(o) // the organization's API tokens (app/manage_api_tokens.go)
 	a.accountRoutes(o)
 	a.embedManageRoutes(o) // sites allowed to embed, snippets (app/manage_embed.go)
+	a.liveBoardRoutes(o) // live boards, moderation and polls (app/live_moderation.go)
 
 	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)
 }

@@ -38,6 +38,7 @@ func (a *App) routes(f *fiber.App) {
 	a.paymentRoutes(f)
 	a.certificateRoutes(f)
 	a.meetingRoutes(f)
+	a.liveRoutes(f) // the live agora's boards and projector (app/live_board.go)
 
 	// Organizer sign-in.
 	f.Get("/manage/login", a.showSignIn)

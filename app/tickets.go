@@ -27,6 +27,7 @@ func (a *App) ticketRoutes(f fiber.Router) {
 	t.Get("/cancel", a.showCancelTicket)
 	a.postAction(t, "/cancel", a.postCancelTicket)
 	a.ticketErasureRoutes(t)
+	a.ticketLiveRoutes(t) // the live boards of the event's sessions (app/live_board.go)
 }
 
 // ticketScope loads the attendee of the link's secret; a malformed or
@@ -85,6 +86,7 @@ func (a *App) showTicket(c *fiber.Ctx) error {
 		"Base": s.Back, "EventOver": o.Event.IsPast(a.now()), "Meetings": meetings, "Erased": s.Attendee.AnonymisedAt != nil,
 		// The certificate rule itself is models.IssueCertificate's (a 404 otherwise).
 		"Certificate": o.Event.IsPast(a.now()) && ticketLive(s) && o.Status == models.OrderConfirmed && s.Attendee.CheckedInAt != nil,
+		"LiveBoards":  a.ticketBoards(s, ct),
 	})
 }
 

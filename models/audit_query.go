@@ -20,6 +20,7 @@ var AuditActions = []string{
 	AuditRetentionRun, AuditRetentionChanged, AuditRetentionOrgChanged, AuditBadgesDownloaded, AuditCertificatesSent, AuditAuditExported,
 	AuditEmbedOriginsChanged, // embed-feeds
 	AuditAPITokenCreated, AuditAPITokenRevoked,
+	AuditLiveBoardExported,
 }
 
 // KnownAuditAction reports whether a is one of AuditActions.

@@ -44,6 +44,8 @@ var migrations = []migration{
 	{25, "REST API Idempotency-Key rows (per token and key, with the stored response)", migrate0025APIIdempotencyKeys},
 	{27, "sites allowed to embed an organization's pages", migrate0027EmbedOrigins},
 	{28, "live agora: event rows that feed every instance's live pages", migrate0028LiveEvents},
+	{29, "live agora: boards of sessions, posts, votes (one per person and post)", migrate0029LiveBoards},
+	{30, "live agora: quick polls and their answers (one per person and poll)", migrate0030LivePolls},
 }
 
 // schemaVersion is the row that records which migrations have run.

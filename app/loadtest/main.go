@@ -16,7 +16,7 @@ import (
 
 func main() {
 	target := flag.String("target", "http://127.0.0.1:3000", "base URL of the Agora (or reference) server")
-	journey := flag.String("journey", "browse", "browse, page (one URL), register (the HTML form), meetings (request and accept)")
+	journey := flag.String("journey", "browse", "browse, page (one URL), register (the HTML form), meetings (request and accept), live (post and vote on a board)")
 	path := flag.String("path", "/events/health-innovation-forum", "the URL path for -journey page")
 	conc := flag.Int("c", 64, "concurrent clients")
 	dur := flag.Duration("d", 10*time.Second, "how long to run")
@@ -36,6 +36,10 @@ func main() {
 	startupAddr := flag.String("addr", "127.0.0.1:3899", "address for -startup")
 	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
 	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
+	prepBoard := flag.String("prepare-board", "", "database to add a live-board load-test event to; prints the join code and projector secret")
+	code := flag.String("code", "", "join code for -journey live")
+	projector := flag.String("projector", "", "projector secret for -journey live (the load generator follows the projector)")
+	think := flag.Duration("think", 2*time.Second, "mean pause between one person's actions for -journey live")
 	flag.Parse()
 
 	if *startupBin != "" {
@@ -45,9 +49,11 @@ func main() {
 		}
 		return
 	}
-	if *prepare != "" || *sold != "" || *prepMeet != "" || *checkMeet != "" {
+	if *prepare != "" || *sold != "" || *prepMeet != "" || *checkMeet != "" || *prepBoard != "" {
 		var err error
 		switch {
+		case *prepBoard != "":
+			err = prepareBoard(*prepBoard)
 		case *prepare != "":
 			err = prepareEvent(*prepare, *capacity)
 		case *sold != "":
@@ -71,7 +77,11 @@ func main() {
 		return
 	}
 	var j journeyFunc
+	var live *liveLoad
 	switch *journey {
+	case "live":
+		live = newLiveLoad(*target, *code, *think)
+		j = live.step
 	case "browse":
 		j = browse(*target, *gzip)
 	case "page":
@@ -92,8 +102,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadtest: unknown journey", *journey)
 		os.Exit(2)
 	}
+	stop := make(chan struct{})
+	if live != nil && *projector != "" {
+		go live.projector(*projector, stop)
+		time.Sleep(300 * time.Millisecond)
+	}
 	res := run(j, *conc, *dur)
+	close(stop)
 	fmt.Println(res.String(*journey, *conc, *dur))
+	if live != nil {
+		time.Sleep(time.Second) // the last posts reach the screen
+		fmt.Println(live.report())
+	}
 	if res.errors > 0 || res.server5xx > 0 {
 		os.Exit(1)
 	}
