@@ -42,6 +42,7 @@ var migrations = []migration{
 	{23, "translations of organizer-written text; each event's content languages; the language of each consent", migrate0023Translations},
 	{24, "REST API tokens of organizations (hashes only)", migrate0024APITokens},
 	{28, "live agora: event rows that feed every instance's live pages", migrate0028LiveEvents},
+	{31, "feedback questionnaires, requests and answers", migrate0031Feedback},
 }
 
 // schemaVersion is the row that records which migrations have run.
