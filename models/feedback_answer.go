@@ -28,7 +28,9 @@ type FeedbackProblem struct {
 // FeedbackInvalid carries the problems of a submission.
 type FeedbackInvalid struct{ Problems []FeedbackProblem }
 
-func (e *FeedbackInvalid) Error() string { return fmt.Sprintf("feedback: %d problems", len(e.Problems)) }
+func (e *FeedbackInvalid) Error() string {
+	return fmt.Sprintf("feedback: %d problems", len(e.Problems))
+}
 
 // FeedbackField is the form field of question id.
 func FeedbackField(id uint) string { return "q" + strconv.FormatUint(uint64(id), 10) }
