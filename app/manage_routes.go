@@ -50,6 +50,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.twoFactorRoutes(o)
 	a.retentionRoutes(o)
 	a.auditRoutes(o)
+	a.feedbackRoutes(o)
 	a.accountRoutes(o)
 
 	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)

@@ -27,6 +27,7 @@ func (a *App) ticketRoutes(f fiber.Router) {
 	t.Get("/cancel", a.showCancelTicket)
 	a.postAction(t, "/cancel", a.postCancelTicket)
 	a.ticketErasureRoutes(t)
+	a.feedbackTicketRoutes(t)
 }
 
 // ticketScope loads the attendee of the link's secret; a malformed or

@@ -11,6 +11,9 @@ import (
 // questionnaire that has answers: the results would lose them.
 var ErrFeedbackAnswered = errors.New("feedback: already answered")
 
+// ErrFeedbackExists refuses a second questionnaire for the same event or session.
+var ErrFeedbackExists = errors.New("feedback: this event or session has a questionnaire")
+
 // ErrFeedbackFull refuses a question beyond MaxFeedbackQuestions.
 var ErrFeedbackFull = errors.New("feedback: too many questions")
 
@@ -19,6 +22,9 @@ var ErrFeedbackFull = errors.New("feedback: too many questions")
 func SaveFeedbackForm(db *gorm.DB, f *FeedbackForm, texts ...TranslatedField) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		if err := tx.Omit("Questions").Save(f).Error; err != nil {
+			if isUniqueViolation(err) {
+				return ErrFeedbackExists
+			}
 			return fmt.Errorf("save feedback form: %w", err)
 		}
 		return SaveTranslations(tx, f.EventID, ownedBy(texts, f.ID)...)
