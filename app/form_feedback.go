@@ -13,7 +13,7 @@ var feedbackFormTexts = map[string]int{"title": models.MaxFeedbackTitle, "intro"
 
 // feedbackQuestionTexts are a question's texts written per language.
 var feedbackQuestionTexts = map[string]int{"text": models.MaxFeedbackText,
-	"options": models.MaxFeedbackOption * (models.MaxFeedbackOptions + 1),
+	"options":   models.MaxFeedbackOption * (models.MaxFeedbackOptions + 1),
 	"low_label": models.MaxFeedbackLabel, "high_label": models.MaxFeedbackLabel}
 
 // Scales an indicator can use: the two usual ones, or the organizer's own
