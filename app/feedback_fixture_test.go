@@ -125,3 +125,18 @@ func (w *feedbackWorld) link(i int) string {
 func (w *feedbackWorld) manage() string {
 	return fmt.Sprintf("/manage/events/%d/feedback/%d", w.event.ID, w.form.ID)
 }
+
+// rolesFeedbackForm gives the roles walk a questionnaire with one question
+// on the event.
+func rolesFeedbackForm(t *testing.T, db *gorm.DB, eventID uint) (formID, questionID uint) {
+	t.Helper()
+	f := &models.FeedbackForm{EventID: eventID, Title: "Roles feedback", SendHours: 2, OpenDays: 14}
+	if err := models.SaveFeedbackForm(db, f); err != nil {
+		t.Fatal(err)
+	}
+	q := &models.FeedbackQuestion{FormID: f.ID, EventID: eventID, Kind: models.FeedbackOpen, Text: "Anything else?"}
+	if err := models.SaveFeedbackQuestion(db, q); err != nil {
+		t.Fatal(err)
+	}
+	return f.ID, q.ID
+}

@@ -17,10 +17,10 @@ func (a *App) feedbackRoutes(o organizerArea) {
 	o.editors.get("/events/:id/feedback/:fid", a.feedbackBuilder)
 	o.editors.form("/events/:id/feedback/:fid", a.saveFeedbackSettings)
 	o.editors.form("/events/:id/feedback/:fid/questions", a.saveFeedbackQuestion)
-	o.editors.get("/events/:id/feedback/:fid/questions/:qid/edit", a.editFeedbackQuestion)
-	o.editors.form("/events/:id/feedback/:fid/questions/:qid/edit", a.saveFeedbackQuestion)
-	o.editors.action("/events/:id/feedback/:fid/questions/:qid/move", a.moveFeedbackQuestion)
-	o.editors.action("/events/:id/feedback/:fid/questions/:qid/delete", a.deleteFeedbackQuestion)
+	o.editors.get("/events/:id/feedback/:fid/questions/:fqid/edit", a.editFeedbackQuestion)
+	o.editors.form("/events/:id/feedback/:fid/questions/:fqid/edit", a.saveFeedbackQuestion)
+	o.editors.action("/events/:id/feedback/:fid/questions/:fqid/move", a.moveFeedbackQuestion)
+	o.editors.action("/events/:id/feedback/:fid/questions/:fqid/delete", a.deleteFeedbackQuestion)
 	o.editors.get("/events/:id/feedback/:fid/preview", a.feedbackPreview)
 	o.editors.get("/events/:id/feedback/:fid/results", a.feedbackResults)
 	o.editors.get("/events/:id/feedback/:fid/results.csv", a.feedbackResultsCSV)
@@ -196,7 +196,7 @@ func (a *App) saveFeedbackSettings(c *fiber.Ctx) error {
 	}
 	errs := csrfErrors(c)
 	f := parseFeedbackSettingsForm(c)
-	f.Session = itoa(int(row.SessionID)) // what it is about does not change
+	f.Session = "" // what it is about does not change
 	errs.merge(f.Validate(nil))
 	if f.Sending && len(row.Questions) == 0 {
 		errs.Add("sending", "feedback.err.no_questions")
@@ -223,8 +223,8 @@ func (a *App) saveFeedbackQuestion(c *fiber.Ctx) error {
 		return err
 	}
 	var q *models.FeedbackQuestion
-	if c.Params("qid") != "" {
-		if q, err = models.FeedbackQuestionOf(a.db, row.ID, parseID(c.Params("qid"))); err != nil {
+	if c.Params("fqid") != "" {
+		if q, err = models.FeedbackQuestionOf(a.db, row.ID, parseID(c.Params("fqid"))); err != nil {
 			return dbErr("feedback question", err)
 		}
 	}
@@ -284,7 +284,7 @@ func (a *App) editFeedbackQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := models.FeedbackQuestionOf(a.db, row.ID, parseID(c.Params("qid")))
+	q, err := models.FeedbackQuestionOf(a.db, row.ID, parseID(c.Params("fqid")))
 	if err != nil {
 		return dbErr("feedback question", err)
 	}
@@ -301,7 +301,7 @@ func (a *App) moveFeedbackQuestion(c *fiber.Ctx) error {
 	if c.FormValue("dir") == "up" {
 		by = -1
 	}
-	if err := models.MoveFeedbackQuestion(a.db, row.ID, parseID(c.Params("qid")), by); err != nil {
+	if err := models.MoveFeedbackQuestion(a.db, row.ID, parseID(c.Params("fqid")), by); err != nil {
 		return dbErr("move feedback question", err)
 	}
 	return c.Redirect(feedbackFormURL(e, row)+"#questions", fiber.StatusSeeOther)
@@ -313,7 +313,7 @@ func (a *App) deleteFeedbackQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = models.DeleteFeedbackQuestion(a.db, row.ID, parseID(c.Params("qid")))
+	err = models.DeleteFeedbackQuestion(a.db, row.ID, parseID(c.Params("fqid")))
 	switch {
 	case err == nil:
 		a.flash(c, "feedback.question_deleted")
