@@ -240,7 +240,10 @@ func (a *App) saveFeedbackQuestion(c *fiber.Ctx) error {
 		return a.renderFeedbackBuilder(c, fiber.StatusUnprocessableEntity, e, row, feedbackSettingsFormOf(row), nil, f, tr, FieldErrors{}, errs)
 	}
 	if hasBlockText(f.Kind) && f.Text == "" {
-		key := "feedback.block." + f.Kind
+		key := "feedback.block.satisfaction"
+		if f.Kind == models.FeedbackUsefulness {
+			key = "feedback.block.usefulness"
+		}
 		f.Text = newTranslator(a.bundle, e.DefaultLang()).T(key)
 		for _, l := range e.OtherLanguages() {
 			if tr["text"][l] == "" {

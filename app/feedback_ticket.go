@@ -9,6 +9,10 @@ import (
 	"github.com/agora-events/agora/models"
 )
 
+// feedbackProblemMessages names the message of each answer problem code.
+var feedbackProblemMessages = map[string]string{"required": "feedback.err.required",
+	"choose": "feedback.err.choose", "too_long": "feedback.err.too_long"}
+
 // feedbackTicketRoutes declares an attendee's questionnaires on their
 // personal link: /tickets/{secret}/feedback lists those sent to them, and
 // each is answered (and, while open, changed) at /feedback/{id}.
@@ -138,7 +142,7 @@ func (a *App) submitTicketFeedback(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &invalid):
 		for _, p := range invalid.Problems {
-			errs.Add(p.Field, "feedback.err."+p.Code, "Max", models.MaxFeedbackAnswer)
+			errs.Add(p.Field, feedbackProblemMessages[p.Code], "Max", models.MaxFeedbackAnswer)
 		}
 		return a.renderTicketFeedback(c, fiber.StatusUnprocessableEntity, s, f, in, errs)
 	case errors.Is(err, models.ErrFeedbackClosed), errors.Is(err, models.ErrFeedbackNotAsked):
