@@ -47,6 +47,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 		if err := seedTranslations(db); err != nil {
 			return false, fmt.Errorf("demo seed: translations: %w", err)
 		}
+		if err := seedFeedback(db); err != nil {
+			return false, fmt.Errorf("demo seed: feedback: %w", err)
+		}
 		return added, nil
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -95,6 +98,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 	}
 	if err := seedTranslations(db); err != nil {
 		return false, fmt.Errorf("demo seed: translations: %w", err)
+	}
+	if err := seedFeedback(db); err != nil {
+		return false, fmt.Errorf("demo seed: feedback: %w", err)
 	}
 	return true, nil
 }
