@@ -187,3 +187,32 @@ func TestFeedbackAttendeeAnswers(t *testing.T) {
 		t.Fatalf("post when closed: %d", r.Status)
 	}
 }
+
+// A session's questionnaire is sent after the session ends, to those who
+// signed up for it; one the session's end is not yet two hours past waits.
+func TestFeedbackSessionQuestionnaireGoesToItsSignUps(t *testing.T) {
+	w := newFeedbackWorld(t)
+	w.db.Model(w.form).Update("sending", false)
+	end := time.Now().UTC().Add(-3 * time.Hour)
+	s := &models.Session{EventID: w.event.ID, Title: "Ethics agora", Format: models.FormatAgora, StartsAt: end.Add(-time.Hour), EndsAt: end}
+	late := &models.Session{EventID: w.event.ID, Title: "Closing", Format: models.FormatTalk, StartsAt: end, EndsAt: end.Add(2 * time.Hour)}
+	for _, x := range []*models.Session{s, late} {
+		if err := w.db.Create(x).Error; err != nil {
+			t.Fatal(err)
+		}
+		f := &models.FeedbackForm{EventID: w.event.ID, SessionID: x.ID, Title: x.Title, SendHours: 2, OpenDays: 7, Sending: true}
+		if err := models.SaveFeedbackForm(w.db, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.db.Create(&models.SessionSignup{AttendeeID: w.people[2].ID, SessionID: s.ID}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n := sendFeedback(t, w); n != 1 {
+		t.Fatalf("queued %d, want the one person signed up for the ended session", n)
+	}
+	var r models.FeedbackRequest
+	if err := w.db.Take(&r).Error; err != nil || r.AttendeeID != w.people[2].ID {
+		t.Fatalf("request %+v %v", r, err)
+	}
+}
