@@ -2,6 +2,7 @@ package models
 
 import (
 	"database/sql"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -213,8 +214,13 @@ func addUpFeedback(f *FeedbackForm, sent int, responses []FeedbackResponse, answ
 				qr.Bars = append(qr.Bars, FeedbackBar{Value: o, Count: counts[o], Percent: percent(counts[o], qr.Answered)})
 				delete(counts, o)
 			}
-			for v, n := range counts { // answers to a choice since removed
-				qr.Bars = append(qr.Bars, FeedbackBar{Value: v, Count: n, Percent: percent(n, qr.Answered)})
+			removed := make([]string, 0, len(counts)) // answers to a choice since removed, by text
+			for v := range counts {
+				removed = append(removed, v)
+			}
+			sort.Strings(removed)
+			for _, v := range removed {
+				qr.Bars = append(qr.Bars, FeedbackBar{Value: v, Count: counts[v], Percent: percent(counts[v], qr.Answered)})
 			}
 		default:
 			for _, a := range as {
