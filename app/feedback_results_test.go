@@ -181,3 +181,30 @@ func TestFeedbackOrganizerBuildsQuestionnaire(t *testing.T) {
 		t.Fatal("moving the question up did not reorder the preview")
 	}
 }
+
+// Anonymising a person blanks their open answers and keeps their numbers;
+// the retention run erases the addresses of the feedback mails.
+func TestFeedbackAnonymisedPeopleLeaveNoTexts(t *testing.T) {
+	w := newFeedbackWorld(t)
+	answerAll(t, w)
+	if err := models.AnonymiseAttendee(w.db, w.people[0].ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := models.LoadFeedbackResults(w.db, w.loadForm(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if open := res.Questions[2]; res.Answered != 4 || res.Questions[0].Answered != 4 || fmt.Sprint(open.Texts) != fmt.Sprint([]string{"=HYPERLINK(\"http://x\")"}) {
+		t.Fatalf("after anonymising: answered %d, texts %q", res.Answered, open.Texts)
+	}
+	var e models.Event
+	w.db.Take(&e, w.event.ID)
+	if _, done, err := models.AnonymiseEventNow(w.db, e, models.AuditEntry{OrganizationID: e.OrganizationID, Action: models.AuditAnonymised}, "t", time.Now(), 50); err != nil || !done {
+		t.Fatalf("retention run: %v %v", done, err)
+	}
+	var left int64
+	w.db.Model(&models.OutboxMessage{}).Where("kind = ? AND to_addr <> ''", models.MailFeedbackRequest).Count(&left)
+	if left != 0 {
+		t.Fatalf("%d feedback mails keep their address", left)
+	}
+}

@@ -171,3 +171,14 @@ func SubmitFeedback(db *gorm.DB, f *FeedbackForm, at *Attendee, in map[uint]stri
 		return tx.Create(&answers).Error
 	})
 }
+
+// eraseFeedbackTexts blanks the open answers of the attendee (they may name
+// people); scale, yes/no and choice answers stay, so the results' numbers
+// do not change when someone is anonymised.
+func eraseFeedbackTexts(tx *gorm.DB, attendeeID uint) error {
+	return tx.Model(&FeedbackAnswer{}).
+		Where("response_id IN (?) AND value IS NULL AND text <> ''",
+			tx.Model(&FeedbackResponse{}).Select("id").Where("attendee_id = ?", attendeeID)).
+		Where("question_id IN (?)", tx.Model(&FeedbackQuestion{}).Select("id").Where("kind = ?", FeedbackOpen)).
+		Update("text", "").Error
+}

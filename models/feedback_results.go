@@ -225,6 +225,9 @@ func addUpFeedback(f *FeedbackForm, sent int, responses []FeedbackResponse, answ
 		default:
 			for _, a := range as {
 				qr.Answered++
+				if rows[a.ResponseID].Research && a.Text == "" {
+					continue // erased with its author (AnonymiseAttendee)
+				}
 				if rows[a.ResponseID].Research {
 					qr.Texts = append(qr.Texts, a.Text)
 				} else {
