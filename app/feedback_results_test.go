@@ -145,6 +145,10 @@ func TestFeedbackOrganizerBuildsQuestionnaire(t *testing.T) {
 	}
 	base := r.Location
 	c.get(base)
+	r = c.post(base, url.Values{"title": {"Ethics agora feedback"}, "send_hours": {"1"}, "open_days": {"7"}, "sending": {"1"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-sending-error">Add at least one question`) {
+		t.Fatalf("sending without questions: %d", r.Status)
+	}
 	r = c.post(base+"/questions", url.Values{"kind": {models.FeedbackIndicator}, "text": {"Well-being: feeling listened to"},
 		"scale": {"custom"}, "scale_min": {"1"}, "scale_max": {"2"}})
 	for _, want := range []string{`id="f-scale_max-error"`, `id="f-low_label-error"`, `value="Well-being: feeling listened to"`} {

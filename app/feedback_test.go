@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/agora-events/agora/app/jobs"
+	"github.com/agora-events/agora/app/mail"
 	"github.com/agora-events/agora/models"
 )
 
@@ -214,5 +215,32 @@ func TestFeedbackSessionQuestionnaireGoesToItsSignUps(t *testing.T) {
 	var r models.FeedbackRequest
 	if err := w.db.Take(&r).Error; err != nil || r.AttendeeID != w.people[2].ID {
 		t.Fatalf("request %+v %v", r, err)
+	}
+}
+
+// The request mail renders in every interface language, with no message
+// missing, and each says when the questionnaire closes.
+func TestFeedbackMailInEveryLanguage(t *testing.T) {
+	w := newFeedbackWorld(t)
+	sendFeedback(t, w)
+	var m models.OutboxMessage
+	if err := w.db.Where("kind = ?", models.MailFeedbackRequest).Order("id").Take(&m).Error; err != nil {
+		t.Fatal(err)
+	}
+	r, err := mail.NewRenderer(w.db, "http://agora.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects := map[string]bool{}
+	for _, lang := range Languages {
+		m.Language = lang
+		out, err := r.Render(m)
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if subjects[out.Subject] || !strings.Contains(out.Text, "/feedback/") {
+			t.Errorf("%s: subject %q (seen before?) or no link:\n%s", lang, out.Subject, out.Text)
+		}
+		subjects[out.Subject] = true
 	}
 }
