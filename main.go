@@ -236,6 +236,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	background = append(background, (&jobs.Messages{DB: db, Log: log, Sent: worker.Nudge}).Job())
 	background = append(background, (&jobs.Cancellations{DB: db, Pay: pay, Log: log}).Job())
+	background = append(background, (&jobs.Feedback{DB: db, Log: log, Sent: worker.Nudge}).Job())
 	runner := jobs.NewRunner(db, instanceName(), log, registry, background...)
 	runner.Start(work)
 	defer func() { // on every return path, before the database closes

@@ -43,6 +43,20 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/registrations/:aid/move":           needManager,
 	"POST /manage/events/:id/registrations/:aid/resend":         needManager,
 
+	// Feedback questionnaires, results and the report (issue 15).
+	"GET /manage/events/:id/feedback":                              needManager,
+	"POST /manage/events/:id/feedback":                             needManager,
+	"GET /manage/events/:id/feedback/:fid":                         needManager,
+	"POST /manage/events/:id/feedback/:fid":                        needManager,
+	"POST /manage/events/:id/feedback/:fid/questions":              needManager,
+	"GET /manage/events/:id/feedback/:fid/questions/:fqid/edit":    needManager,
+	"POST /manage/events/:id/feedback/:fid/questions/:fqid/edit":   needManager,
+	"POST /manage/events/:id/feedback/:fid/questions/:fqid/move":   needManager,
+	"POST /manage/events/:id/feedback/:fid/questions/:fqid/delete": needManager,
+	"GET /manage/events/:id/feedback/:fid/preview":                 needManager,
+	"GET /manage/events/:id/feedback/:fid/results":                 needManager,
+	"GET /manage/events/:id/feedback/:fid/results.csv":             needManager,
+
 	"GET /manage/login":   needPublic,
 	"POST /manage/login":  needPublic,
 	"POST /manage/logout": needPublic,
@@ -314,6 +328,8 @@ func newRolesWorld(t *testing.T) rolesWorld {
 		"meetings/:mid": id(mtg.ID), "team/:userID": id(extra.ID), "reset/:userID": id(extra.ID),
 	}
 	params["messages/:mid"] = id(queuedTestMessage(t, db, fx.Event.ID)) // messages to registrants
+	fbForm, fbQuestion := rolesFeedbackForm(t, db, fx.Event.ID)         // feedback questionnaires (issue 15)
+	params["feedback/:fid"], params["questions/:fqid"] = id(fbForm), id(fbQuestion)
 	// Team invitations (issue 11): one the owner resends and withdraws, one
 	// whose link each person opens.
 	inv, _ := rolesInvitation(t, db, org.ID, "invitee-roles@example.org")

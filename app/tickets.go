@@ -28,6 +28,7 @@ func (a *App) ticketRoutes(f fiber.Router) {
 	a.postAction(t, "/cancel", a.postCancelTicket)
 	a.ticketErasureRoutes(t)
 	a.ticketLiveRoutes(t) // the live boards of the event's sessions (app/live_board.go)
+	a.feedbackTicketRoutes(t)
 }
 
 // ticketScope loads the attendee of the link's secret; a malformed or

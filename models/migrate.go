@@ -46,6 +46,7 @@ var migrations = []migration{
 	{28, "live agora: event rows that feed every instance's live pages", migrate0028LiveEvents},
 	{29, "live agora: boards of sessions, posts, votes (one per person and post)", migrate0029LiveBoards},
 	{30, "live agora: quick polls and their answers (one per person and poll)", migrate0030LivePolls},
+	{31, "feedback questionnaires, requests and answers", migrate0031Feedback},
 }
 
 // schemaVersion is the row that records which migrations have run.

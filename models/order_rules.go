@@ -221,6 +221,9 @@ func anonymiseAttendee(tx *gorm.DB, attendeeID uint, now time.Time) (bool, error
 	if err := eraseRecipients(tx, "attendee_id = ?", attendeeID); err != nil {
 		return false, err
 	}
+	if err := eraseFeedbackTexts(tx, attendeeID); err != nil {
+		return false, err
+	}
 	return true, eraseMeetingProfiles(tx, tx.Model(&MeetingParticipant{}).Select("id").Where("attendee_id = ?", attendeeID), now)
 }
 

@@ -24,6 +24,7 @@ func mailsOfEvent(tx *gorm.DB, eventID uint) *gorm.DB {
 		{[]string{MailWaitlistOffer, MailEventCancelledWaitlist}, ids(&WaitlistEntry{}, "event_id = ?")},
 		{[]string{MailCertificate}, ids(&Certificate{}, "event_id = ?")},
 		{[]string{MailEventReminder}, ids(&Event{}, "id = ?")},
+		{[]string{MailFeedbackRequest}, ids(&FeedbackRequest{}, "event_id = ?")},
 		{[]string{MailEventMessage}, tx.Model(&MessageRecipient{}).Select("id").Where("message_id IN (?)", messages)},
 		{[]string{MailEventCancelled}, tx.Model(&CancellationItem{}).Select("id").Where("order_id IN (?)", orders)},
 		{[]string{MailOrderRefunded, MailPaymentLateRefunded}, tx.Model(&Refund{}).Select("id").Where("order_id IN (?)", orders)},

@@ -142,6 +142,8 @@ func (r *Renderer) renderKind(L *translator, m models.OutboxMessage) (Message, e
 		return r.renderOrganizerOrderCancelled(L, m)
 	case models.MailCertificate:
 		return r.renderCertificate(L, m)
+	case models.MailFeedbackRequest:
+		return r.renderFeedbackRequest(L, m)
 	case models.MailOrderConfirmation:
 		d, atts, err = r.orderData(L, m.RefID, true)
 		name, subj = "confirmation", "mail.confirmation.subject"

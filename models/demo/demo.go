@@ -50,6 +50,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 		if err := seedLiveBoard(db, now); err != nil {
 			return false, fmt.Errorf("demo seed: live board: %w", err)
 		}
+		if err := seedFeedback(db); err != nil {
+			return false, fmt.Errorf("demo seed: feedback: %w", err)
+		}
 		return added, nil
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -101,6 +104,9 @@ func Seed(db *gorm.DB, now time.Time) (bool, error) {
 	}
 	if err := seedLiveBoard(db, now); err != nil {
 		return false, fmt.Errorf("demo seed: live board: %w", err)
+	}
+	if err := seedFeedback(db); err != nil {
+		return false, fmt.Errorf("demo seed: feedback: %w", err)
 	}
 	return true, nil
 }
