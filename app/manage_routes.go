@@ -54,7 +54,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.feedbackRoutes(o)
 	a.accountRoutes(o)
 	a.embedManageRoutes(o) // sites allowed to embed, snippets (app/manage_embed.go)
-	a.liveBoardRoutes(o) // live boards, moderation and polls (app/live_moderation.go)
+	a.liveBoardRoutes(o)   // live boards, moderation and polls (app/live_moderation.go)
 
 	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)
 }
