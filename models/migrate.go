@@ -41,6 +41,7 @@ var migrations = []migration{
 	{21, "retention: periods per organization and event, removal runs", migrate0021Retention},
 	{23, "translations of organizer-written text; each event's content languages; the language of each consent", migrate0023Translations},
 	{24, "REST API tokens of organizations (hashes only)", migrate0024APITokens},
+	{26, "webhook endpoints of organizations and their deliveries (signed, retried, once per change)", migrate0026Webhooks},
 }
 
 // schemaVersion is the row that records which migrations have run.
