@@ -75,16 +75,16 @@ func (e WebhookEndpoint) TypeList() []string { return strings.Fields(e.EventType
 // Data is the payload's "data" object; the envelope (id, type, created_at,
 // organization and event) is built from the row at send time.
 type WebhookDelivery struct {
-	ID              uint   `gorm:"primaryKey;index:idx_webhook_deliveries_log,priority:2"`
-	EndpointID      uint   `gorm:"not null;uniqueIndex:idx_webhook_deliveries_once,priority:1;index:idx_webhook_deliveries_log,priority:1"`
-	OrganizationID  uint   `gorm:"not null"`
-	EventID         *uint  //
-	EventType       string `gorm:"size:40;not null;uniqueIndex:idx_webhook_deliveries_once,priority:2"`
-	Subject         string `gorm:"size:100;not null;uniqueIndex:idx_webhook_deliveries_once,priority:3"`
-	ChangeID        string `gorm:"size:100;not null;default:'';uniqueIndex:idx_webhook_deliveries_once,priority:4"`
-	Data            string `gorm:"type:text;not null"`
-	State           string `gorm:"size:20;not null;index:idx_webhook_deliveries_due,priority:1"`
-	Attempts        int    `gorm:"not null;default:0"`
+	ID              uint      `gorm:"primaryKey;index:idx_webhook_deliveries_log,priority:2"`
+	EndpointID      uint      `gorm:"not null;uniqueIndex:idx_webhook_deliveries_once,priority:1;index:idx_webhook_deliveries_log,priority:1"`
+	OrganizationID  uint      `gorm:"not null"`
+	EventID         *uint     //
+	EventType       string    `gorm:"size:40;not null;uniqueIndex:idx_webhook_deliveries_once,priority:2"`
+	Subject         string    `gorm:"size:100;not null;uniqueIndex:idx_webhook_deliveries_once,priority:3"`
+	ChangeID        string    `gorm:"size:100;not null;default:'';uniqueIndex:idx_webhook_deliveries_once,priority:4"`
+	Data            string    `gorm:"type:text;not null"`
+	State           string    `gorm:"size:20;not null;index:idx_webhook_deliveries_due,priority:1"`
+	Attempts        int       `gorm:"not null;default:0"`
 	NextAttemptAt   time.Time `gorm:"not null;index:idx_webhook_deliveries_due,priority:2"`
 	RetryUntil      time.Time `gorm:"not null"`
 	ClaimedBy       string    `gorm:"size:100;not null;default:''"`

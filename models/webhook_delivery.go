@@ -89,7 +89,9 @@ type WebhookAttempt struct {
 }
 
 // Delivered says whether the attempt counts as delivered.
-func (a WebhookAttempt) Delivered() bool { return a.Err == "" && a.StatusCode >= 200 && a.StatusCode < 300 }
+func (a WebhookAttempt) Delivered() bool {
+	return a.Err == "" && a.StatusCode >= 200 && a.StatusCode < 300
+}
 
 // RecordWebhookAttempt stores the attempt of instance's claim on d: delivered,
 // or due again after the backoff, or failed once the retry window is over.
