@@ -18,6 +18,7 @@ var AuditActions = []string{
 	AuditEventPublished, AuditEventUnpublished, AuditEventCancelled, AuditEventDeleted,
 	AuditRefund, AuditMessageSent, AuditImport, AuditExport, AuditSensitiveViewed, AuditAnonymised,
 	AuditRetentionRun, AuditRetentionChanged, AuditRetentionOrgChanged, AuditBadgesDownloaded, AuditCertificatesSent, AuditAuditExported,
+	AuditWebhookCreated, AuditWebhookChanged, AuditWebhookDeleted, AuditWebhookSecretRotated,
 }
 
 // KnownAuditAction reports whether a is one of AuditActions.
