@@ -204,6 +204,15 @@ var organizerRouteNeeds = map[string]string{
 	// The organization's audit log (issue 11): owners only.
 	"GET /manage/orgs/:orgID/audit":     needOwner,
 	"GET /manage/orgs/:orgID/audit.csv": needOwner,
+	// Webhook endpoints and their delivery log (issue 14): owners only.
+	"GET /manage/orgs/:orgID/webhooks":                                        needOwner,
+	"POST /manage/orgs/:orgID/webhooks":                                       needOwner,
+	"GET /manage/orgs/:orgID/webhooks/:hookID":                                needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID":                               needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/test":                          needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/rotate":                        needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/delete":                        needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/deliveries/:deliveryID/resend": needOwner,
 
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,

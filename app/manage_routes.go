@@ -50,6 +50,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.twoFactorRoutes(o)
 	a.retentionRoutes(o)
 	a.auditRoutes(o)
+	a.webhookRoutes(o) // signed outgoing webhooks (app/manage_webhooks.go)
 	a.accountRoutes(o)
 
 	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)
