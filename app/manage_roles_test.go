@@ -306,6 +306,9 @@ func newRolesWorld(t *testing.T) rolesWorld {
 	inv, _ := rolesInvitation(t, db, org.ID, "invitee-roles@example.org")
 	_, invToken := rolesInvitation(t, db, org.ID, "invitee2-roles@example.org")
 	params["invitations/:invID"], params["invitations/:token"] = id(inv.ID), invToken
+	// Webhooks (issue 14): an endpoint of the organization with one delivery.
+	hookID, deliveryID := rolesWebhook(t, db, org.ID)
+	params["webhooks/:hookID"], params["deliveries/:deliveryID"] = id(hookID), id(deliveryID)
 	form := hostileValues()
 	for k, v := range map[string]string{"slot": id(fx.Slots[1].ID), "location": id(locs[1].ID), "enabled": "yes",
 		"mode": "wishes", "prefix": "Hijack", "count": "2", "noshow": "yes", "participant": id(mtg.AParticipantID), "role": models.RoleOwner,

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -210,4 +211,20 @@ func TestWebhookPrivateAddressRefusedOnTheForm(t *testing.T) {
 	if eps, _ := models.WebhookEndpoints(w.db, w.org.ID); len(eps) != 0 {
 		t.Fatalf("%d endpoints saved", len(eps))
 	}
+}
+
+// rolesWebhook is an endpoint of orgID with one (test) delivery, for the
+// routes table's :hookID and :deliveryID.
+func rolesWebhook(t *testing.T, db *gorm.DB, orgID uint) (uint, uint) {
+	t.Helper()
+	_, ep, err := models.CreateWebhookEndpoint(db, nil, models.NewWebhookInput{OrganizationID: orgID,
+		URL: "https://hooks.example.org/", EventTypes: []string{models.WebhookOrderPlaced}}, models.AuditEntry{Action: models.AuditWebhookCreated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := models.QueueTestWebhook(db, orgID, ep.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ep.ID, d.ID
 }
