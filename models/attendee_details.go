@@ -44,11 +44,11 @@ func UpdateAttendeeDetails(db *gorm.DB, attendeeID uint, d AttendeeDetails, now 
 	}
 	t := in.Attendees[0]
 	return db.Transaction(func(tx *gorm.DB) error {
-		return updateAttendeeDetails(tx, a.ID, t, now)
+		return updateAttendeeDetails(tx, a.EventID, a.ID, t, now)
 	})
 }
 
-func updateAttendeeDetails(db *gorm.DB, id uint, t AttendeeInput, now time.Time) error {
+func updateAttendeeDetails(db *gorm.DB, eventID, id uint, t AttendeeInput, now time.Time) error {
 	res := db.Model(&Attendee{}).Where("id = ? AND status = ? AND anonymised_at IS NULL", id, AttendeeActive).Updates(map[string]any{
 		"name": t.Name, "organization": t.Organization, "need_step_free": t.Needs.StepFree, "need_interpretation": t.Needs.Interpretation,
 		"need_easy_read": t.Needs.EasyRead, "need_dietary": t.Needs.Dietary, "need_companion": t.Needs.Companion,
@@ -60,5 +60,5 @@ func updateAttendeeDetails(db *gorm.DB, id uint, t AttendeeInput, now time.Time)
 	if res.RowsAffected == 0 {
 		return ErrAttendeeNotActive
 	}
-	return attendeeWebhook(db, WebhookAttendeeChanged, id, changeStamp(now), now, map[string]any{"change": "details"})
+	return attendeeWebhook(db, WebhookAttendeeChanged, eventID, id, changeStamp(now), now, map[string]any{"change": "details"})
 }

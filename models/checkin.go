@@ -126,7 +126,7 @@ func CheckInto(db *gorm.DB, l *CheckinList, att *Attendee, in CheckinInput, now 
 		}
 		if res.RowsAffected == 1 {
 			out.Result, out.Checkin = CheckinOK, &row
-			if err := attendeeWebhook(tx, WebhookCheckedIn, att.ID, fmt.Sprint(row.ID), now,
+			if err := attendeeWebhook(tx, WebhookCheckedIn, att.EventID, att.ID, fmt.Sprint(row.ID), now,
 				map[string]any{"checkin_id": row.ID, "list_id": l.ID, "checked_in_at": row.At}); err != nil {
 				return err
 			}

@@ -170,7 +170,7 @@ func CancelAttendee(db *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
 			return res.Error
 		}
 		done = true
-		if err := attendeeWebhook(tx, WebhookAttendeeChanged, a.ID, changeStamp(now), now, map[string]any{"change": ChangeCancelled}); err != nil {
+		if err := attendeeWebhook(tx, WebhookAttendeeChanged, a.EventID, a.ID, changeStamp(now), now, map[string]any{"change": ChangeCancelled}); err != nil {
 			return err
 		}
 		if !live {
@@ -191,7 +191,7 @@ func CancelAttendee(db *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
 			if err := releaseVoucherUse(tx, a.OrderID); err != nil {
 				return err
 			}
-			if err := orderWebhook(tx, WebhookOrderCancelled, Order{ID: a.OrderID}, "", now, nil); err != nil {
+			if err := orderWebhook(tx, WebhookOrderCancelled, Order{ID: a.OrderID, EventID: a.EventID}, "", now, nil); err != nil {
 				return err
 			}
 		}
@@ -329,7 +329,7 @@ func UpdateAttendeeAnswers(db *gorm.DB, attendeeID uint, answers map[uint]string
 			return err
 		}
 		now := time.Now()
-		return attendeeWebhook(tx, WebhookAttendeeChanged, a.ID, changeStamp(now), now, map[string]any{"change": "answers"})
+		return attendeeWebhook(tx, WebhookAttendeeChanged, a.EventID, a.ID, changeStamp(now), now, map[string]any{"change": "answers"})
 	})
 }
 
@@ -404,7 +404,7 @@ func UpdateAttendeeSessions(db *gorm.DB, attendeeID uint, sessionIDs []uint, now
 				return err
 			}
 		}
-		return attendeeWebhook(tx, WebhookAttendeeChanged, a.ID, changeStamp(now), now, map[string]any{"change": "sessions"})
+		return attendeeWebhook(tx, WebhookAttendeeChanged, a.EventID, a.ID, changeStamp(now), now, map[string]any{"change": "sessions"})
 	})
 }
 

@@ -71,7 +71,7 @@ func recordChange(tx *gorm.DB, eventID, orderID uint, attendeeID *uint, by Actor
 	if attendeeID == nil || action == ChangeCancelled || action == ChangeResent {
 		return nil // an order's registration reports itself as order.placed; a cancellation in CancelAttendee
 	}
-	return attendeeWebhook(tx, WebhookAttendeeChanged, *attendeeID, changeStamp(now), now, map[string]any{"change": action})
+	return attendeeWebhook(tx, WebhookAttendeeChanged, eventID, *attendeeID, changeStamp(now), now, map[string]any{"change": action})
 }
 
 // ChangesOfAttendee lists, newest first, the changes of one attendee and

@@ -38,32 +38,50 @@ func changeStamp(t time.Time) string { return strconv.FormatInt(t.UTC().UnixNano
 // waits on the network. With no endpoint it costs one indexed query. A
 // change already queued (same key) is not queued again.
 func QueueWebhooks(tx *gorm.DB, c WebhookChange) error {
-	var eps []struct {
-		ID             uint
-		OrganizationID uint
-		EventTypes     string
-	}
-	err := tx.Table("webhook_endpoints").Select("webhook_endpoints.id, webhook_endpoints.organization_id, webhook_endpoints.event_types").
-		Joins("JOIN events ON events.organization_id = webhook_endpoints.organization_id").
-		Where("events.id = ? AND webhook_endpoints.active = ?", c.EventID, true).Scan(&eps).Error
-	if err != nil || len(eps) == 0 {
+	ts, err := webhookTargets(tx, c.EventID, c.Type)
+	if err != nil || len(ts) == 0 {
 		return err
 	}
-	var rows []WebhookDelivery
-	var data []byte
-	for _, ep := range eps {
-		if !(WebhookEndpoint{EventTypes: ep.EventTypes}).Subscribes(c.Type) {
-			continue
-		}
-		if data == nil {
-			if data, err = json.Marshal(c.Data); err != nil {
-				return fmt.Errorf("webhook data: %w", err)
-			}
-		}
-		rows = append(rows, newDelivery(ep.ID, ep.OrganizationID, &c.EventID, c, string(data)))
+	return queueDeliveries(tx, ts, c)
+}
+
+// webhookTarget is an active endpoint that subscribes to a change.
+type webhookTarget struct {
+	ID             uint
+	OrganizationID uint
+	EventTypes     string
+}
+
+// webhookTargets is the one indexed lookup every reported change pays: the
+// active endpoints of the event's organization that subscribe to typ.
+// Callers that must read rows to build a payload do so only when it finds one.
+func webhookTargets(tx *gorm.DB, eventID uint, typ string) ([]webhookTarget, error) {
+	var eps []webhookTarget
+	err := tx.Table("webhook_endpoints").Select("webhook_endpoints.id, webhook_endpoints.organization_id, webhook_endpoints.event_types").
+		Joins("JOIN events ON events.organization_id = webhook_endpoints.organization_id").
+		Where("events.id = ? AND webhook_endpoints.active = ?", eventID, true).Scan(&eps).Error
+	if err != nil {
+		return nil, err
 	}
-	if len(rows) == 0 {
-		return nil
+	out := eps[:0]
+	for _, ep := range eps {
+		if (WebhookEndpoint{EventTypes: ep.EventTypes}).Subscribes(typ) {
+			out = append(out, ep)
+		}
+	}
+	return out, nil
+}
+
+// queueDeliveries writes c's delivery for each target; a change queued
+// before (same key) is left as it is.
+func queueDeliveries(tx *gorm.DB, ts []webhookTarget, c WebhookChange) error {
+	data, err := json.Marshal(c.Data)
+	if err != nil {
+		return fmt.Errorf("webhook data: %w", err)
+	}
+	rows := make([]WebhookDelivery, 0, len(ts))
+	for _, ep := range ts {
+		rows = append(rows, newDelivery(ep.ID, ep.OrganizationID, &c.EventID, c, string(data)))
 	}
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
 }
@@ -94,9 +112,15 @@ func QueueTestWebhook(db *gorm.DB, orgID, endpointID uint, now time.Time) (*Webh
 	return &d, nil
 }
 
-// orderWebhook reports a change of order o (loaded or not) through tx.
+// orderWebhook reports a change of order o through tx; o needs its id and
+// event, and its code and status are read when missing (only when an
+// endpoint wants the change).
 func orderWebhook(tx *gorm.DB, typ string, o Order, changeID string, now time.Time, extra map[string]any) error {
-	if o.Code == "" || o.EventID == 0 {
+	ts, err := webhookTargets(tx, o.EventID, typ)
+	if err != nil || len(ts) == 0 {
+		return err
+	}
+	if o.Code == "" || o.Status == "" {
 		if err := tx.Select("id", "event_id", "code", "status").Take(&o, o.ID).Error; err != nil {
 			return err
 		}
@@ -105,13 +129,18 @@ func orderWebhook(tx *gorm.DB, typ string, o Order, changeID string, now time.Ti
 	for k, v := range extra {
 		data[k] = v
 	}
-	return QueueWebhooks(tx, WebhookChange{EventID: o.EventID, Type: typ, Subject: fmt.Sprintf("order:%d", o.ID),
+	return queueDeliveries(tx, ts, WebhookChange{EventID: o.EventID, Type: typ, Subject: fmt.Sprintf("order:%d", o.ID),
 		ChangeID: changeID, Data: data, At: now})
 }
 
-// attendeeWebhook reports a change of attendee id through tx; the state is
-// read from the row as it is now in tx.
-func attendeeWebhook(tx *gorm.DB, typ string, id uint, changeID string, now time.Time, extra map[string]any) error {
+// attendeeWebhook reports a change of attendee id of event eventID through
+// tx; the state is read from the row as it is now in tx (only when an
+// endpoint wants the change).
+func attendeeWebhook(tx *gorm.DB, typ string, eventID, id uint, changeID string, now time.Time, extra map[string]any) error {
+	ts, err := webhookTargets(tx, eventID, typ)
+	if err != nil || len(ts) == 0 {
+		return err
+	}
 	var a Attendee
 	if err := tx.Select("id", "event_id", "order_id", "status").Take(&a, id).Error; err != nil {
 		return err
@@ -124,7 +153,7 @@ func attendeeWebhook(tx *gorm.DB, typ string, id uint, changeID string, now time
 	for k, v := range extra {
 		data[k] = v
 	}
-	return QueueWebhooks(tx, WebhookChange{EventID: a.EventID, Type: typ, Subject: fmt.Sprintf("attendee:%d", a.ID),
+	return queueDeliveries(tx, ts, WebhookChange{EventID: a.EventID, Type: typ, Subject: fmt.Sprintf("attendee:%d", a.ID),
 		ChangeID: changeID, Data: data, At: now})
 }
 
