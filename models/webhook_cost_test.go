@@ -50,7 +50,9 @@ func TestReportingAChangeWithoutEndpointsIsOneQuery(t *testing.T) {
 	now := time.Now()
 	for _, report := range []func() error{
 		func() error { return attendeeWebhook(db, WebhookCheckedIn, ev.ID, 999, "1", now, nil) },
-		func() error { return orderWebhook(db, WebhookOrderCancelled, Order{ID: 999, EventID: ev.ID}, "", now, nil) },
+		func() error {
+			return orderWebhook(db, WebhookOrderCancelled, Order{ID: 999, EventID: ev.ID}, "", now, nil)
+		},
 		func() error { return eventWebhook(db, WebhookEventChanged, ev, now) },
 	} {
 		n.Store(0)
