@@ -114,10 +114,14 @@ func TestModelRulesQueueWebhooks(t *testing.T) {
 	if err := models.SaveEvent(db, ev); err != nil {
 		t.Fatal(err)
 	}
+	// Cancelling the event: the event changed, and each live order cancelled.
+	if _, err := models.CancelEvent(db, models.CancelEventInput{EventID: ev.ID, Subject: "Cancelled", Body: "Sorry", Now: now}); err != nil {
+		t.Fatal(err)
+	}
 
 	got := deliveryTypes(deliveries(t, db, all.ID))
 	want := "order.placed order.placed order.paid attendee.changed attendee.checked_in meeting.booked meeting.cancelled " +
-		"order.refunded order.cancelled event.changed event.published event.changed"
+		"order.refunded order.cancelled event.changed event.published event.changed event.changed order.cancelled order.cancelled"
 	if got != want {
 		t.Fatalf("deliveries\n got: %s\nwant: %s", got, want)
 	}
