@@ -42,7 +42,7 @@ Usage:
   agora serve   [--addr :3000] [--db agora.db] [--base-url URL] [--demo] [--trusted-proxies CIDRS]
                 [--stripe-secret-key K] [--stripe-webhook-secret S] [--stripe-api-base URL]
                 [--session-idle 12h] [--session-max 168h] [--secret-key K] [--secret-key-old K1,K2]
-                [--languages en,es,gl,ca,el,fr,nl]
+                [--languages en,es,gl,ca,el,fr,nl] [--webhooks-allow-private]
   agora migrate [--db agora.db]
   agora seed    --demo [--db agora.db]
   agora user add --email E --name N [--password P] [--admin] [--org NAME] [--role owner|manager|checkin] [--db agora.db]
@@ -60,6 +60,7 @@ Environment (each flag has one; flags win):
   AGORA_SESSION_IDLE  an organizer is signed out after this long without a request (default 12h)
   AGORA_SESSION_MAX   an organizer is signed out this long after signing in, however active (default 168h = 7 days)
   AGORA_LANGUAGES   interface languages offered, comma-separated, first = default (default en,es,gl,ca,el,fr,nl)
+  AGORA_WEBHOOKS_ALLOW_PRIVATE  true = webhook endpoints may be on private, loopback or link-local addresses, and plain http (default false: https to public addresses only)
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
   AGORA_LOG_FORMAT  text (default) or json
@@ -158,6 +159,8 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	sessionIdle := fs.String("session-idle", env("AGORA_SESSION_IDLE", "12h"), "sign organizers out after this long without a request (AGORA_SESSION_IDLE)")
 	sessionMax := fs.String("session-max", env("AGORA_SESSION_MAX", "168h"), "sign organizers out this long after signing in (AGORA_SESSION_MAX)")
 	languages := fs.String("languages", env("AGORA_LANGUAGES", ""), "interface languages offered, comma-separated, first = default (AGORA_LANGUAGES)")
+	hooksPrivate := fs.Bool("webhooks-allow-private", env("AGORA_WEBHOOKS_ALLOW_PRIVATE", "") == "true",
+		"let webhook endpoints be on private, loopback or link-local addresses, and plain http (AGORA_WEBHOOKS_ALLOW_PRIVATE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -205,9 +208,18 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	registry := prometheus.NewRegistry()
 	pay := payment.New(payment.Config{SecretKey: *stripeKey, WebhookSecret: *stripeWebhook, APIBase: *stripeBase})
+	keys, err := models.ParseSecretKeys(*secretKey, *secretKeyOld)
+	if err != nil {
+		return err
+	}
+	hooks := &jobs.Webhooks{DB: db, Keys: keys, Policy: models.WebhookPolicy{AllowPrivate: *hooksPrivate}, InstanceID: instanceName(), Log: log}
+	// Whatever nudges the mail after a commit nudges the webhooks too: the
+	// changes that mail someone are those that queue webhooks.
+	nudge := func() { worker.Nudge(); hooks.Nudge() }
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies,
-		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld, SessionIdle: idle, SessionMax: maxLife, Languages: *languages},
-		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: worker.Nudge, Orders: orders, Payments: pay})
+		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld, SessionIdle: idle, SessionMax: maxLife, Languages: *languages,
+		WebhooksAllowPrivate: *hooksPrivate},
+		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: nudge, Orders: orders, Payments: pay})
 	if err != nil {
 		return err
 	}
@@ -227,14 +239,16 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	mailDone := make(chan struct{})
 	go func() { defer close(mailDone); worker.Run(work) }()
-	expiry := &jobs.Expiry{DB: db, Log: log, Released: worker.Nudge}
-	background := append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: worker.Nudge}).Job(),
-		(&jobs.Reminders{DB: db, Log: log, Sent: worker.Nudge}).Job())
-	background = append(background, (&jobs.Imports{DB: db, Log: log, Created: worker.Nudge}).Job())
+	hooksDone := make(chan struct{})
+	go func() { defer close(hooksDone); hooks.Run(work) }()
+	expiry := &jobs.Expiry{DB: db, Log: log, Released: nudge}
+	background := append(jobs.Standard(db), expiry.Job(), (&jobs.Meetings{DB: db, Log: log, Sent: nudge}).Job(),
+		(&jobs.Reminders{DB: db, Log: log, Sent: nudge}).Job())
+	background = append(background, (&jobs.Imports{DB: db, Log: log, Created: nudge}).Job())
 	if pay != nil {
-		background = append(background, (&jobs.LateRefunds{DB: db, Pay: pay, Log: log, Refunded: worker.Nudge}).Job())
+		background = append(background, (&jobs.LateRefunds{DB: db, Pay: pay, Log: log, Refunded: nudge}).Job())
 	}
-	background = append(background, (&jobs.Messages{DB: db, Log: log, Sent: worker.Nudge}).Job())
+	background = append(background, (&jobs.Messages{DB: db, Log: log, Sent: nudge}).Job())
 	background = append(background, (&jobs.Cancellations{DB: db, Pay: pay, Log: log}).Job())
 	background = append(background, (&jobs.Feedback{DB: db, Log: log, Sent: worker.Nudge}).Job())
 	runner := jobs.NewRunner(db, instanceName(), log, registry, background...)
@@ -242,7 +256,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	defer func() { // on every return path, before the database closes
 		stopWork()
 		stopped := make(chan struct{})
-		go func() { runner.Wait(); <-mailDone; close(stopped) }()
+		go func() { runner.Wait(); <-mailDone; <-hooksDone; close(stopped) }()
 		select {
 		case <-stopped:
 		case <-time.After(15 * time.Second):

@@ -63,6 +63,10 @@ type Config struct {
 	// (AGORA_LANGUAGES: comma-separated codes, the first the default; empty
 	// = all of views.Languages). An unknown code = New fails.
 	Languages string
+	// WebhooksAllowPrivate lets webhook endpoints sit on private, loopback
+	// and link-local addresses, over plain http too
+	// (AGORA_WEBHOOKS_ALLOW_PRIVATE; off = https to public addresses only).
+	WebhooksAllowPrivate bool
 }
 
 // Deps are the things the app uses but does not own.

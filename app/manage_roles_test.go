@@ -240,6 +240,15 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/sessions/:sid/board/moderate":    needManager,
 	"POST /manage/events/:id/sessions/:sid/board/polls":       needManager,
 	"POST /manage/events/:id/sessions/:sid/board/polls/state": needManager,
+	// Webhook endpoints and their delivery log (issue 14): owners only.
+	"GET /manage/orgs/:orgID/webhooks":                                        needOwner,
+	"POST /manage/orgs/:orgID/webhooks":                                       needOwner,
+	"GET /manage/orgs/:orgID/webhooks/:hookID":                                needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID":                               needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/test":                          needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/rotate":                        needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/delete":                        needOwner,
+	"POST /manage/orgs/:orgID/webhooks/:hookID/deliveries/:deliveryID/resend": needOwner,
 
 	"GET /admin/":                  needAdmin,
 	"GET /admin/orgs/new":          needAdmin,
@@ -336,6 +345,9 @@ func newRolesWorld(t *testing.T) rolesWorld {
 	_, invToken := rolesInvitation(t, db, org.ID, "invitee2-roles@example.org")
 	params["invitations/:invID"], params["invitations/:token"] = id(inv.ID), invToken
 	params["api-tokens/:tokenID"] = id(rolesAPIToken(t, db, org.ID)) // API tokens (issue 14)
+	// Webhooks (issue 14): an endpoint of the organization with one delivery.
+	hookID, deliveryID := rolesWebhook(t, db, org.ID)
+	params["webhooks/:hookID"], params["deliveries/:deliveryID"] = id(hookID), id(deliveryID)
 	form := hostileValues()
 	for k, v := range map[string]string{"slot": id(fx.Slots[1].ID), "location": id(locs[1].ID), "enabled": "yes",
 		"mode": "wishes", "prefix": "Hijack", "count": "2", "noshow": "yes", "participant": id(mtg.AParticipantID), "role": models.RoleOwner,

@@ -52,6 +52,7 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.auditRoutes(o)
 	a.apiTokenRoutes(o) // the organization's API tokens (app/manage_api_tokens.go)
 	a.feedbackRoutes(o)
+	a.webhookRoutes(o) // signed outgoing webhooks (app/manage_webhooks.go)
 	a.accountRoutes(o)
 	a.embedManageRoutes(o) // sites allowed to embed, snippets (app/manage_embed.go)
 	a.liveBoardRoutes(o)   // live boards, moderation and polls (app/live_moderation.go)

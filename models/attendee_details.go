@@ -43,7 +43,13 @@ func UpdateAttendeeDetails(db *gorm.DB, attendeeID uint, d AttendeeDetails, now 
 		return &ValidationError{Problems: ps}
 	}
 	t := in.Attendees[0]
-	res := db.Model(&Attendee{}).Where("id = ? AND status = ? AND anonymised_at IS NULL", a.ID, AttendeeActive).Updates(map[string]any{
+	return db.Transaction(func(tx *gorm.DB) error {
+		return updateAttendeeDetails(tx, a.EventID, a.ID, t, now)
+	})
+}
+
+func updateAttendeeDetails(db *gorm.DB, eventID, id uint, t AttendeeInput, now time.Time) error {
+	res := db.Model(&Attendee{}).Where("id = ? AND status = ? AND anonymised_at IS NULL", id, AttendeeActive).Updates(map[string]any{
 		"name": t.Name, "organization": t.Organization, "need_step_free": t.Needs.StepFree, "need_interpretation": t.Needs.Interpretation,
 		"need_easy_read": t.Needs.EasyRead, "need_dietary": t.Needs.Dietary, "need_companion": t.Needs.Companion,
 		"needs_note": t.NeedsNote, "updated_at": now.UTC(),
@@ -54,5 +60,5 @@ func UpdateAttendeeDetails(db *gorm.DB, attendeeID uint, d AttendeeDetails, now 
 	if res.RowsAffected == 0 {
 		return ErrAttendeeNotActive
 	}
-	return nil
+	return attendeeWebhook(db, WebhookAttendeeChanged, eventID, id, changeStamp(now), now, map[string]any{"change": "details"})
 }

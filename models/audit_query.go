@@ -21,6 +21,7 @@ var AuditActions = []string{
 	AuditEmbedOriginsChanged, // embed-feeds
 	AuditAPITokenCreated, AuditAPITokenRevoked,
 	AuditLiveBoardExported,
+	AuditWebhookCreated, AuditWebhookChanged, AuditWebhookDeleted, AuditWebhookSecretRotated,
 }
 
 // KnownAuditAction reports whether a is one of AuditActions.

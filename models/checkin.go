@@ -2,6 +2,7 @@ package models
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -125,6 +126,10 @@ func CheckInto(db *gorm.DB, l *CheckinList, att *Attendee, in CheckinInput, now 
 		}
 		if res.RowsAffected == 1 {
 			out.Result, out.Checkin = CheckinOK, &row
+			if err := attendeeWebhook(tx, WebhookCheckedIn, att.EventID, att.ID, fmt.Sprint(row.ID), now,
+				map[string]any{"checkin_id": row.ID, "list_id": l.ID, "checked_in_at": row.At}); err != nil {
+				return err
+			}
 			return syncAttendeeCheckIn(tx, att.ID, now)
 		}
 		if in.LocalID != "" {

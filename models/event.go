@@ -162,6 +162,10 @@ func CreateEvent(db *gorm.DB, e *Event) error {
 
 // SaveEvent writes the editable fields of e and bumps its version.
 func SaveEvent(db *gorm.DB, e *Event) error {
+	return db.Transaction(func(tx *gorm.DB) error { return saveEvent(tx, e) })
+}
+
+func saveEvent(db *gorm.DB, e *Event) error {
 	err := db.Model(e).Select("Slug", "Kind", "Title", "Summary", "Description", "Venue", "Address", "OnlineURL",
 		"TimeZone", "StartsAt", "EndsAt", "RegistrationOpensAt", "RegistrationClosesAt", "Capacity", "UpdatedAt").
 		Updates(e).Error
@@ -171,16 +175,28 @@ func SaveEvent(db *gorm.DB, e *Event) error {
 	if err != nil {
 		return err
 	}
-	return BumpEventVersion(db, e.ID)
+	if err := BumpEventVersion(db, e.ID); err != nil {
+		return err
+	}
+	return eventWebhook(db, WebhookEventChanged, *e, time.Now())
 }
 
 // SetEventStatus publishes, unpublishes (back to draft) or cancels an event.
 func SetEventStatus(db *gorm.DB, e *Event, status string) error {
-	if err := db.Model(e).Update("status", status).Error; err != nil {
-		return err
-	}
-	e.Status = status
-	return BumpEventVersion(db, e.ID)
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(e).Update("status", status).Error; err != nil {
+			return err
+		}
+		e.Status = status
+		if err := BumpEventVersion(tx, e.ID); err != nil {
+			return err
+		}
+		typ := WebhookEventChanged
+		if status == StatusPublished {
+			typ = WebhookEventPublished
+		}
+		return eventWebhook(tx, typ, *e, time.Now())
+	})
 }
 
 // BumpEventVersion marks every cached rendering of the event stale.

@@ -102,6 +102,13 @@ func CancelEvent(db *gorm.DB, in CancelEventInput) (*EventCancellation, error) {
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
+		var ev Event
+		if err := tx.Select("id", "slug", "status").Take(&ev, in.EventID).Error; err != nil {
+			return err
+		}
+		if err := eventWebhook(tx, WebhookEventChanged, ev, now); err != nil {
+			return err
+		}
 		closed, err := closeWaitlist(tx, in.EventID, now)
 		if err != nil {
 			return err

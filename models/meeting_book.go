@@ -79,6 +79,9 @@ func bookMeeting(tx *gorm.DB, set *NetworkingSetting, in bookInput) (*Meeting, e
 	if err := seatMeeting(tx, m, loc); err != nil {
 		return nil, err
 	}
+	if err := meetingWebhook(tx, WebhookMeetingBooked, *m, time.Now()); err != nil {
+		return nil, err
+	}
 	m.Location = *loc
 	m.Slot = slot
 	return m, nil

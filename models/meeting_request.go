@@ -317,6 +317,9 @@ func CancelMeeting(db *gorm.DB, eventID, by, meetingID uint, reason string, now 
 			[]uint{m.AParticipantID, m.BParticipantID}).Error; err != nil {
 			return err
 		}
+		if err := meetingWebhook(tx, WebhookMeetingCancelled, m, now); err != nil {
+			return err
+		}
 		for _, p := range []uint{m.AParticipantID, m.BParticipantID} {
 			if p == by {
 				continue

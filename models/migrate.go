@@ -42,6 +42,7 @@ var migrations = []migration{
 	{23, "translations of organizer-written text; each event's content languages; the language of each consent", migrate0023Translations},
 	{24, "REST API tokens of organizations (hashes only)", migrate0024APITokens},
 	{25, "REST API Idempotency-Key rows (per token and key, with the stored response)", migrate0025APIIdempotencyKeys},
+	{26, "webhook endpoints of organizations and their deliveries (signed, retried, once per change)", migrate0026Webhooks},
 	{27, "sites allowed to embed an organization's pages", migrate0027EmbedOrigins},
 	{28, "live agora: event rows that feed every instance's live pages", migrate0028LiveEvents},
 	{29, "live agora: boards of sessions, posts, votes (one per person and post)", migrate0029LiveBoards},

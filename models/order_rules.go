@@ -77,6 +77,9 @@ func ConfirmOrder(db *gorm.DB, orderID uint, now time.Time) (*Order, error) {
 			}
 			out.Status = OrderConfirmed
 		}
+		if err := orderWebhook(tx, WebhookOrderPaid, out, "", now, nil); err != nil {
+			return err
+		}
 		return QueueConfirmations(tx, orderID)
 	})
 	if err != nil {
@@ -128,6 +131,10 @@ func cancelLiveOrder(tx *gorm.DB, orderID uint, now time.Time, notify bool) (boo
 		Updates(map[string]any{"status": AttendeeCancelled, "updated_at": now}).Error; err != nil {
 		return true, err
 	}
+	o.Status = OrderCancelled
+	if err := orderWebhook(tx, WebhookOrderCancelled, o, "", now, nil); err != nil {
+		return true, err
+	}
 	if !notify {
 		return true, nil
 	}
@@ -163,6 +170,9 @@ func CancelAttendee(db *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
 			return res.Error
 		}
 		done = true
+		if err := attendeeWebhook(tx, WebhookAttendeeChanged, a.EventID, a.ID, changeStamp(now), now, map[string]any{"change": ChangeCancelled}); err != nil {
+			return err
+		}
 		if !live {
 			return nil // the order's places were freed when it ended
 		}
@@ -179,6 +189,9 @@ func CancelAttendee(db *gorm.DB, attendeeID uint, now time.Time) (bool, error) {
 				return err
 			}
 			if err := releaseVoucherUse(tx, a.OrderID); err != nil {
+				return err
+			}
+			if err := orderWebhook(tx, WebhookOrderCancelled, Order{ID: a.OrderID, EventID: a.EventID}, "", now, nil); err != nil {
 				return err
 			}
 		}
@@ -314,7 +327,13 @@ func UpdateAttendeeAnswers(db *gorm.DB, attendeeID uint, answers map[uint]string
 	if len(ps) > 0 {
 		return &ValidationError{Problems: ps}
 	}
-	return db.Transaction(func(tx *gorm.DB) error { return saveAnswers(tx, a.ID, in.Attendees[0].Answers) })
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := saveAnswers(tx, a.ID, in.Attendees[0].Answers); err != nil {
+			return err
+		}
+		now := time.Now()
+		return attendeeWebhook(tx, WebhookAttendeeChanged, a.EventID, a.ID, changeStamp(now), now, map[string]any{"change": "answers"})
+	})
 }
 
 // UpdateAttendeeSessions changes an active attendee's session choices: the
@@ -384,9 +403,11 @@ func UpdateAttendeeSessions(db *gorm.DB, attendeeID uint, sessionIDs []uint, now
 			}
 		}
 		if len(drop) > 0 {
-			_, err = offerNext(tx, a.EventID, now, DefaultOfferValidity)
+			if _, err = offerNext(tx, a.EventID, now, DefaultOfferValidity); err != nil {
+				return err
+			}
 		}
-		return err
+		return attendeeWebhook(tx, WebhookAttendeeChanged, a.EventID, a.ID, changeStamp(now), now, map[string]any{"change": "sessions"})
 	})
 }
 

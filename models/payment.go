@@ -337,6 +337,10 @@ func RecordRefundBy(db *gorm.DB, by AuditEntry, paymentID uint, amount int64, pr
 		if err := recordRefundAudit(tx, by, o, r, now); err != nil {
 			return err
 		}
+		if err := orderWebhook(tx, WebhookOrderRefunded, o, fmt.Sprint(r.ID), now,
+			map[string]any{"refund_id": r.ID, "amount": r.Amount, "currency": r.Currency}); err != nil {
+			return err
+		}
 		if mailKind == "" {
 			return nil
 		}

@@ -288,6 +288,9 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 				return err
 			}
 		}
+		if err := orderWebhook(tx, WebhookOrderPlaced, *o, "", in.Now, map[string]any{"attendees": len(in.Attendees)}); err != nil {
+			return err
+		}
 		if in.staff != nil {
 			return in.staff.write(tx, o, in.Now)
 		}

@@ -64,8 +64,14 @@ func recordChange(tx *gorm.DB, eventID, orderID uint, attendeeID *uint, by Actor
 	if len([]rune(name)) > 200 {
 		name = string([]rune(name)[:200])
 	}
-	return tx.Create(&RegistrationChange{EventID: eventID, OrderID: orderID, AttendeeID: attendeeID, UserID: by.UserID,
-		UserName: name, Action: action, Details: details, CreatedAt: now}).Error
+	if err := tx.Create(&RegistrationChange{EventID: eventID, OrderID: orderID, AttendeeID: attendeeID, UserID: by.UserID,
+		UserName: name, Action: action, Details: details, CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	if attendeeID == nil || action == ChangeCancelled || action == ChangeResent {
+		return nil // an order's registration reports itself as order.placed; a cancellation in CancelAttendee
+	}
+	return attendeeWebhook(tx, WebhookAttendeeChanged, eventID, *attendeeID, changeStamp(now), now, map[string]any{"change": action})
 }
 
 // ChangesOfAttendee lists, newest first, the changes of one attendee and
