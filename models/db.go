@@ -32,7 +32,7 @@ func IsPostgresDSN(dsn string) bool {
 // It does not migrate; call Migrate for that.
 func Open(dsn string, opts OpenOptions) (*gorm.DB, error) {
 	if IsPostgresDSN(dsn) {
-		db, err := gorm.Open(postgres.Open(dsn), gormConfig(opts, true))
+		db, err := gorm.Open(postgres.Open(dsn), gormConfig(opts))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -62,7 +62,7 @@ func openSQLite(path string, opts OpenOptions) (*gorm.DB, error) {
 	// deadlock upgrading read locks, and capacity checks see committed state.
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
-	db, err := gorm.Open(sqlite.Open(dsn), gormConfig(opts, false))
+	db, err := gorm.Open(sqlite.Open(dsn), gormConfig(opts))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -80,20 +80,21 @@ func openSQLite(path string, opts OpenOptions) (*gorm.DB, error) {
 	return db, nil
 }
 
-// gormConfig is the GORM set-up of either engine. GORM's own prepared
-// statement cache is for SQLite only: pgx already prepares and caches each
-// statement per connection, and GORM's cache shares one preparation between
-// goroutines, so a transaction holding a row lock could wait for a statement
-// being prepared outside it by a goroutine that waits for a connection held
-// by a transaction waiting for that lock — a deadlock seen with two instances
-// registering at once.
-func gormConfig(opts OpenOptions, postgres bool) *gorm.Config {
+// gormConfig is the GORM set-up of either engine. GORM's prepared statement
+// cache is off on both: it shares one preparation between goroutines, so a
+// transaction holding the write lock (SQLite) or a row lock (PostgreSQL) can
+// wait for a statement being prepared outside it by a goroutine that waits
+// for a connection, held by a transaction that waits for that lock — a
+// deadlock that lasts until the busy timeout (seen with two instances
+// registering at once on PostgreSQL, and with many API writes at once on
+// SQLite while the cache was cold). pgx prepares and caches per connection
+// by itself; SQLite's own preparation is cheap next to a commit.
+func gormConfig(opts OpenOptions) *gorm.Config {
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
-		PrepareStmt:            !postgres,
 	}
 	if opts.Logger != nil {
 		cfg.Logger = opts.Logger
