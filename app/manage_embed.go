@@ -54,7 +54,8 @@ func (a *App) saveEmbedOrigins(c *fiber.Ctx) error {
 		if p.Code == models.OriginTooMany {
 			errs.Add("origins", "embed.error.too_many", "Max", models.MaxEmbedOrigins)
 		} else {
-			errs.Add("origins", "embed.error."+p.Code, "Line", p.Line, "Value", p.Value)
+			msg := "embed.error." + p.Code // one message per problem code (embed.json)
+			errs.Add("origins", msg, "Line", p.Line, "Value", p.Value)
 		}
 	}
 	if errs.Any() {
