@@ -160,8 +160,8 @@ func TestBrowserEmbeddedRegistrationWithoutThirdPartyCookies(t *testing.T) {
 	checkAxe(t, fctx, axeJS, "embedded registration form")
 
 	do(t, fctx,
-		chromedp.SendKeys(chromedp.CSS(`[name="buyer_name"]`), "Rosa Vidal"),
-		chromedp.SendKeys(chromedp.CSS(`[name="buyer_email"]`), "rosa@example.org"),
+		setInput(`[name="buyer_name"]`, "Rosa Vidal"),
+		setInput(`[name="buyer_email"]`, "rosa@example.org"),
 		setInput(`[name^="attendees.0.answers."]`, "Carer"),
 		chromedp.Click(chromedp.CSS(`[name="attendees.0.consents.privacy"]`)),
 		chromedp.Click(chromedp.CSS(`form.register-form button[type="submit"]`)),
