@@ -218,7 +218,7 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 	nudge := func() { worker.Nudge(); hooks.Nudge() }
 	f, err := app.New(app.Config{BaseURL: strings.TrimRight(*baseURL, "/"), Secure: strings.HasPrefix(*baseURL, "https://"), TrustedProxies: *proxies,
 		SecretKey: *secretKey, SecretKeyOld: *secretKeyOld, SessionIdle: idle, SessionMax: maxLife, Languages: *languages,
-		WebhooksAllowPrivate: *hooksPrivate},
+		WebhooksAllowPrivate: *hooksPrivate, WarmTemplates: true},
 		app.Deps{DB: db, Logger: log, Registry: registry, NudgeMail: nudge, Orders: orders, Payments: pay})
 	if err != nil {
 		return err

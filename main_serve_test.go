@@ -152,6 +152,9 @@ func TestServePortTaken(t *testing.T) {
 // `serve --demo` publishes a known password, so without --addr or
 // AGORA_ADDR it listens on loopback only; AGORA_ADDR and --addr still win.
 func TestServeDemoListensOnLoopback(t *testing.T) {
+	// The SQLite and PostgreSQL passes run at the same time and both come
+	// here: one at a time holds the demo's fixed port.
+	holdDemoPort(t)
 	// The demo's default port must be free on every interface for this check.
 	probe, err := net.Listen("tcp4", ":3000")
 	if err != nil {
@@ -193,4 +196,19 @@ func nonLoopbackIP() string {
 		}
 	}
 	return ""
+}
+
+// holdDemoPort takes a lock, shared by every test process on this machine,
+// on the demo's default port 3000 until t ends.
+func holdDemoPort(t *testing.T) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "agora-test-port-3000.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() }) // closing releases the lock
 }

@@ -67,6 +67,10 @@ type Config struct {
 	// and link-local addresses, over plain http too
 	// (AGORA_WEBHOOKS_ALLOW_PRIVATE; off = https to public addresses only).
 	WebhooksAllowPrivate bool
+	// WarmTemplates parses every page's template in the background as soon
+	// as the app is made (the server sets it); otherwise each page is parsed
+	// when first rendered, which is all a test needs.
+	WarmTemplates bool
 }
 
 // Deps are the things the app uses but does not own.
@@ -200,6 +204,13 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 	}
 	if a.views, err = loadTemplates(a.funcs()); err != nil {
 		return nil, nil, err
+	}
+	if cfg.WarmTemplates {
+		go func() {
+			if err := a.views.warm(); err != nil {
+				a.log.Error("templates", "err", err)
+			}
+		}()
 	}
 	a.sessions = session.New(session.Config{
 		Storage:        a.kv,

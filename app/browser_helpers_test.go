@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/agora-events/agora/app/testenv"
+	"github.com/agora-events/agora/models/modeltest"
 )
 
 // browserTimeout bounds one browser test, so a hung page fails the test
@@ -183,6 +184,11 @@ func runAxe(t *testing.T, ctx context.Context, axeJS string) []axeViolation {
 // checkAxe fails the test for each WCAG 2.2 AA violation on the open page.
 func checkAxe(t *testing.T, ctx context.Context, axeJS, page string) {
 	t.Helper()
+	if modeltest.Engine() == "postgres" {
+		// The markup axe checks does not depend on the engine: axe runs in
+		// the SQLite pass only, which keeps the PostgreSQL pass short.
+		return
+	}
 	for _, v := range runAxe(t, ctx, axeJS) {
 		t.Errorf("%s: axe %s (%s): %s\n    %s", page, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n    "))
 	}

@@ -15,66 +15,86 @@ import (
 	"github.com/agora-events/agora/views"
 )
 
-// templates holds one parsed template set per page: the base layout, every
-// partial, and the page itself.
+// templates holds, per page, a template set parsed on first use: the base
+// layout, every partial, and the page itself. Parsing a page means cloning
+// the layout and all partials, so it is done once per page when it is first
+// rendered (or by warm), not for all pages up front: start-up stays short,
+// and an App made for one test parses only the pages that test renders.
 type templates struct {
-	pages map[string]*template.Template
+	base  *template.Template // layouts and partials; never executed, only cloned
+	pages map[string]*lazyPage
 }
 
-// loadTemplates parses views/<area>/<page>.html against the layout and
-// partials. A page is named "<area>/<page>" (e.g. "public/event").
+type lazyPage struct {
+	path string
+	once sync.Once
+	tpl  *template.Template
+	err  error
+}
+
+func (t *templates) parse(p *lazyPage) (*template.Template, error) {
+	p.once.Do(func() {
+		clone, err := t.base.Clone()
+		if err == nil {
+			_, err = clone.ParseFS(views.FS, p.path)
+		}
+		if err != nil {
+			p.err = fmt.Errorf("templates: %s: %w", p.path, err)
+			return
+		}
+		p.tpl = clone
+	})
+	return p.tpl, p.err
+}
+
+// loadTemplates parses the layouts and partials and finds the pages,
+// views/<area>/<page>.html, named "<area>/<page>" (e.g. "public/event").
 func loadTemplates(funcs template.FuncMap) (*templates, error) {
 	base, err := template.New("").Funcs(funcs).ParseFS(views.FS, "layouts/*.html", "partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: layout: %w", err)
 	}
-	var paths []string
+	t := &templates{base: base, pages: map[string]*lazyPage{}}
 	err = fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
 		if !strings.HasPrefix(p, "layouts/") && !strings.HasPrefix(p, "partials/") {
-			paths = append(paths, p)
+			t.pages[strings.TrimSuffix(p, ".html")] = &lazyPage{path: p}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	// Pages parse independently; doing it on every core halves start-up.
-	parsed := make([]*template.Template, len(paths))
-	errs := make([]error, len(paths))
+	return t, nil
+}
+
+// warm parses every page not parsed yet, on every core, and returns the
+// first error. The server calls it once it listens, so the first visitor of
+// each page does not wait for its parse; a test calls it to check them all.
+func (t *templates) warm() error {
+	next := make(chan *lazyPage)
+	errs := make(chan error, len(t.pages))
 	var wg sync.WaitGroup
-	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				clone, err := base.Clone()
-				if err == nil {
-					_, err = clone.ParseFS(views.FS, paths[i])
+			for p := range next {
+				if _, err := t.parse(p); err != nil {
+					errs <- err
 				}
-				if err != nil {
-					errs[i] = fmt.Errorf("templates: %s: %w", paths[i], err)
-				}
-				parsed[i] = clone
 			}
 		}()
 	}
-	for i := range paths {
-		next <- i
+	for _, p := range t.pages {
+		next <- p
 	}
 	close(next)
 	wg.Wait()
-	t := &templates{pages: make(map[string]*template.Template, len(paths))}
-	for i, p := range paths {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		t.pages[strings.TrimSuffix(p, ".html")] = parsed[i]
-	}
-	return t, nil
+	close(errs)
+	return <-errs // nil when the channel is empty
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -83,9 +103,13 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // (or at the page itself when it fills no "content"). layout, when not "", is entered instead ("embed" for a page shown in a
 // frame on another site).
 func (t *templates) executeIn(page, layout string, data any) ([]byte, error) {
-	tpl, ok := t.pages[page]
+	lp, ok := t.pages[page]
 	if !ok {
 		return nil, fmt.Errorf("templates: no page %q", page)
+	}
+	tpl, err := t.parse(lp)
+	if err != nil {
+		return nil, err
 	}
 	entry := "base"
 	if tpl.Lookup("content") == nil {

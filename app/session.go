@@ -61,9 +61,10 @@ func (a *App) csrfToken(c *fiber.Ctx) (string, error) {
 		if tok, ok := s.Get(sessCSRF).(string); ok && tok != "" {
 			return tok, nil
 		}
-		tok := randomToken(32)
-		s.Set(sessCSRF, tok)
-		return tok, a.storeSession(c, s)
+		// Derived, not stored: two pages of one session rendered at once
+		// (a redirect's page and a live list's refresh) must not each store
+		// a token of their own, the second overwriting the first's forms.
+		return a.sessionToken(s.ID()), nil
 	}
 	nonce := c.Cookies(csrfCookie)
 	if len(nonce) < 20 || len(nonce) > 64 {
@@ -87,6 +88,15 @@ func (a *App) signNonce(nonce string) string {
 	return "a." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// sessionToken is the CSRF token of a session that was given none at sign-in:
+// bound to the session's id, which changes whenever the session is renewed.
+func (a *App) sessionToken(id string) string {
+	m := hmac.New(sha256.New, a.csrfKey)
+	m.Write([]byte("session:"))
+	m.Write([]byte(id))
+	return "s." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
 // validCSRF reports whether the posted _csrf field matches the session's
 // token or, for an anonymous visitor, the signature of their cookie.
 func (a *App) validCSRF(c *fiber.Ctx) bool {
@@ -100,7 +110,11 @@ func (a *App) csrfTokenOK(c *fiber.Ctx, got string) bool {
 		return false
 	}
 	if s, err := a.session(c); err == nil && !s.Fresh() {
-		if want, _ := s.Get(sessCSRF).(string); want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1 {
+		want, _ := s.Get(sessCSRF).(string)
+		if want == "" {
+			want = a.sessionToken(s.ID())
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1 {
 			return true
 		}
 	}

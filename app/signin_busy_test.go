@@ -11,12 +11,14 @@ import (
 	"testing"
 
 	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/models/modeltest"
 )
 
 // A flood of sign-ins beyond what the hashing queue holds gets the "busy"
 // answer on the form, with the e-mail kept, instead of each attempt taking
 // its own 19 MiB at once; and no more hashes than the bound ever run together.
 func TestSignInFloodGetsTheBusyAnswer(t *testing.T) {
+	modeltest.ProductionPasswordCost(t) // the flood must cost what it costs in production
 	e := newLimitEnv(t, Config{SignInAddressLimit: 1000})
 	e.c.get("/manage/login")
 	var cookies []*http.Cookie

@@ -10,12 +10,34 @@ import (
 	"github.com/alexedwards/argon2id"
 )
 
-// argonParams follow OWASP's password storage guidance for argon2id
+// productionArgonParams follow OWASP's password storage guidance for argon2id
 // (m=19 MiB, t=2, p=1): of its equivalent settings this one needs the least
 // memory per hash, which suits a small server where several sign-ins may
 // arrive at once. Hashes made with older parameters still verify: each hash
 // carries its own parameters, and a successful sign-in re-hashes it.
-var argonParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+var productionArgonParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// testArgonParams make a hash cost well under a millisecond. Only test
+// fixtures switch to them (SetTestPasswordCost): a suite creating and
+// signing in a thousand users would otherwise spend most of its CPU here.
+var testArgonParams = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+var currentArgonParams atomic.Pointer[argon2id.Params]
+
+func init() { currentArgonParams.Store(productionArgonParams) }
+
+func argonParams() *argon2id.Params { return currentArgonParams.Load() }
+
+// SetTestPasswordCost switches this process to a cheap hash (on) or back to
+// the production one (off). For tests only: nothing outside _test files and
+// models/modeltest may call it. Hashes of either kind verify under both.
+func SetTestPasswordCost(on bool) {
+	if on {
+		currentArgonParams.Store(testArgonParams)
+	} else {
+		currentArgonParams.Store(productionArgonParams)
+	}
+}
 
 // ErrPasswordBusy is returned when too many passwords are being hashed at
 // once and the short wait for a turn is over: the person is asked to try
@@ -94,7 +116,7 @@ func PasswordHashing() PasswordHashStats {
 func HashPassword(pw string) (string, error) {
 	var hash string
 	var err error
-	if gerr := hashGate.do(func() { hash, err = argon2id.CreateHash(pw, argonParams) }); gerr != nil {
+	if gerr := hashGate.do(func() { hash, err = argon2id.CreateHash(pw, argonParams()) }); gerr != nil {
 		return "", gerr
 	}
 	return hash, err
@@ -117,13 +139,14 @@ func checkPassword(pw, hash string) (bool, error) {
 // dummyHash is compared against when the e-mail is unknown. It is made on
 // first use, not at start-up: a starting instance should not spend a hash.
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := argon2id.CreateHash("agora-dummy-password", argonParams)
+	h, _ := argon2id.CreateHash("agora-dummy-password", productionArgonParams)
 	return h
 })
 
 // hashIsCurrent reports whether hash was made with today's parameters.
 func hashIsCurrent(hash string) bool {
 	p, _, _, err := argon2id.DecodeHash(hash)
-	return err == nil && p.Memory == argonParams.Memory && p.Iterations == argonParams.Iterations &&
-		p.Parallelism == argonParams.Parallelism && p.KeyLength == argonParams.KeyLength
+	want := argonParams()
+	return err == nil && p.Memory == want.Memory && p.Iterations == want.Iterations &&
+		p.Parallelism == want.Parallelism && p.KeyLength == want.KeyLength
 }

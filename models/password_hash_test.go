@@ -16,6 +16,7 @@ import (
 // holds 19 MiB), and what the queue cannot hold is refused at once.
 func TestPasswordHashingIsBounded(t *testing.T) {
 	db, _ := modeltest.NewDB(t)
+	modeltest.ProductionPasswordCost(t)
 	modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
 	before := models.PasswordHashing()
 	const flood = 40
@@ -62,6 +63,7 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 // which accounts exist.
 func TestUnknownEmailStillHashes(t *testing.T) {
 	db, _ := modeltest.NewDB(t)
+	modeltest.ProductionPasswordCost(t)
 	for _, email := range []string{"nobody@example.org", "nobody@example.org"} { // first use makes the dummy hash
 		before := models.PasswordHashing().Done
 		if _, err := models.Authenticate(db, email, "whatever-password"); !errors.Is(err, models.ErrBadCredentials) {
@@ -77,6 +79,7 @@ func TestUnknownEmailStillHashes(t *testing.T) {
 // today's on a successful sign-in.
 func TestOldPasswordHashesStillVerify(t *testing.T) {
 	db, _ := modeltest.NewDB(t)
+	modeltest.ProductionPasswordCost(t)
 	_, u := modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
 	if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("new hash %q does not use m=19 MiB, t=2, p=1", u.PasswordHash)

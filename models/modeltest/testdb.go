@@ -34,22 +34,29 @@ func Engine() string {
 // (as a second instance would).
 func NewDB(t testing.TB) (*gorm.DB, string) {
 	t.Helper()
+	cheapPasswords.Do(func() { models.SetTestPasswordCost(true) })
 	if dsn := os.Getenv(PostgresDSNEnv); dsn != "" {
 		return NewPostgresDB(t, dsn)
 	}
 	return NewSQLiteDB(t)
 }
 
-// NewSQLiteDB returns a migrated SQLite database in a temporary file.
+// NewSQLiteDB returns a migrated SQLite database in a temporary file, a copy
+// of a file migrated once per process (running every migration with
+// synchronous=FULL for every test cost more than the test itself).
 func NewSQLiteDB(t testing.TB) (*gorm.DB, string) {
 	t.Helper()
+	tpl, err := sqliteTemplate()
+	if err != nil {
+		t.Fatalf("sqlite template: %v", err)
+	}
 	path := filepath.Join(t.TempDir(), "agora-test.db")
+	if err := os.WriteFile(path, tpl, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	db, err := models.Open(path, models.OpenOptions{})
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
-	}
-	if err := models.Migrate(db); err != nil {
-		t.Fatalf("migrate sqlite: %v", err)
 	}
 	t.Cleanup(func() {
 		if sqlDB, err := db.DB(); err == nil {
@@ -99,6 +106,10 @@ func NewPostgresDB(t testing.TB, baseDSN string) (*gorm.DB, string) {
 	})
 	return db, dsn
 }
+
+// cheapPasswords switches the process to cheap password hashes at its first
+// database; ProductionPasswordCost switches back for one test.
+var cheapPasswords sync.Once
 
 var (
 	templateMu    sync.Mutex
@@ -172,3 +183,42 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// ProductionPasswordCost makes password hashing cost what it costs in
+// production until t ends, for the tests of the hashing itself (its bound,
+// its parameters); every other test hashes cheaply (see NewDB).
+func ProductionPasswordCost(t testing.TB) {
+	models.SetTestPasswordCost(false)
+	t.Cleanup(func() { models.SetTestPasswordCost(true) })
+}
+
+// sqliteTemplate is the bytes of a freshly migrated SQLite database, made
+// once per process: migrated in a temporary file, its journal folded back
+// (wal_checkpoint TRUNCATE) and closed, so the one file is the whole database.
+var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "agora-sqlite-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.db")
+	db, err := models.Open(path, models.OpenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	err = models.Migrate(db)
+	if err == nil {
+		err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	}
+	if cerr := sqlDB.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
+})

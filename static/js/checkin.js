@@ -384,11 +384,17 @@
     var hit = window.jsQR(img.data, img.width, img.height, { inversionAttempts: "attemptBoth" });
     return hit && hit.data ? hit.data.trim() : null;
   }
-  function decodeSource(src, w, h) {
-    var scale = Math.min(1, 800 / Math.max(w, h));
+  function decodeAt(src, w, h, scale) {
     canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
+    ctx2d.imageSmoothingEnabled = true; ctx2d.imageSmoothingQuality = "high";
     ctx2d.drawImage(src, 0, 0, canvas.width, canvas.height);
     return decodeImage(ctx2d.getImageData(0, 0, canvas.width, canvas.height));
+  }
+  // A noisy frame that does not read at full size often reads at a smaller
+  // one, where smoothing averages the speckle away.
+  function decodeSource(src, w, h) {
+    var scale = Math.min(1, 800 / Math.max(w, h));
+    return decodeAt(src, w, h, scale) || decodeAt(src, w, h, scale * 0.6);
   }
   if (box && window.jsQR && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     var toggle = document.getElementById("checkin-camera-toggle");
