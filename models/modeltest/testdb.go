@@ -7,10 +7,15 @@ package modeltest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"gorm.io/gorm"
@@ -72,20 +77,15 @@ func NewSQLiteDB(t testing.TB) (*gorm.DB, string) {
 // test ends.
 func NewPostgresDB(t testing.TB, baseDSN string) (*gorm.DB, string) {
 	t.Helper()
-	admin, err := models.Open(baseDSN, models.OpenOptions{})
+	admin, err := adminPool(baseDSN)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
-	t.Cleanup(func() {
-		if sqlDB, err := admin.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
-	})
 	tpl, err := postgresTemplate(admin, baseDSN)
 	if err != nil {
 		t.Fatalf("postgres template: %v", err)
 	}
-	name := "t_" + randomHex(8)
+	name := fmt.Sprintf("t_%d_%s", os.Getpid(), randomHex(6)) // the pid: see sweepStrayDatabases
 	if err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl).Error; err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
@@ -101,11 +101,54 @@ func NewPostgresDB(t testing.TB, baseDSN string) (*gorm.DB, string) {
 		if sqlDB, err := db.DB(); err == nil {
 			_ = sqlDB.Close()
 		}
-		// Other pools the test opened on the same DSN may linger a moment.
-		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		// Dropped in the background: nothing waits for it, and a drop the
+		// process did not live to see finish leaves only a stray database on
+		// a throwaway server. FORCE: other pools the test opened on the same
+		// DSN may linger a moment.
+		go admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
 	return db, dsn
 }
+
+// adminPool is one connection pool per server, kept for the whole process,
+// that creates and drops the tests' databases.
+func adminPool(baseDSN string) (*gorm.DB, error) {
+	adminMu.Lock()
+	defer adminMu.Unlock()
+	if db := admins[baseDSN]; db != nil {
+		return db, nil
+	}
+	db, err := models.Open(baseDSN, models.OpenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	admins[baseDSN] = db
+	sweepStrayDatabases(db)
+	return db, nil
+}
+
+// sweepStrayDatabases drops the test databases of processes that have ended
+// (their last drop runs in the background and may not have finished). A
+// database's name carries the pid of the process that made it; the server is
+// on this machine, so a pid that no longer runs is gone for good.
+func sweepStrayDatabases(admin *gorm.DB) {
+	var names []string
+	admin.Raw(`SELECT datname FROM pg_database WHERE datname ~ '^t_[0-9]+_[0-9a-f]+$'`).Scan(&names)
+	for _, n := range names {
+		pid, err := strconv.Atoi(strings.Split(n, "_")[1])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			admin.Exec("DROP DATABASE IF EXISTS " + n + " WITH (FORCE)")
+		}
+	}
+}
+
+var (
+	adminMu sync.Mutex
+	admins  = map[string]*gorm.DB{}
+)
 
 // cheapPasswords switches the process to cheap password hashes at its first
 // database; ProductionPasswordCost switches back for one test.
