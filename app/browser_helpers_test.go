@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,12 +29,78 @@ func requireChromium(t *testing.T) {
 	testenv.Chromium(t)
 }
 
-// newBrowser starts a headless Chromium with a fresh profile and returns a
-// context for one tab; extra adds flags (third-party cookies blocked, for
-// the embed test). Everything stops when the test ends.
+// newBrowser returns a context for one tab of a headless Chromium, in a
+// browser context of its own (its own cookies, storage and service workers,
+// as a separate browser would have). The tabs of all tests share one
+// Chromium process, started at the first call: starting one per test cost
+// two seconds of CPU each. extra adds flags (third-party cookies blocked,
+// for the embed test): such a test gets a Chromium of its own. Everything
+// the tab holds is gone when the test ends.
 func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	bin := testenv.Chromium(t)
+	if len(extra) > 0 {
+		ctx, stop := startChromium(t, bin, t.TempDir(), extra...)
+		t.Cleanup(stop)
+		return ctx
+	}
+	for attempt := 0; ; attempt++ {
+		shared := sharedChromium(t, bin)
+		tab, cancelTab := chromedp.NewContext(shared, chromedp.WithNewBrowserContext())
+		ctx, cancelTimeout := context.WithTimeout(tab, browserTimeout)
+		_, err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 900))
+		if err == nil {
+			t.Cleanup(func() { cancelTimeout(); cancelTab() })
+			return ctx
+		}
+		cancelTimeout()
+		cancelTab()
+		if attempt == 2 {
+			t.Fatalf("open a tab in chromium (%s), 3 attempts: %v", bin, err)
+		}
+		t.Logf("open a tab in chromium, attempt %d of 3: %v; starting chromium again", attempt+1, err)
+		restartSharedChromium()
+	}
+}
+
+// The Chromium that the tests' tabs share. It lives as long as the test
+// process (the kernel stops it with the process: chromedp sets Pdeathsig).
+var shared struct {
+	sync.Mutex
+	ctx  context.Context
+	stop func()
+	dir  string
+}
+
+func sharedChromium(t *testing.T, bin string) context.Context {
+	t.Helper()
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.ctx == nil {
+		dir, err := os.MkdirTemp("", "agora-chromium-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared.ctx, shared.stop = startChromium(t, bin, dir)
+		shared.dir = dir
+	}
+	return shared.ctx
+}
+
+func restartSharedChromium() {
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.stop != nil {
+		shared.stop()
+		os.RemoveAll(shared.dir)
+	}
+	shared.ctx, shared.stop, shared.dir = nil, nil, ""
+}
+
+// startChromium starts a headless Chromium with its profile in dir and
+// returns its first tab's context and the function that stops it.
+func startChromium(t *testing.T, bin, dir string, extra ...chromedp.ExecAllocatorOption) (context.Context, func()) {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -49,26 +119,21 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Con
 	// a second try is what a person would do too.
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		o := append(opts[:len(opts):len(opts)], chromedp.UserDataDir(t.TempDir()))
-		ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
-		actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o...)
+		profile := filepath.Join(dir, fmt.Sprintf("profile-%d", attempt))
+		o := append(opts[:len(opts):len(opts)], chromedp.UserDataDir(profile))
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), o...)
 		bctx, cancelTab := chromedp.NewContext(actx)
+		// The first run starts the browser, which then lives as long as bctx.
 		if lastErr = chromedp.Do(bctx); lastErr == nil {
-			t.Cleanup(func() {
-				cancelTab()
-				cancelAlloc()
-				cancelTimeout()
-			})
-			return bctx
+			return bctx, func() { cancelTab(); cancelAlloc() }
 		}
 		cancelTab()
 		cancelAlloc()
-		cancelTimeout()
 		t.Logf("start chromium (%s), attempt %d of 3: %v", bin, attempt+1, lastErr)
 		time.Sleep(500 * time.Millisecond)
 	}
 	t.Fatalf("start chromium (%s), 3 attempts: %v", bin, lastErr)
-	return nil
+	return nil, nil
 }
 
 // open navigates to url and fails unless the page answers with want.
