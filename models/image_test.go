@@ -1,0 +1,206 @@
+package models_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agora-events/agora/models"
+	"github.com/agora-events/agora/models/modeltest"
+)
+
+// testPicture draws a w×h picture with a gradient (so it does not compress
+// to nothing) and encodes it as format ("jpeg" or "png").
+func testPicture(t testing.TB, w, h int, format string) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.NRGBA{uint8(x * 255 / w), uint8(y * 255 / h), 120, 255})
+		}
+	}
+	var buf bytes.Buffer
+	var err error
+	if format == "png" {
+		err = png.Encode(&buf, img)
+	} else {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pngBomb is a PNG whose header claims w×h pixels, followed by no real data:
+// a few dozen bytes that would need gigabytes if decoded.
+func pngBomb(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.Write([]byte("\x89PNG\r\n\x1a\n"))
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
+	chunk := func(kind string, data []byte) {
+		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		b.WriteString(kind)
+		b.Write(data)
+		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(kind), data...)))
+	}
+	chunk("IHDR", ihdr)
+	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+func TestProcessImageMakesVariantsOfTheRightSizes(t *testing.T) {
+	for _, format := range []string{"jpeg", "png"} {
+		p, err := models.ProcessImage(testPicture(t, 1600, 1600, format), models.PurposeCover)
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if p.ContentType != "image/"+format || p.Width != 1600 || p.Height != 1600 {
+			t.Fatalf("%s: recorded %s %dx%d", format, p.ContentType, p.Width, p.Height)
+		}
+		var got []string
+		for _, v := range p.Variants {
+			cfg, err := jpeg.DecodeConfig(bytes.NewReader(v.Data))
+			if err != nil {
+				t.Fatalf("%s: variant %d is not a JPEG: %v", format, v.Box, err)
+			}
+			if cfg.Width != v.Width || cfg.Height != v.Height {
+				t.Fatalf("%s: variant %d says %dx%d, is %dx%d", format, v.Box, v.Width, v.Height, cfg.Width, cfg.Height)
+			}
+			got = append(got, fmt.Sprintf("%dx%d", cfg.Width, cfg.Height))
+		}
+		if want := "400x225 800x450 1200x675"; strings.Join(got, " ") != want {
+			t.Fatalf("%s: variants %s, want %s (16:9 cover crop)", format, strings.Join(got, " "), want)
+		}
+	}
+	// A small picture is not enlarged beyond the smallest variant.
+	p, err := models.ProcessImage(testPicture(t, 900, 300, "png"), models.PurposeCover)
+	if err != nil || len(p.Variants) != 1 || p.Variants[0].Width != 400 {
+		t.Fatalf("narrow picture: %v %+v", err, p)
+	}
+	// A logo keeps its shape and fits its square.
+	p, err = models.ProcessImage(testPicture(t, 600, 300, "png"), models.PurposeLogo)
+	if err != nil || len(p.Variants) != 2 || p.Variants[0].Width != 160 || p.Variants[0].Height != 80 || p.Variants[1].Width != 320 || p.Variants[1].Height != 160 {
+		t.Fatalf("logo: %v %+v", err, p.Variants)
+	}
+}
+
+func TestProcessImageRefusesWhatItShould(t *testing.T) {
+	for name, tc := range map[string]struct {
+		data []byte
+		want error
+	}{
+		"text named .jpg": {[]byte("this is not a picture, whatever its name says\n"), models.ErrImageType},
+		"gif":             {[]byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), models.ErrImageType},
+		"empty":           {nil, models.ErrImageMissing},
+		"too large":       {append(testPicture(t, 20, 20, "jpeg"), make([]byte, models.MaxImageBytes)...), models.ErrImageTooLarge},
+		"bomb":            {pngBomb(50_000, 50_000), models.ErrImagePixels},
+		"one long side":   {pngBomb(12_000, 10), models.ErrImagePixels},
+		"truncated":       {testPicture(t, 200, 200, "png")[:300], models.ErrImageBroken},
+	} {
+		if _, err := models.ProcessImage(tc.data, models.PurposeCover); !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", name, err, tc.want)
+		}
+	}
+}
+
+func TestEventImageStoredReplacedAndRemoved(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	org, _ := modeltest.Organizer(t, db, "Org", "o@example.org", models.RoleOwner)
+	e := modeltest.Event(t, db, org.ID, "with-cover", models.StatusPublished)
+	other := modeltest.Event(t, db, org.ID, "same-cover", models.StatusPublished)
+	now := time.Now()
+	first, err := models.ProcessImage(testPicture(t, 1300, 800, "jpeg"), models.PurposeCover)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SetEventImage(db, e.ID, first, "A hall full of people", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SetEventImage(db, other.ID, first, "", now); err != nil { // the same file: stored once
+		t.Fatal(err)
+	}
+	events := []models.Event{*e, *other}
+	if err := models.AttachEventPictures(db, events); err != nil {
+		t.Fatal(err)
+	}
+	pic := events[0].Image
+	if pic == nil || pic.Alt != "A hall full of people" || len(pic.Variants) != 3 || pic.Largest().Width != 1200 || events[1].Image.Hash != pic.Hash {
+		t.Fatalf("attached: %+v %+v", pic, events[1].Image)
+	}
+	if v, err := models.ImageVariantFile(db, pic.Hash, 800); err != nil || v.Width != 800 || len(v.Data) == 0 {
+		t.Fatalf("variant 800: %v", err)
+	}
+	count := func(model any) int64 {
+		var n int64
+		db.Model(model).Count(&n)
+		return n
+	}
+	if n := count(&models.Image{}); n != 1 {
+		t.Fatalf("%d images for one file", n)
+	}
+	// Replacing keeps the old file while the other event shows it.
+	second, _ := models.ProcessImage(testPicture(t, 800, 450, "png"), models.PurposeCover)
+	if err := models.SetEventImage(db, e.ID, second, "", now); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(&models.Image{}); n != 2 {
+		t.Fatalf("%d images after replacing", n)
+	}
+	if ok, err := models.RemoveEventImage(db, other.ID); !ok || err != nil {
+		t.Fatalf("remove: %v %v", ok, err)
+	}
+	if _, err := models.ImageVariantFile(db, pic.Hash, 800); err == nil {
+		t.Fatal("the file no one shows is still served")
+	}
+	if n := count(&models.ImageVariant{}); n != 2 { // the second picture's 400 and 800
+		t.Fatalf("%d variants left", n)
+	}
+	if err := models.SetEventImage(db, other.ID, nil, "alt only", now); !errors.Is(err, models.ErrImageMissing) {
+		t.Fatalf("alt without a picture: %v", err)
+	}
+	var v1, v2 models.Event
+	db.First(&v1, e.ID)
+	if err := models.SetEventImage(db, e.ID, nil, "Now described", now); err != nil {
+		t.Fatal(err)
+	}
+	db.First(&v2, e.ID)
+	if v2.Version <= v1.Version {
+		t.Fatal("changing the picture did not move the event's version (cached pages would be stale)")
+	}
+}
+
+func TestOrganizationLogo(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	org, _ := modeltest.Organizer(t, db, "Org", "o@example.org", models.RoleOwner)
+	p, err := models.ProcessImage(testPicture(t, 500, 500, "png"), models.PurposeLogo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SetOrganizationLogo(db, org.ID, p, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	logo, err := models.OrganizationLogoPicture(db, org.ID)
+	if err != nil || logo == nil || logo.Pick(160).Width != 160 || logo.Largest().Width != 320 {
+		t.Fatalf("logo: %v %+v", err, logo)
+	}
+	if ok, err := models.RemoveOrganizationLogo(db, org.ID); !ok || err != nil {
+		t.Fatalf("remove: %v %v", ok, err)
+	}
+	if logo, _ := models.OrganizationLogoPicture(db, org.ID); logo != nil {
+		t.Fatal("logo still there")
+	}
+}
