@@ -90,13 +90,17 @@ func (a *App) serveStatic(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	if as.Compressible() {
 		c.Vary(fiber.HeaderAcceptEncoding)
-		switch acceptedEncoding(c.Get(fiber.HeaderAcceptEncoding)) {
+		var packed []byte
+		enc := acceptedEncoding(c.Get(fiber.HeaderAcceptEncoding))
+		switch enc {
 		case "br":
-			c.Set(fiber.HeaderContentEncoding, "br")
-			return c.Send(as.Brotli())
+			packed = as.Brotli()
 		case "gzip":
-			c.Set(fiber.HeaderContentEncoding, "gzip")
-			return c.Send(as.Gzip())
+			packed = as.Gzip()
+		}
+		if packed != nil { // nil for a file too small to gain
+			c.Set(fiber.HeaderContentEncoding, enc)
+			return c.Send(packed)
 		}
 	}
 	return c.Send(as.Body)

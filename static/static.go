@@ -35,16 +35,27 @@ func (as *Asset) Compressible() bool {
 	return strings.HasPrefix(as.ContentType, "text/") || as.ContentType == "image/svg+xml"
 }
 
-// Gzip returns the body gzipped at the best level.
+// Gzip returns the body gzipped at the best level, or nil when that is no
+// smaller (a tiny file).
 func (as *Asset) Gzip() []byte {
-	as.gzOnce.Do(func() { as.gz = fasthttp.AppendGzipBytesLevel(nil, as.Body, fasthttp.CompressBestCompression) })
+	as.gzOnce.Do(func() { as.gz = smaller(fasthttp.AppendGzipBytesLevel(nil, as.Body, fasthttp.CompressBestCompression), as.Body) })
 	return as.gz
 }
 
-// Brotli returns the body compressed with brotli at the best level.
+// Brotli returns the body compressed with brotli at the best level, or nil
+// when that is no smaller.
 func (as *Asset) Brotli() []byte {
-	as.brOnce.Do(func() { as.br = fasthttp.AppendBrotliBytesLevel(nil, as.Body, fasthttp.CompressBrotliBestCompression) })
+	as.brOnce.Do(func() {
+		as.br = smaller(fasthttp.AppendBrotliBytesLevel(nil, as.Body, fasthttp.CompressBrotliBestCompression), as.Body)
+	})
 	return as.br
+}
+
+func smaller(packed, body []byte) []byte {
+	if len(packed) >= len(body) {
+		return nil
+	}
+	return packed
 }
 
 // Assets maps logical names and hashed URLs to embedded files.
