@@ -38,7 +38,9 @@ func (as *Asset) Compressible() bool {
 // Gzip returns the body gzipped at the best level, or nil when that is no
 // smaller (a tiny file).
 func (as *Asset) Gzip() []byte {
-	as.gzOnce.Do(func() { as.gz = smaller(fasthttp.AppendGzipBytesLevel(nil, as.Body, fasthttp.CompressBestCompression), as.Body) })
+	as.gzOnce.Do(func() {
+		as.gz = smaller(fasthttp.AppendGzipBytesLevel(nil, as.Body, fasthttp.CompressBestCompression), as.Body)
+	})
 	return as.gz
 }
 
