@@ -331,3 +331,17 @@ func picturesOf(rows []pictureRow) map[uint]*Picture {
 	}
 	return out
 }
+
+// picture gives a copied event the original's cover (the same stored
+// image: nothing is duplicated).
+func (c *eventCopier) picture() error {
+	var cur EventImage
+	err := c.tx.Where("event_id = ?", c.src).Take(&cur).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.tx.Create(&EventImage{EventID: c.dst, ImageID: cur.ImageID, Alt: cur.Alt, UpdatedAt: cur.UpdatedAt}).Error
+}

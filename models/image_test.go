@@ -204,3 +204,34 @@ func TestOrganizationLogo(t *testing.T) {
 		t.Fatal("logo still there")
 	}
 }
+
+func TestCopiedEventKeepsItsPicture(t *testing.T) {
+	db, _ := modeltest.NewDB(t)
+	org, _ := modeltest.Organizer(t, db, "Org", "o@example.org", models.RoleOwner)
+	e := modeltest.Event(t, db, org.ID, "original", models.StatusPublished)
+	p, err := models.ProcessImage(testPicture(t, 800, 450, "jpeg"), models.PurposeCover)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SetEventImage(db, e.ID, p, "The hall", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := models.CopyEvent(db, e.ID, models.CopyEventInput{Title: "Next year", Slug: "next-year", StartsAt: e.StartsAt.AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := []models.Event{*e, *cp}
+	if err := models.AttachEventPictures(db, both); err != nil {
+		t.Fatal(err)
+	}
+	if both[1].Image == nil || both[1].Image.Hash != both[0].Image.Hash || both[1].Image.Alt != "The hall" {
+		t.Fatalf("copy's picture: %+v", both[1].Image)
+	}
+	// Removing it from the copy leaves the original's.
+	if _, err := models.RemoveEventImage(db, cp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := models.ImageVariantFile(db, p.Hash, 400); err != nil || len(v.Data) == 0 {
+		t.Fatalf("the original's picture went with the copy's: %v", err)
+	}
+}
