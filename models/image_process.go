@@ -105,6 +105,9 @@ func ProcessImage(data []byte, purpose string) (*ProcessedImage, error) {
 	if b := src.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
 		return nil, ErrImageBroken
 	}
+	if ct == "image/jpeg" {
+		src = upright(src, jpegOrientation(data)) // image_orientation.go
+	}
 	sum := sha256.Sum256(append([]byte(purpose+":"), data...))
 	p := &ProcessedImage{Hash: hex.EncodeToString(sum[:16]), Purpose: purpose, ContentType: ct,
 		Width: cfg.Width, Height: cfg.Height, Size: len(data)}

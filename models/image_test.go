@@ -235,3 +235,59 @@ func TestCopiedEventKeepsItsPicture(t *testing.T) {
 		t.Fatalf("the original's picture went with the copy's: %v", err)
 	}
 }
+
+// withOrientation inserts an EXIF block saying orientation o after a JPEG's start.
+func withOrientation(jpg []byte, o uint16) []byte {
+	tiff := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, byte(o >> 8), byte(o), 0, 0, 0, 0, 0, 0, 0, 0}
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	app1 := append([]byte{0xFF, 0xE1, byte((len(seg) + 2) >> 8), byte(len(seg) + 2)}, seg...)
+	return append(append(append([]byte{}, jpg[:2]...), app1...), jpg[2:]...)
+}
+
+// A phone photo stored sideways with an EXIF turn comes out upright.
+func TestProcessImageTurnsPhotosUpright(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 400, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 400; x++ {
+			c := color.RGBA{220, 20, 20, 255} // left half red
+			if x >= 200 {
+				c = color.RGBA{20, 20, 220, 255} // right half blue
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := models.ProcessImage(withOrientation(buf.Bytes(), 6), models.PurposeLogo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := p.Variants[0]
+	if v.Width != 80 || v.Height != 160 {
+		t.Fatalf("turned logo is %dx%d, want 80x160", v.Width, v.Height)
+	}
+	out, err := jpeg.Decode(bytes.NewReader(v.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, bottom := out.At(40, 20), out.At(40, 140)
+	if r, _, b, _ := top.RGBA(); r < b {
+		t.Fatalf("top is %v, want red (a clockwise turn puts the left side on top)", top)
+	}
+	if r, _, b, _ := bottom.RGBA(); b < r {
+		t.Fatalf("bottom is %v, want blue", bottom)
+	}
+	// Anticlockwise: the left side goes to the bottom.
+	p, _ = models.ProcessImage(withOrientation(buf.Bytes(), 8), models.PurposeLogo)
+	out, _ = jpeg.Decode(bytes.NewReader(p.Variants[0].Data))
+	if r, _, b, _ := out.At(40, 20).RGBA(); b < r {
+		t.Fatalf("orientation 8: top is %v, want blue", out.At(40, 20))
+	}
+	// Without the block, the same picture stays as it is.
+	p, _ = models.ProcessImage(buf.Bytes(), models.PurposeLogo)
+	if v := p.Variants[0]; v.Width != 160 || v.Height != 80 {
+		t.Fatalf("unturned logo is %dx%d", v.Width, v.Height)
+	}
+}
