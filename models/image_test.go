@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agora-events/agora/app/testenv"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/models/modeltest"
 )
@@ -289,5 +290,34 @@ func TestProcessImageTurnsPhotosUpright(t *testing.T) {
 	p, _ = models.ProcessImage(buf.Bytes(), models.PurposeLogo)
 	if v := p.Variants[0]; v.Width != 160 || v.Height != 80 {
 		t.Fatalf("unturned logo is %dx%d", v.Width, v.Height)
+	}
+}
+
+// Pictures move with `agora migrate-to`: their bytes arrive whole in PostgreSQL.
+func TestImagesCopiedToPostgres(t *testing.T) {
+	pgDSN := testenv.PostgresDSN(t)
+	src, _ := modeltest.NewSQLiteDB(t)
+	org, _ := modeltest.Organizer(t, src, "Org", "o@example.org", models.RoleOwner)
+	e := modeltest.Event(t, src, org.ID, "moving", models.StatusPublished)
+	p, err := models.ProcessImage(testPicture(t, 1300, 800, "png"), models.PurposeCover)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SetEventImage(src, e.ID, p, "Moved", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	dst, _ := modeltest.NewPostgresDB(t, pgDSN)
+	if _, err := models.CopyDatabase(src, dst); err != nil {
+		t.Fatalf("copy: %v", err)
+	}
+	for _, v := range p.Variants {
+		got, err := models.ImageVariantFile(dst, p.Hash, v.Box)
+		if err != nil || !bytes.Equal(got.Data, v.Data) {
+			t.Fatalf("variant %d after the copy: %v", v.Box, err)
+		}
+	}
+	events := []models.Event{*e}
+	if err := models.AttachEventPictures(dst, events); err != nil || events[0].Image == nil || events[0].Image.Alt != "Moved" {
+		t.Fatalf("the event's picture after the copy: %v %+v", err, events[0].Image)
 	}
 }
