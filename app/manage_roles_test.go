@@ -86,17 +86,19 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/checkin/sync":        needCheckin,
 	"GET /manage/events/:id/checkin-sw.js":        needCheckin,
 
-	"GET /manage/events/:id":       needManager,
-	"GET /manage/events/:id/edit":  needManager,
-	"POST /manage/events/:id/edit": needManager,
+	"GET /manage/events/:id":            needManager,
+	"GET /manage/events/:id/edit":       needManager,
+	"POST /manage/events/:id/edit":      needManager,
+	"POST /manage/events/:id/publish":   needManager,
+	"POST /manage/events/:id/unpublish": needManager,
+	"POST /manage/events/:id/cancel":    needManager,
+
 	// Event covers and organization logos (app/images.go).
 	"POST /manage/events/:id/image":        needManager,
 	"POST /manage/events/:id/image/remove": needManager,
 	"POST /manage/orgs/:orgID/logo":        needOwner,
 	"POST /manage/orgs/:orgID/logo/remove": needOwner,
-	"POST /manage/events/:id/publish":      needManager,
-	"POST /manage/events/:id/unpublish":    needManager,
-	"POST /manage/events/:id/cancel":       needManager,
+
 	// cancelling an event and the refund policy (i10-cancel)
 	"GET /manage/events/:id/cancel":                            needManager,
 	"POST /manage/events/:id/cancel/retry":                     needManager,

@@ -86,18 +86,19 @@ func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 		return nil, errInternal("load event image", err)
 	}
 	loc := e.Location()
-	return withContent(fiber.Map{
-		"Public":      true,
-		"Networking":  set.Enabled,
-		"Event":       e,
-		"Loc":         loc,
-		"Days":        models.GroupByDay(agenda.Sessions, loc),
-		"Speakers":    agenda.Speakers,
-		"Past":        e.IsPast(a.now()),
-		"URL":         a.cfg.BaseURL + "/events/" + e.Slug,
-		"JSONLD":      eventJSONLD(a.cfg.BaseURL, e, agenda, ct.ShownLang(models.OwnerEvent, e.ID, "title")),
-		"Description": eventDescription(newTranslator(a.bundle, a.lang(c)), e),
-	}, c, ct, e), nil
+	data := withContent(fiber.Map{
+		"Public":     true,
+		"Networking": set.Enabled,
+		"Event":      e,
+		"Loc":        loc,
+		"Days":       models.GroupByDay(agenda.Sessions, loc),
+		"Speakers":   agenda.Speakers,
+		"Past":       e.IsPast(a.now()),
+		"URL":        a.cfg.BaseURL + "/events/" + e.Slug,
+		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda, ct.ShownLang(models.OwnerEvent, e.ID, "title")),
+	}, c, ct, e)
+	data["Description"] = eventDescription(newTranslator(a.bundle, a.lang(c)), e) // app/seo.go
+	return data, nil
 }
 
 // eventJSONLD describes the event for search engines (schema.org Event).
