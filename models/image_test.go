@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -319,5 +320,20 @@ func TestImagesCopiedToPostgres(t *testing.T) {
 	events := []models.Event{*e}
 	if err := models.AttachEventPictures(dst, events); err != nil || events[0].Image == nil || events[0].Image.Alt != "Moved" {
 		t.Fatalf("the event's picture after the copy: %v %+v", err, events[0].Image)
+	}
+}
+
+// WebP is decoded too (a 1×1 lossless and a lossy picture, as browsers'
+// feature tests use them).
+func TestProcessImageReadsWebP(t *testing.T) {
+	for _, b64 := range []string{"UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==", "UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA"} {
+		data, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := models.ProcessImage(data, models.PurposeCover)
+		if err != nil || p.ContentType != "image/webp" || p.Width != 1 || len(p.Variants) != 1 || p.Variants[0].Width != 400 {
+			t.Fatalf("webp: %v %+v", err, p)
+		}
 	}
 }
