@@ -224,11 +224,12 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 		AppName:               "agora",
 		ErrorHandler:          a.handleError,
 		DisableStartupMessage: true,
-		BodyLimit:             2 * 1024 * 1024,
+		BodyLimit:             siteBodyLimit, // larger on the upload routes: app/body_limit.go
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	f.Server().HeaderReceived = bodyLimitFor
 	a.live = newLiveHub(f, deps)
 	a.routes(f)
 	return a, f, nil

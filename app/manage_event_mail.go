@@ -92,8 +92,12 @@ func (a *App) saveEventMail(c *fiber.Ctx) error {
 }
 
 func (a *App) renderOrgSettings(c *fiber.Ctx, status int, m *models.Membership, f orgContactForm, errs FieldErrors) error {
-	return a.renderStatus(c, status, "manage/org_settings", fiber.Map{"Org": m.Organization, "Form": f, "Errors": errs,
-		"Action": orgSettingsURL(m.OrganizationID), "Retention": a.orgRetentionForm(c, m.OrganizationID)})
+	data := fiber.Map{"Org": m.Organization, "Form": f, "Errors": errs,
+		"Action": orgSettingsURL(m.OrganizationID), "Retention": a.orgRetentionForm(c, m.OrganizationID)}
+	if err := a.orgLogoFormData(m.OrganizationID, data); err != nil { // the logo form (app/images.go)
+		return err
+	}
+	return a.renderStatus(c, status, "manage/org_settings", data)
 }
 
 // orgSettingsPage shows the organization's contact, the Reply-To of its

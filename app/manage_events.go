@@ -22,11 +22,17 @@ func (a *App) renderEventForm(c *fiber.Ctx, status int, e *models.Event, f Event
 	if e != nil {
 		action = eventURL(e) + "/edit"
 	}
-	return a.renderStatus(c, status, "manage/event_form", fiber.Map{
+	data := fiber.Map{
 		"Event": e, "Form": f, "Errors": errs, "Action": action, "Orgs": orgs,
 		"Kinds": optionsOf(models.EventKinds), "TimeZones": timeZoneChoices,
 		"ContentLanguages": models.ContentLanguages, "LangNames": models.ContentLanguageNames,
-	})
+	}
+	if e != nil { // the picture form below the event's (app/images.go)
+		if err := a.eventImageFormData(c, e, data); err != nil {
+			return err
+		}
+	}
+	return a.renderStatus(c, status, "manage/event_form", data)
 }
 
 // newEvent shows the event form; the route's gate made sure the user may

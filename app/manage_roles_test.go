@@ -92,6 +92,13 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/publish":   needManager,
 	"POST /manage/events/:id/unpublish": needManager,
 	"POST /manage/events/:id/cancel":    needManager,
+
+	// Event covers and organization logos (app/images.go).
+	"POST /manage/events/:id/image":        needManager,
+	"POST /manage/events/:id/image/remove": needManager,
+	"POST /manage/orgs/:orgID/logo":        needOwner,
+	"POST /manage/orgs/:orgID/logo/remove": needOwner,
+
 	// cancelling an event and the refund policy (i10-cancel)
 	"GET /manage/events/:id/cancel":                            needManager,
 	"POST /manage/events/:id/cancel/retry":                     needManager,

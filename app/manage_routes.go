@@ -58,6 +58,8 @@ func (a *App) manageRoutes(m fiber.Router) {
 	a.liveBoardRoutes(o)   // live boards, moderation and polls (app/live_moderation.go)
 
 	a.teamRoutes(o) // the team and its invitations (app/manage_team.go)
+
+	a.imageRoutes(o) // event covers and organization logos (app/images.go)
 }
 
 // adminRoutes declares the site admin area (behind requireUser and requireAdmin).

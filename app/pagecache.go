@@ -7,7 +7,12 @@ import (
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
+
+// cachedBrotliLevel: a cached page is compressed once per version, so it
+// can afford more effort than a page compressed on every request.
+const cachedBrotliLevel = 9
 
 // pageCache keeps rendered public pages, keyed by what they depend on (the
 // page, the language, and a version read from the database on every
@@ -19,12 +24,13 @@ type pageCache struct {
 	pages map[string]*cachedPage // by slot (e.g. "event:forum:es")
 }
 
-// cachedPage is one rendering, with its gzip form and validator.
+// cachedPage is one rendering, with its gzip and brotli forms and validator.
 type cachedPage struct {
 	version string
 	etag    string
 	body    []byte
 	gz      []byte
+	br      []byte
 }
 
 func newPageCache() *pageCache { return &pageCache{pages: map[string]*cachedPage{}} }
@@ -46,7 +52,8 @@ func (pc *pageCache) put(slot, version string, body []byte) *cachedPage {
 	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	_, _ = w.Write(body)
 	_ = w.Close()
-	p := &cachedPage{version: version, etag: `W/"` + strings.ReplaceAll(slot+"-"+version, `"`, "") + `"`, body: body, gz: gz.Bytes()}
+	p := &cachedPage{version: version, etag: `W/"` + strings.ReplaceAll(slot+"-"+version, `"`, "") + `"`, body: body, gz: gz.Bytes(),
+		br: fasthttp.AppendBrotliBytesLevel(nil, body, cachedBrotliLevel)}
 	pc.mu.Lock()
 	pc.pages[slot] = p
 	pc.mu.Unlock()
@@ -71,7 +78,11 @@ func (a *App) serveCached(c *fiber.Ctx, slot, version string, build func() ([]by
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	if strings.Contains(c.Get(fiber.HeaderAcceptEncoding), "gzip") {
+	switch acceptedEncoding(c.Get(fiber.HeaderAcceptEncoding)) {
+	case "br":
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(p.br)
+	case "gzip":
 		c.Set(fiber.HeaderContentEncoding, "gzip")
 		return c.Send(p.gz)
 	}

@@ -32,9 +32,12 @@ func (a *App) home(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		return a.renderBytes(c, "public/home", fiber.Map{
+		if err := a.attachCardPictures(upcoming, past); err != nil {
+			return nil, err
+		}
+		return a.renderBytes(c, "public/home", withMap(fiber.Map{
 			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past, "Marks": marks,
-		})
+		}, a.homeSEO(c, kind)))
 	})
 }
 
@@ -60,6 +63,7 @@ func (a *App) renderEventPage(c *fiber.Ctx, slug string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	data["Indexable"] = true // not the organizers' preview (app/seo.go)
 	return a.renderBytes(c, "public/event", data)
 }
 
@@ -78,8 +82,11 @@ func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 	if err != nil {
 		return nil, errInternal("load networking", err)
 	}
+	if err := models.AttachEventPicture(a.db, e); err != nil { // cover and logo (app/images.go)
+		return nil, errInternal("load event image", err)
+	}
 	loc := e.Location()
-	return withContent(fiber.Map{
+	data := withContent(fiber.Map{
 		"Public":     true,
 		"Networking": set.Enabled,
 		"Event":      e,
@@ -89,7 +96,9 @@ func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 		"Past":       e.IsPast(a.now()),
 		"URL":        a.cfg.BaseURL + "/events/" + e.Slug,
 		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda, ct.ShownLang(models.OwnerEvent, e.ID, "title")),
-	}, c, ct, e), nil
+	}, c, ct, e)
+	data["Description"] = eventDescription(newTranslator(a.bundle, a.lang(c)), e) // app/seo.go
+	return data, nil
 }
 
 // eventJSONLD describes the event for search engines (schema.org Event).
@@ -136,6 +145,9 @@ func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda, inLangu
 	}
 	if len(performers) > 0 {
 		doc["performer"] = performers
+	}
+	if e.Image != nil { // the cover's sizes (app/images.go)
+		doc["image"] = pictureURLs(baseURL, e.Image)
 	}
 	b, _ := json.Marshal(doc) // json.Marshal escapes <, > and & so the block cannot close the script
 	return template.JS(b)

@@ -14,6 +14,7 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // routes declares every route of the site, in one place.
 func (a *App) routes(f *fiber.App) {
+	f.Use(a.compressResponses) // outermost: it sees error pages too (app/compress.go)
 	f.Use(a.requestLog)
 	f.Use(recover.New())
 	f.Use(a.securityHeaders)
@@ -22,6 +23,8 @@ func (a *App) routes(f *fiber.App) {
 	f.Get("/healthz", a.healthz)
 	f.Get("/metrics", a.metrics.handler())
 	f.Get("/static/*", a.serveStatic)
+	f.Get("/images/:file", a.serveImage) // event covers and logos (app/images.go)
+	f.Get("/robots.txt", a.robotsTxt)    // (app/seo.go)
 	f.Get("/lang/:lang", a.setLanguage)
 
 	// REST API for other systems, with its own authentication (app/api).
@@ -85,5 +88,20 @@ func (a *App) serveStatic(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, as.ContentType)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	if as.Compressible() {
+		c.Vary(fiber.HeaderAcceptEncoding)
+		var packed []byte
+		enc := acceptedEncoding(c.Get(fiber.HeaderAcceptEncoding))
+		switch enc {
+		case "br":
+			packed = as.Brotli()
+		case "gzip":
+			packed = as.Gzip()
+		}
+		if packed != nil { // nil for a file too small to gain
+			c.Set(fiber.HeaderContentEncoding, enc)
+			return c.Send(packed)
+		}
+	}
 	return c.Send(as.Body)
 }

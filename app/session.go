@@ -47,12 +47,18 @@ func (a *App) storeSession(c *fiber.Ctx, s *session.Session) error {
 	return err
 }
 
-// csrfToken returns the token forms carry. A visitor with a session (an
+// csrfToken returns the token forms carry, masked afresh for each page
+// (app/csrf_mask.go). A visitor with a session (an
 // organizer, a signed-in participant, anyone shown a flash) gets the
 // session's token. An anonymous visitor gets a token bound to a random value
 // in their own cookie (signed double submit), so showing a form to a
 // stranger writes nothing to the database.
 func (a *App) csrfToken(c *fiber.Ctx) (string, error) {
+	tok, err := a.plainCSRFToken(c)
+	return maskCSRF(tok), err
+}
+
+func (a *App) plainCSRFToken(c *fiber.Ctx) (string, error) {
 	s, err := a.session(c)
 	if err != nil {
 		return "", err
@@ -106,6 +112,7 @@ func (a *App) validCSRF(c *fiber.Ctx) bool {
 // csrfTokenOK checks a CSRF token however it came (a form field, or the
 // X-CSRF-Token header of a script's JSON request).
 func (a *App) csrfTokenOK(c *fiber.Ctx, got string) bool {
+	got = unmaskCSRF(got)
 	if got == "" {
 		return false
 	}

@@ -70,6 +70,10 @@ const (
 	AuditBadgesDownloaded  = "badges.downloaded"
 	AuditCertificatesSent  = "certificates.sent"
 	AuditAuditExported     = "audit.exported"
+	AuditImageChanged      = "event.image_changed"
+	AuditImageRemoved      = "event.image_removed"
+	AuditLogoChanged       = "organization.logo_changed"
+	AuditLogoRemoved       = "organization.logo_removed"
 )
 
 // Field limits of an audit entry; longer text is cut (on a rune boundary),

@@ -22,6 +22,7 @@ var AuditActions = []string{
 	AuditAPITokenCreated, AuditAPITokenRevoked,
 	AuditLiveBoardExported,
 	AuditWebhookCreated, AuditWebhookChanged, AuditWebhookDeleted, AuditWebhookSecretRotated,
+	AuditImageChanged, AuditImageRemoved, AuditLogoChanged, AuditLogoRemoved,
 }
 
 // KnownAuditAction reports whether a is one of AuditActions.

@@ -103,9 +103,10 @@ func copyTable(src, dst *gorm.DB, table string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	isBool := map[string]bool{}
+	isBool, isBytes := map[string]bool{}, map[string]bool{}
 	for _, c := range cols {
 		isBool[c.Name()] = strings.HasPrefix(strings.ToLower(c.DatabaseTypeName()), "bool")
+		isBytes[c.Name()] = strings.EqualFold(c.DatabaseTypeName(), "bytea") // pictures (image.go)
 	}
 	rows, err := src.Table(table).Rows()
 	if err != nil {
@@ -135,6 +136,9 @@ func copyTable(src, dst *gorm.DB, table string) (int64, error) {
 		for k, v := range row {
 			if isBool[k] && v != nil {
 				row[k] = sqliteBool(v)
+			}
+			if s, ok := v.(string); ok && isBytes[k] {
+				row[k] = []byte(s) // SQLite hands a blob back as text; PostgreSQL wants bytes
 			}
 		}
 		batch = append(batch, row)

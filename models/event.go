@@ -65,6 +65,9 @@ type Event struct {
 	// columns hold DefaultLanguage's text, the others are Translation rows.
 	Languages       string `gorm:"size:100;not null;default:en"`
 	DefaultLanguage string `gorm:"size:8;not null;default:en"`
+
+	// Image is the event's cover when a page asked for it (AttachEventPictures).
+	Image *Picture `gorm:"-"`
 }
 
 // Location returns the event's time zone, falling back to UTC for a bad name.

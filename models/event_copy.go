@@ -105,7 +105,7 @@ func CopyEvent(db *gorm.DB, srcID uint, in CopyEventInput) (*Event, error) {
 			return err
 		}
 		c := eventCopier{tx: tx, src: src.ID, dst: e.ID, shift: shift, ids: map[string]map[uint]uint{OwnerEventMail: {src.ID: e.ID}}}
-		for _, step := range []func() error{c.paymentSettings, c.mailSettings, c.refundPolicy, c.ticketTypes, c.questions, c.consents, c.agenda, c.networking, c.translations} {
+		for _, step := range []func() error{c.paymentSettings, c.mailSettings, c.refundPolicy, c.ticketTypes, c.questions, c.consents, c.agenda, c.networking, c.translations, c.picture} {
 			if err := step(); err != nil {
 				return err
 			}

@@ -48,6 +48,7 @@ var migrations = []migration{
 	{29, "live agora: boards of sessions, posts, votes (one per person and post)", migrate0029LiveBoards},
 	{30, "live agora: quick polls and their answers (one per person and poll)", migrate0030LivePolls},
 	{31, "feedback questionnaires, requests and answers", migrate0031Feedback},
+	{32, "event cover images and organization logos, with their JPEG variants", migrate0032Images},
 }
 
 // schemaVersion is the row that records which migrations have run.

@@ -30,6 +30,9 @@ type Organization struct {
 
 	// RetentionMonths is its events' default retention period (retention.go).
 	RetentionMonths int `gorm:"not null;default:12"`
+
+	// Logo is the organization's logo when a page asked for it (image.go).
+	Logo *Picture `gorm:"-"`
 }
 
 // Roles a user may hold in an organization.

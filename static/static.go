@@ -9,6 +9,9 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
+
+	"github.com/valyala/fasthttp"
 )
 
 //go:embed css js img
@@ -20,6 +23,41 @@ type Asset struct {
 	URL         string // e.g. "/static/css/site.3fa1b2c4d5.css"
 	ContentType string
 	Body        []byte
+
+	// The compressed forms, made on first use and kept: start-up stays
+	// fast, and no file is compressed twice.
+	gzOnce, brOnce sync.Once
+	gz, br         []byte
+}
+
+// Compressible reports whether the asset is text worth compressing.
+func (as *Asset) Compressible() bool {
+	return strings.HasPrefix(as.ContentType, "text/") || as.ContentType == "image/svg+xml"
+}
+
+// Gzip returns the body gzipped at the best level, or nil when that is no
+// smaller (a tiny file).
+func (as *Asset) Gzip() []byte {
+	as.gzOnce.Do(func() {
+		as.gz = smaller(fasthttp.AppendGzipBytesLevel(nil, as.Body, fasthttp.CompressBestCompression), as.Body)
+	})
+	return as.gz
+}
+
+// Brotli returns the body compressed with brotli at the best level, or nil
+// when that is no smaller.
+func (as *Asset) Brotli() []byte {
+	as.brOnce.Do(func() {
+		as.br = smaller(fasthttp.AppendBrotliBytesLevel(nil, as.Body, fasthttp.CompressBrotliBestCompression), as.Body)
+	})
+	return as.br
+}
+
+func smaller(packed, body []byte) []byte {
+	if len(packed) >= len(body) {
+		return nil
+	}
+	return packed
 }
 
 // Assets maps logical names and hashed URLs to embedded files.
