@@ -24,8 +24,8 @@ func TestRegistrationsPerDayInTheEventsTimeZone(t *testing.T) {
 		}
 		return v
 	}
-	modeltest.BulkOrders(t, db, ev, tt, 3, at("2026-03-28T22:30:00Z")) // 23:30 on the 28th in Madrid (UTC+1)
-	modeltest.BulkOrders(t, db, ev, tt, 2, at("2026-03-28T23:30:00Z")) // 00:30 on the 29th
+	modeltest.BulkOrders(t, db, ev, tt, 3, at("2026-03-28T22:30:00Z"))         // 23:30 on the 28th in Madrid (UTC+1)
+	modeltest.BulkOrders(t, db, ev, tt, 2, at("2026-03-28T23:30:00Z"))         // 00:30 on the 29th
 	late := modeltest.BulkOrders(t, db, ev, tt, 5, at("2026-03-31T21:59:00Z")) // 23:59 on the 31st (UTC+2 now)
 	modeltest.BulkOrders(t, db, other, ot, 7, at("2026-03-30T10:00:00Z"))
 	if err := db.Model(&models.Order{}).Where("id = ?", late[0]).Update("status", models.OrderCancelled).Error; err != nil {
