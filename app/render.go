@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/agora-events/agora/app/chart"
 	"github.com/agora-events/agora/views"
 )
 
@@ -126,6 +127,7 @@ func (a *App) funcs() template.FuncMap {
 		"languages": func() []string { return a.langs.offered },
 		"baseURL":   func() string { return a.cfg.BaseURL },
 		"add":       func(a, b int) int { return a + b },
+		"meter":     chart.Meter, // {{meter taken capacity "label"}}: one bar as inline SVG
 	}
 }
 

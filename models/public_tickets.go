@@ -28,12 +28,22 @@ func (s TicketSummary) SoldOut() bool { return len(s.OnSale) > 0 && s.Left == 0 
 // PublicTicketTypes lists the visible ticket types of the given events in
 // display order, by event, in one query.
 func PublicTicketTypes(db *gorm.DB, eventIDs []uint) (map[uint][]TicketType, error) {
+	return ticketTypesByEvent(db.Where("hidden = ?", false), eventIDs)
+}
+
+// TicketTypesOfEvents lists every ticket type (hidden ones too) of the
+// given events in display order, by event, in one query.
+func TicketTypesOfEvents(db *gorm.DB, eventIDs []uint) (map[uint][]TicketType, error) {
+	return ticketTypesByEvent(db, eventIDs)
+}
+
+func ticketTypesByEvent(q *gorm.DB, eventIDs []uint) (map[uint][]TicketType, error) {
 	out := map[uint][]TicketType{}
 	if len(eventIDs) == 0 {
 		return out, nil
 	}
 	var ts []TicketType
-	if err := db.Where("event_id IN ? AND hidden = ?", eventIDs, false).Order("event_id, position, id").Find(&ts).Error; err != nil {
+	if err := q.Where("event_id IN ?", eventIDs).Order("event_id, position, id").Find(&ts).Error; err != nil {
 		return nil, err
 	}
 	for _, t := range ts {

@@ -55,7 +55,7 @@ type Bar struct {
 	Label string // "Standard ticket"
 	Text  string // "Places left: 3 of 40"
 	Value int
-	Max   int
+	Max   int // 0 = no limit: the row has no bar
 	// Few marks a row that is nearly full; it is drawn in the warning
 	// style, and Text must say so in words too.
 	Few bool
@@ -77,7 +77,9 @@ func Bars(caption string, bars []Bar) template.HTML {
 			cls += " chart-few"
 		}
 		b.WriteString(`<li class="` + cls + `"><span class="chart-label">` + esc(r.Label) + `</span> `)
-		b.WriteString(string(Meter(r.Value, r.Max, r.Label+": "+r.Text)))
+		if r.Max > 0 { // no limit, no whole to draw a part of: words only
+			b.WriteString(string(Meter(r.Value, r.Max, r.Label+": "+r.Text)))
+		}
 		b.WriteString(` <span class="chart-value">` + esc(r.Text) + `</span></li>`)
 	}
 	b.WriteString(`</ul></figure>`)
