@@ -108,29 +108,34 @@ type ColumnText struct {
 // per column slot, so the picture stretches to the space it has.
 const columnsHeight = 100
 
+// minColumns is the fewest column slots drawn; columnPixels their width.
+const (
+	minColumns   = 7
+	columnPixels = 24
+)
+
 // Columns draws a small column chart with an axis line, the first and last
 // labels under it, a line of words, and the figures as a table in a
 // scrolling region (the site's table wrapper), inside a disclosure.
 func Columns(t ColumnText, cols []Column) template.HTML {
-	max := 0
+	top := 0
 	for _, c := range cols {
-		if c.Value > max {
-			max = c.Value
+		if c.Value > top {
+			top = c.Value
 		}
 	}
-	n := len(cols)
-	if n == 0 {
-		n = 1
-	}
+	// At least a week's room, so a few days draw as columns, not slabs;
+	// columnPixels wide each, shrunk by the stylesheet to the space there is.
+	n := max(len(cols), minColumns)
 	var b strings.Builder
-	b.WriteString(`<figure class="chart chart-columns">`)
-	fmt.Fprintf(&b, `<svg class="chart-plot" role="img" aria-label="%s" viewBox="0 0 %d %d" preserveAspectRatio="none" width="100%%" height="120" focusable="false">`,
-		esc(t.Title), n*10, columnsHeight)
+	b.WriteString(`<figure class="chart chart-columns"><div class="chart-plot-box">`)
+	fmt.Fprintf(&b, `<svg class="chart-plot" role="img" aria-label="%s" viewBox="0 0 %d %d" preserveAspectRatio="none" width="%d" height="120" focusable="false">`,
+		esc(t.Title), n*10, columnsHeight, n*columnPixels)
 	b.WriteString(`<title>` + esc(t.Title) + `</title>`)
 	for i, c := range cols {
 		h := 0
-		if max > 0 {
-			h = c.Value * (columnsHeight - 2) / max
+		if top > 0 {
+			h = c.Value * (columnsHeight - 2) / top
 			if c.Value > 0 && h < 2 {
 				h = 2
 			}
@@ -156,6 +161,7 @@ func Columns(t ColumnText, cols []Column) template.HTML {
 		}
 		b.WriteString(`</p>`)
 	}
+	b.WriteString(`</div>`)
 	if t.Summary != "" {
 		b.WriteString(`<figcaption>` + esc(t.Summary) + `</figcaption>`)
 	}
