@@ -15,12 +15,18 @@ import (
 // The pages with pictures pass WCAG 2.2 AA (axe) with their charts drawn:
 // the event page's bars, the home cards, the organizer overview's bars, the
 // registrations chart with its figures open, the meetings grid at 22
-// tables, and the check-in progress bar.
+// tables, and the check-in progress bar, which follows a check-in made by
+// the page's script.
 func TestBrowserAccessibilityPictures(t *testing.T) {
 	requireChromium(t)
 	axeJS := axeSource(t)
 	var fx meetingFixture
-	base := startServer(t, func(d *gorm.DB) { fx = seedPicturesWorld(t, d) })
+	var code string // the first attendee's ticket code
+	base := startServer(t, func(d *gorm.DB) {
+		fx = seedPicturesWorld(t, d)
+		d.Model(&models.Order{}).Where("id = ?", fx.Attendees[0].OrderID).Pluck("code", &code)
+		code += "-1"
+	})
 	ctx := newBrowser(t)
 	open(t, ctx, base+"/events/pics", 200)
 	checkAxe(t, ctx, axeJS, "event page with bars")
@@ -46,6 +52,17 @@ func TestBrowserAccessibilityPictures(t *testing.T) {
 	}
 	open(t, org, mbase+"/checkin", 200)
 	checkAxe(t, org, axeJS, "check-in with its progress bar")
+	// The script checks in without reloading; the bar follows the count.
+	const bar = `(() => { const b = document.getElementById("checkin-bar"); return b.value + "/" + b.max; })()`
+	before := eval[string](t, org, bar)
+	do(t, org, setInput("#f-code", code), chromedp.Click(chromedp.CSS(".checkin-submit")))
+	after := before
+	for end := time.Now().Add(10 * time.Second); after == before && time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		after = eval[string](t, org, bar)
+	}
+	if before != "0/4" || after != "1/4" { // 4 confirmed; the 2 paid ones wait for payment
+		t.Errorf("check-in bar %s before and %s after one check-in, want 0/4 then 1/4", before, after)
+	}
 }
 
 // seedPicturesWorld is the meetings fixture with 22 tables, a booked and a
