@@ -128,6 +128,13 @@ func TestEventPageDrawsPlacesLeftAndStaysRightAfterRegistering(t *testing.T) {
 		}
 	}
 	checkCounters(t, db)
+
+	// Nothing is on sale once the event is cancelled: no tickets, no offers.
+	db.Model(p.Event).Updates(map[string]any{"status": models.StatusCancelled, "version": gorm.Expr("version + 1")})
+	r = c.get(page)
+	if m := ldRe.FindStringSubmatch(r.Body); m == nil || strings.Contains(m[1], `"offers"`) || strings.Contains(r.Body, `id="tickets-h"`) {
+		t.Error("a cancelled event still offers tickets")
+	}
 }
 
 // The home page's cards give the time in the event's zone, the place, the

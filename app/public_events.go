@@ -90,7 +90,11 @@ func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 	for i := range visible {
 		ct.TicketType(&visible[i])
 	}
-	tickets := models.SummariseTickets(*e, visible, a.now())
+	// Nothing is on sale for a cancelled or past event: no price, no offers.
+	var tickets models.TicketSummary
+	if e.Status == models.StatusPublished && !e.IsPast(a.now()) {
+		tickets = models.SummariseTickets(*e, visible, a.now())
+	}
 	loc := e.Location()
 	return withContent(fiber.Map{
 		"Public":     true,
