@@ -93,9 +93,13 @@ func (a *App) eventOverview(c *fiber.Ctx) error {
 	if err != nil {
 		return dbErr("cancellation progress", err)
 	}
+	places, perDay, err := a.eventPictures(c, e)
+	if err != nil {
+		return err
+	}
 	return a.render(c, "manage/event", fiber.Map{
 		"Event": e, "Loc": e.Location(), "Agenda": ag, "Cancellation": prog,
-		"IsOwner": m.HasRole(models.RoleOwner),
+		"IsOwner": m.HasRole(models.RoleOwner), "Places": places, "PerDay": perDay,
 	})
 }
 

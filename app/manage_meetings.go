@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/csv"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -17,6 +18,47 @@ type meetingGrid struct {
 	// Cells[i][j] lists the meetings in slot i at location j (online
 	// locations hold many).
 	Cells [][][]models.Meeting
+}
+
+// Days groups the slots by day in loc, for the grid's day headings.
+func (g *meetingGrid) Days(loc *time.Location) []gridDay {
+	var out []gridDay
+	for i, s := range g.Slots {
+		y, m, d := s.StartsAt.In(loc).Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+		if len(out) == 0 || !out[len(out)-1].Day.Equal(day) {
+			out = append(out, gridDay{Day: day})
+		}
+		last := &out[len(out)-1]
+		last.Rows = append(last.Rows, gridRow{Slot: s, Cells: g.Cells[i]})
+	}
+	return out
+}
+
+// gridDay is one day of the grid; gridRow one slot across the tables.
+type gridDay struct {
+	Day  time.Time
+	Rows []gridRow
+}
+
+type gridRow struct {
+	Slot  models.MeetingSlot
+	Cells [][]models.Meeting
+}
+
+// gridCell is one table's cell of the row with its state, for the template.
+type gridCell struct {
+	State    string
+	Meetings []models.Meeting
+}
+
+// States pairs each of the row's cells with its state.
+func (r gridRow) States() []gridCell {
+	out := make([]gridCell, len(r.Cells))
+	for j, ms := range r.Cells {
+		out[j] = gridCell{State: models.CellState(ms), Meetings: ms}
+	}
+	return out
 }
 
 // meetingCounts are the dashboard's figures.

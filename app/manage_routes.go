@@ -96,6 +96,10 @@ func (a *App) manageDashboard(c *fiber.Ctx) error {
 	for _, m := range editableMemberships(c) {
 		editable[m.OrganizationID] = true
 	}
+	places, err := a.dashboardPlaces(c, events, editable)
+	if err != nil {
+		return err
+	}
 	return a.render(c, "manage/dashboard", fiber.Map{"Events": events, "Memberships": currentMemberships(c),
-		"CanCreate": len(editable) > 0, "Editable": editable})
+		"CanCreate": len(editable) > 0, "Editable": editable, "Places": places})
 }

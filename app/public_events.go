@@ -35,8 +35,12 @@ func (a *App) home(c *fiber.Ctx) error {
 		if err := a.attachCardPictures(upcoming, past); err != nil {
 			return nil, err
 		}
+		tickets, err := a.cardTickets(upcoming, now)
+		if err != nil {
+			return nil, err
+		}
 		return a.renderBytes(c, "public/home", withMap(fiber.Map{
-			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past, "Marks": marks,
+			"Public": true, "Kind": kind, "Kinds": models.EventKinds, "Upcoming": upcoming, "Past": past, "Marks": marks, "Tickets": tickets,
 		}, a.homeSEO(c, kind)))
 	})
 }
@@ -85,6 +89,19 @@ func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 	if err := models.AttachEventPicture(a.db, e); err != nil { // cover and logo (app/images.go)
 		return nil, errInternal("load event image", err)
 	}
+	byEvent, err := models.PublicTicketTypes(a.db, []uint{e.ID})
+	if err != nil {
+		return nil, errInternal("load ticket types", err)
+	}
+	visible := byEvent[e.ID]
+	for i := range visible {
+		ct.TicketType(&visible[i])
+	}
+	// Nothing is on sale for a cancelled or past event: no price, no offers.
+	var tickets models.TicketSummary
+	if e.Status == models.StatusPublished && !e.IsPast(a.now()) {
+		tickets = models.SummariseTickets(*e, visible, a.now())
+	}
 	loc := e.Location()
 	data := withContent(fiber.Map{
 		"Public":     true,
@@ -94,8 +111,9 @@ func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 		"Days":       models.GroupByDay(agenda.Sessions, loc),
 		"Speakers":   agenda.Speakers,
 		"Past":       e.IsPast(a.now()),
+		"Tickets":    tickets,
 		"URL":        a.cfg.BaseURL + "/events/" + e.Slug,
-		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda, ct.ShownLang(models.OwnerEvent, e.ID, "title")),
+		"JSONLD":     eventJSONLD(a.cfg.BaseURL, e, agenda, tickets, ct.ShownLang(models.OwnerEvent, e.ID, "title")),
 	}, c, ct, e)
 	data["Description"] = eventDescription(newTranslator(a.bundle, a.lang(c)), e) // app/seo.go
 	return data, nil
@@ -103,7 +121,7 @@ func (a *App) eventPageData(c *fiber.Ctx, e *models.Event) (fiber.Map, error) {
 
 // eventJSONLD describes the event for search engines (schema.org Event).
 // inLanguage is the language the event's text is shown in.
-func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda, inLanguage string) template.JS {
+func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda, tickets models.TicketSummary, inLanguage string) template.JS {
 	status := "https://schema.org/EventScheduled"
 	if e.Status == models.StatusCancelled {
 		status = "https://schema.org/EventCancelled"
@@ -136,7 +154,12 @@ func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda, inLangu
 		"eventAttendanceMode": mode,
 		"url":                 baseURL + "/events/" + e.Slug,
 		"inLanguage":          inLanguage,
-		"organizer":           map[string]any{"@type": "Organization", "name": e.Organization.Name},
+		// The site is the organizer's own (organizations have no web
+		// address of their own in Agora), so its home page stands for them.
+		"organizer": map[string]any{"@type": "Organization", "name": e.Organization.Name, "url": baseURL + "/"},
+	}
+	if offers := eventOffers(baseURL, e, tickets); len(offers) > 0 {
+		doc["offers"] = offers
 	}
 	if len(location) == 1 {
 		doc["location"] = location[0]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/agora-events/agora/app/chart"
 	"github.com/agora-events/agora/views"
 )
 
@@ -151,6 +152,7 @@ func (a *App) funcs() template.FuncMap {
 		"baseURL":   func() string { return a.cfg.BaseURL },
 		"add":       func(a, b int) int { return a + b },
 		"initial":   initialOf, // a card's placeholder letter (app/images.go)
+		"meter":     chart.Meter, // {{meter taken capacity "label"}}: one bar as inline SVG
 	}
 }
 

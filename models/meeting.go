@@ -222,3 +222,29 @@ func splitList(s, sep string) []string {
 	}
 	return out
 }
+
+// Meeting grid states of one slot at one table, as the organizer's grid
+// shows them. A table cannot be blocked for a slot in Agora (tables are
+// open for every slot of their blocks), so there is no "blocked" state.
+const (
+	CellFree   = "free"
+	CellBooked = "booked"
+	CellNoShow = "noshow"
+)
+
+// NoShow reports whether either person did not come.
+func (m Meeting) NoShow() bool { return m.NoShowA || m.NoShowB }
+
+// CellState is the grid state of the active meetings in one slot at one
+// table: free without any, no-show when someone missed one, else booked.
+func CellState(ms []Meeting) string {
+	if len(ms) == 0 {
+		return CellFree
+	}
+	for _, m := range ms {
+		if m.NoShow() {
+			return CellNoShow
+		}
+	}
+	return CellBooked
+}

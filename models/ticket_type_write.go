@@ -32,7 +32,11 @@ func TicketTypeOf(db *gorm.DB, eventID, id uint) (*TicketType, error) {
 // CreateTicketType stores a new ticket type; its counter starts at zero.
 func CreateTicketType(db *gorm.DB, t *TicketType) error {
 	t.ID, t.PlacesTaken = 0, 0
-	return db.Create(t).Error
+	if err := db.Create(t).Error; err != nil {
+		return err
+	}
+	// The public pages show ticket types (offers, places left): stale now.
+	return BumpEventVersion(db, t.EventID)
 }
 
 // UpdateTicketType saves the organizer's fields of t. The capacity is set in
@@ -56,7 +60,7 @@ func UpdateTicketType(db *gorm.DB, t *TicketType) error {
 		}
 		return ErrCapacityBelowTaken
 	}
-	return nil
+	return BumpEventVersion(db, t.EventID)
 }
 
 // DeleteTicketType deletes a ticket type nobody ever registered or waited
@@ -82,7 +86,10 @@ func DeleteTicketType(db *gorm.DB, eventID, id uint) error {
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrTicketTypeSold
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return BumpEventVersion(tx, eventID)
 	})
 }
 
