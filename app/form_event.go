@@ -21,6 +21,8 @@ const (
 	maxEventDescription = 20000
 	maxEventVenue       = 200
 	maxEventAddress     = 500
+	maxEventLocality    = 100
+	maxEventPostalCode  = 20
 	maxEventURL         = 500
 	maxEventCapacity    = 1000000
 )
@@ -36,6 +38,9 @@ type EventForm struct {
 	Description          string
 	Venue                string
 	Address              string
+	Locality             string
+	PostalCode           string
+	Country              string
 	OnlineURL            string
 	TimeZone             string
 	StartsAt             string
@@ -54,6 +59,7 @@ func parseEventForm(c *fiber.Ctx) EventForm {
 		OrganizationID: v("organization_id"), Title: v("title"), Slug: v("slug"), Kind: v("kind"),
 		Summary: v("summary"), Description: strings.TrimRight(c.FormValue("description"), " \t\r\n"),
 		Venue: v("venue"), Address: v("address"), OnlineURL: v("online_url"), TimeZone: v("time_zone"),
+		Locality: v("locality"), PostalCode: v("postal_code"), Country: v("country"),
 		StartsAt: v("starts_at"), EndsAt: v("ends_at"), Capacity: v("capacity"),
 		RegistrationOpensAt: v("registration_opens_at"), RegistrationClosesAt: v("registration_closes_at"),
 	}
@@ -76,6 +82,7 @@ func eventFormFrom(e *models.Event) EventForm {
 	return EventForm{
 		Title: e.Title, Slug: e.Slug, Kind: e.Kind, Summary: e.Summary, Description: e.Description,
 		Venue: e.Venue, Address: e.Address, OnlineURL: e.OnlineURL, TimeZone: e.TimeZone,
+		Locality: e.Locality, PostalCode: e.PostalCode, Country: e.Country,
 		StartsAt: local(&e.StartsAt), EndsAt: local(&e.EndsAt), Capacity: itoa(e.Capacity),
 		RegistrationOpensAt: local(e.RegistrationOpensAt), RegistrationClosesAt: local(e.RegistrationClosesAt),
 	}
@@ -111,6 +118,11 @@ func (f EventForm) Validate() FieldErrors {
 	checkLen(errs, "description", f.Description, maxEventDescription)
 	checkLen(errs, "venue", f.Venue, maxEventVenue)
 	checkLen(errs, "address", f.Address, maxEventAddress)
+	checkLen(errs, "locality", f.Locality, maxEventLocality)
+	checkLen(errs, "postal_code", f.PostalCode, maxEventPostalCode)
+	if _, ok := models.CountryCode(f.Country); !ok {
+		errs.Add("country", "event.country_invalid")
+	}
 	checkLen(errs, "online_url", f.OnlineURL, maxEventURL)
 	if f.OnlineURL != "" && !validWebURL(f.OnlineURL) {
 		errs.Add("online_url", "form.bad_url")
@@ -179,6 +191,8 @@ func (f EventForm) Apply(e *models.Event) {
 	}
 	e.Title, e.Slug, e.Kind, e.Summary, e.Description = f.Title, f.Slug, f.Kind, f.Summary, f.Description
 	e.Venue, e.Address, e.OnlineURL, e.TimeZone = f.Venue, f.Address, f.OnlineURL, f.TimeZone
+	e.Locality, e.PostalCode = f.Locality, f.PostalCode
+	e.Country, _ = models.CountryCode(f.Country) // checked by Validate
 	if t := utc(f.StartsAt); t != nil {
 		e.StartsAt = *t
 	}

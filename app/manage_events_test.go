@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -103,6 +104,7 @@ func TestEventFormBadInputKeepsWhatWasTyped(t *testing.T) {
 		{"negative capacity", "capacity", "-5", "cannot be negative"},
 		{"text capacity", "capacity", "lots", "whole number"},
 		{"registration window", "registration_closes_at", "2001-01-01T10:00", "Registration must close after it opens"},
+		{"country name", "country", "Spain", "two letters"},
 	}
 	before := dbSnapshot(t, db)
 	for _, tc := range cases {
@@ -203,5 +205,55 @@ func TestCheckinStaffGetTheDoorNotTheOverview(t *testing.T) {
 	}
 	if after := dbSnapshot(t, db); after != before {
 		t.Fatal("check-in staff changed something")
+	}
+}
+
+// The venue's town, postal code and country are kept as typed (the country
+// as its code, in capitals), shown on the event page in one line, and given
+// to search engines as a structured address.
+func TestEventPostalAddressOnThePageAndInJSONLD(t *testing.T) {
+	f, db := newTestApp(t)
+	_, _ = modeltest.Organizer(t, db, "Org A", "owner@example.org", models.RoleOwner)
+	c := newClient(t, f)
+	c.signIn("owner@example.org")
+	v := eventValues("Care Forum", "care-forum-address")
+	v.Set("venue", "Harbour Hall")
+	v.Set("address", "12 Harbour Avenue")
+	v.Set("locality", "Vallmar")
+	v.Set("postal_code", "46000")
+	v.Set("country", "es")
+	v.Set("online_url", "") // one place, not a list with the online room
+	c.get("/manage/events/new")
+	mustStatus(t, c.post("/manage/events", v), http.StatusSeeOther, "create")
+	var e models.Event
+	if err := db.Where("slug = ?", "care-forum-address").First(&e).Error; err != nil {
+		t.Fatal(err)
+	}
+	if e.Locality != "Vallmar" || e.PostalCode != "46000" || e.Country != "ES" {
+		t.Fatalf("stored %q %q %q", e.Locality, e.PostalCode, e.Country)
+	}
+	if err := models.SetEventStatus(db, &e, models.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	r := newClient(t, f).get("/events/care-forum-address")
+	mustStatus(t, r, http.StatusOK, "event page")
+	mustContain(t, r.Body, "event page", "Harbour Hall, 12 Harbour Avenue, 46000 Vallmar")
+	m := ldRe.FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatal("no JSON-LD")
+	}
+	var doc struct {
+		Location struct {
+			Name    string
+			Address map[string]string
+		}
+	}
+	if err := json.Unmarshal([]byte(m[1]), &doc); err != nil {
+		t.Fatalf("JSON-LD: %v\n%s", err, m[1])
+	}
+	want := map[string]string{"@type": "PostalAddress", "streetAddress": "12 Harbour Avenue", "addressLocality": "Vallmar",
+		"postalCode": "46000", "addressCountry": "ES"}
+	if doc.Location.Name != "Harbour Hall" || fmt.Sprint(doc.Location.Address) != fmt.Sprint(want) {
+		t.Fatalf("location %+v, want address %v", doc.Location, want)
 	}
 }

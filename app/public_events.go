@@ -129,8 +129,7 @@ func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda, tickets
 	mode := "https://schema.org/OfflineEventAttendanceMode"
 	var location []any
 	if e.Venue != "" || e.Address != "" {
-		location = append(location, map[string]any{"@type": "Place", "name": e.Venue,
-			"address": map[string]any{"@type": "PostalAddress", "streetAddress": e.Address}})
+		location = append(location, map[string]any{"@type": "Place", "name": e.Venue, "address": postalAddress(e)})
 	}
 	if e.OnlineURL != "" {
 		location = append(location, map[string]any{"@type": "VirtualLocation", "url": e.OnlineURL})
@@ -174,4 +173,17 @@ func eventJSONLD(baseURL string, e *models.Event, agenda *models.Agenda, tickets
 	}
 	b, _ := json.Marshal(doc) // json.Marshal escapes <, > and & so the block cannot close the script
 	return template.JS(b)
+}
+
+// postalAddress is the venue's address as schema.org reads it: the parts
+// the organizer gave, and no empty ones.
+func postalAddress(e *models.Event) map[string]any {
+	addr := map[string]any{"@type": "PostalAddress"}
+	for k, v := range map[string]string{"streetAddress": e.Address, "addressLocality": e.Locality,
+		"postalCode": e.PostalCode, "addressCountry": e.Country} {
+		if v != "" {
+			addr[k] = v
+		}
+	}
+	return addr
 }

@@ -37,6 +37,9 @@ type Event struct {
 	Description          string `gorm:"type:text"` // Markdown, sanitised when rendered
 	Venue                string `gorm:"size:200"`
 	Address              string `gorm:"size:500"`
+	Locality             string `gorm:"size:100;not null;default:''"` // town or city of the venue
+	PostalCode           string `gorm:"size:20;not null;default:''"`
+	Country              string `gorm:"size:2;not null;default:''"` // ISO 3166-1 alpha-2, upper case
 	OnlineURL            string `gorm:"size:500"`
 	TimeZone             string `gorm:"size:64;not null"`
 	StartsAt             time.Time
@@ -169,7 +172,7 @@ func SaveEvent(db *gorm.DB, e *Event) error {
 }
 
 func saveEvent(db *gorm.DB, e *Event) error {
-	err := db.Model(e).Select("Slug", "Kind", "Title", "Summary", "Description", "Venue", "Address", "OnlineURL",
+	err := db.Model(e).Select("Slug", "Kind", "Title", "Summary", "Description", "Venue", "Address", "Locality", "PostalCode", "Country", "OnlineURL",
 		"TimeZone", "StartsAt", "EndsAt", "RegistrationOpensAt", "RegistrationClosesAt", "Capacity", "UpdatedAt").
 		Updates(e).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {

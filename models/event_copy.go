@@ -92,7 +92,7 @@ func CopyEvent(db *gorm.DB, srcID uint, in CopyEventInput) (*Event, error) {
 		shift := newDateShift(src.Location(), src.StartsAt, in.StartsAt)
 		e := &Event{
 			OrganizationID: src.OrganizationID, Slug: in.Slug, Kind: src.Kind, Title: in.Title,
-			Summary: src.Summary, Description: src.Description, Venue: src.Venue, Address: src.Address,
+			Summary: src.Summary, Description: src.Description, Venue: src.Venue, Address: src.Address, Locality: src.Locality, PostalCode: src.PostalCode, Country: src.Country,
 			OnlineURL: src.OnlineURL, TimeZone: src.TimeZone, StartsAt: shift.at(src.StartsAt),
 			EndsAt: shift.at(src.EndsAt), Status: StatusDraft, Capacity: src.Capacity,
 			RegistrationOpensAt: shift.ptr(src.RegistrationOpensAt), RegistrationClosesAt: shift.ptr(src.RegistrationClosesAt),

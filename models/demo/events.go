@@ -25,7 +25,7 @@ func seedForum(tx *gorm.DB, orgID uint, day func(int, *time.Location) time.Time)
 		Title:       "Health Innovation Forum",
 		Summary:     "Two days where patients, carers, clinicians, companies and public authorities shape the next wave of health and care innovation in the region.",
 		Description: forumDescription,
-		Venue:       "Vallmar Conference Centre", Address: "12 Harbour Avenue, 46000 Vallmar", TimeZone: "Europe/Madrid",
+		Venue:       "Vallmar Conference Centre", Address: "12 Harbour Avenue", Locality: "Vallmar", PostalCode: "46000", Country: "ES", TimeZone: "Europe/Madrid",
 		StartsAt: at(d1, 9, 0), EndsAt: at(d2, 17, 30), Capacity: 400}
 	if err := models.CreateEvent(tx, e); err != nil {
 		return err
@@ -75,7 +75,7 @@ func seedSymposium(tx *gorm.DB, orgID uint, day func(int, *time.Location) time.T
 		Title:       "Living Lab Symposium Brussels",
 		Summary:     "Living Labs from across Europe share what works, then sit down one-to-one to plan adopting each other's practices.",
 		Description: symposiumDescription,
-		Venue:       "Example Conference House", Address: "Rue de l'Exemple 10, 1000 Brussels", TimeZone: "Europe/Brussels",
+		Venue:       "Example Conference House", Address: "Rue de l'Exemple 10", Locality: "Brussels", PostalCode: "1000", Country: "BE", TimeZone: "Europe/Brussels",
 		StartsAt: at(d, 9, 0), EndsAt: at(d, 18, 0), Capacity: 150}
 	if err := models.CreateEvent(tx, e); err != nil {
 		return err
@@ -106,7 +106,7 @@ func seedAgora(tx *gorm.DB, orgID uint, day func(int, *time.Location) time.Time)
 		Summary: "An afternoon of co-creation: older adults, carers, professionals and makers design together how technology can help people live at home longer.",
 		Description: "Small groups, real conversations. Each co-creation session has **few places** so everyone is heard.\n\n" +
 			"Easy-read material and a quiet room are available. Tell us what you need when you register.",
-		Venue: "Vallmar University Hospital — Living Lab", Address: "3 Hospital Road, 46000 Vallmar", TimeZone: "Europe/Madrid",
+		Venue: "Vallmar University Hospital — Living Lab", Address: "3 Hospital Road", Locality: "Vallmar", PostalCode: "46000", Country: "ES", TimeZone: "Europe/Madrid",
 		StartsAt: at(d, 15, 0), EndsAt: at(d, 19, 0), Capacity: 60}
 	if err := models.CreateEvent(tx, e); err != nil {
 		return err

@@ -4,7 +4,7 @@ package demo
 // keyed by the English text (the events' default language).
 var demoDictionary = map[string]map[string]string{
 	"es": {
-		"Vallmar Conference Centre": "Centro de Congresos de Vallmar", "12 Harbour Avenue, 46000 Vallmar": "Avenida del Puerto 12, 46000 Vallmar",
+		"Vallmar Conference Centre": "Centro de Congresos de Vallmar", "12 Harbour Avenue": "Avenida del Puerto 12",
 		"Health Innovation Forum": "Foro de Innovación en Salud",
 		"Two days where patients, carers, clinicians, companies and public authorities shape the next wave of health and care innovation in the region.": "Dos días en los que pacientes, personas cuidadoras, profesionales sanitarios, empresas y administraciones públicas dan forma a la próxima ola de innovación en salud y cuidados de la región.",
 		forumDescription: "El **foro anual** del clúster reúne a todas las personas que hacen posible la innovación en salud y cuidados.\n\n" +
@@ -57,7 +57,7 @@ var demoDictionary = map[string]map[string]string{
 		consentDirectory:                                                "Mostrar su nombre y su organización en la lista de participantes que ven las demás personas asistentes, para que puedan contactarle para reuniones.",
 	},
 	"gl": {
-		"Vallmar Conference Centre": "Centro de Congresos de Vallmar", "12 Harbour Avenue, 46000 Vallmar": "Avenida do Porto 12, 46000 Vallmar",
+		"Vallmar Conference Centre": "Centro de Congresos de Vallmar", "12 Harbour Avenue": "Avenida do Porto 12",
 		"Health Innovation Forum": "Foro de Innovación en Saúde",
 		"Two days where patients, carers, clinicians, companies and public authorities shape the next wave of health and care innovation in the region.": "Dous días nos que pacientes, persoas coidadoras, profesionais sanitarios, empresas e administracións públicas dan forma á próxima onda de innovación en saúde e coidados da rexión.",
 		forumDescription: "O **foro anual** do clúster reúne todas as persoas que fan posible a innovación en saúde e coidados.\n\n" +
@@ -110,7 +110,7 @@ var demoDictionary = map[string]map[string]string{
 		consentDirectory:                                                "Amosar o seu nome e a súa organización na lista de participantes que ven as demais persoas asistentes, para que poidan contactar con vostede para reunións.",
 	},
 	"fr": {
-		"Example Conference House": "Maison des congrès Exemple", "Rue de l'Exemple 10, 1000 Brussels": "Rue de l'Exemple 10, 1000 Bruxelles",
+		"Example Conference House": "Maison des congrès Exemple", "Rue de l'Exemple 10": "Rue de l'Exemple 10",
 		"Living Lab Symposium Brussels": "Symposium des Living Labs à Bruxelles",
 		"Living Labs from across Europe share what works, then sit down one-to-one to plan adopting each other's practices.": "Des Living Labs de toute l'Europe partagent ce qui fonctionne, puis se rencontrent en tête-à-tête pour préparer l'adoption des pratiques des uns et des autres.",
 		symposiumDescription: "Un symposium d'une journée pour les Living Labs, les hôpitaux, les entreprises et les pouvoirs publics.\n\n" +
