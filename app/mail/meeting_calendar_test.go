@@ -39,7 +39,9 @@ func TestMeetingBookedMailCarriesCalendar(t *testing.T) {
 	if n, err := w.RunOnce(ctx); err != nil || n != 2 {
 		t.Fatalf("worker: %d %v", n, err)
 	}
-	var list struct{ Messages []struct{ ID, Subject string } }
+	var list struct {
+		Messages []struct{ ID, Subject string }
+	}
 	for deadline := time.Now().Add(10 * time.Second); len(list.Messages) < 2 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		getJSON(t, api+"/api/v1/messages", &list)
 	}
