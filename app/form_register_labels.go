@@ -22,7 +22,7 @@ var labelIDs = map[string]string{
 	"voucher_code": "vouchers.field", "name": "register.name", "email": "register.email",
 	"organization": "register.organization", "needs.interpretation": "register.need.interpretation",
 	"needs.dietary": "register.need.dietary", "needs.note": "register.need.note", "sessions": "register.sessions",
-	"consents": "register.consents",
+	"consents": "register.consents", "kind": "staffreg.kind", "language": "staffreg.language",
 }
 
 // labelErrorLinks names the field of each summary entry of a registration
