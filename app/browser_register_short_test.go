@@ -38,6 +38,18 @@ func TestBrowserRegisterShortForm(t *testing.T) {
 	}
 	checkAxe(t, ctx, axeJS, "short register form")
 
+	// "I am registering someone else" shows the attendee's own name and
+	// e-mail, with CSS alone (the site's pages work without JavaScript).
+	shown := `getComputedStyle(document.querySelector('[name="attendees.0.name"]').closest(".revealed")).display !== "none"`
+	if eval[bool](t, ctx, shown) {
+		t.Error("the attendee's own name is asked before 'someone else' is ticked")
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#f-someone_else`)))
+	if !eval[bool](t, ctx, shown) {
+		t.Error("ticking 'someone else' does not show the attendee's name and e-mail")
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#f-someone_else`)))
+
 	follow(t, ctx, 422, chromedp.Click(chromedp.CSS(`form.register-form button[type="submit"]`)))
 	if !eval[bool](t, ctx, `document.activeElement === document.querySelector(".error-summary")`) {
 		t.Error("the error summary does not have the focus")
