@@ -46,7 +46,10 @@ func TestBrowserRegistrationJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[name="buyer_name"]`), "Rosa Vidal"),
 		chromedp.SendKeys(chromedp.CSS(`[name="buyer_email"]`), "rosa@example.org"),
 		setInput(`select[name^="attendees.0.answers."]`, "Carer"),
+		// The optional blocks (access needs, sessions) are folded: open them as a person would.
+		chromedp.Click(chromedp.CSS(`details.optional:has([name="attendees.0.needs.step_free"]) > summary`)),
 		chromedp.Click(chromedp.CSS(`[name="attendees.0.needs.step_free"]`)),
+		chromedp.Click(chromedp.CSS(`details.optional:has([name="attendees.0.sessions"]) > summary`)),
 		chromedp.Click(chromedp.CSS(`[name="attendees.0.sessions"]`)),
 		chromedp.Click(chromedp.CSS(`[name="attendees.0.consents.privacy"]`)),
 	)

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/agora-events/agora/app/calendar"
 	"github.com/agora-events/agora/models"
 )
 
@@ -78,22 +78,15 @@ func (a *App) programmeICS(c *fiber.Ctx) error {
 	ct.Event(e)
 	ct.Agenda(agenda)
 	L := a.feedTranslator(lang)
-	loc := e.Location()
-	cal := newCalendar(e)
+	cal := newCalendar(e, a.now())
 	from, to := e.StartsAt, e.EndsAt
 	for _, s := range agenda.Sessions {
 		from, to = minTime(from, s.StartsAt), maxTime(to, s.EndsAt)
 	}
-	addTimezone(cal, loc, from.Add(-24*time.Hour), to.Add(24*time.Hour))
-	host := hostOf(a.cfg.BaseURL)
-	place := eventPlace(e)
-	for _, s := range agenda.Sessions {
-		vev := cal.AddEvent("session-" + strconv.FormatUint(uint64(s.ID), 10) + "@" + host)
-		where := place
-		if s.Room != nil {
-			where = s.Room.Name + ", " + place
-		}
-		desc := s.Description
+	cal.AddTimezone(e.Location(), from.Add(-24*time.Hour), to.Add(24*time.Hour))
+	for i := range agenda.Sessions {
+		s := &agenda.Sessions[i]
+		desc := ""
 		if len(s.Speakers) > 0 {
 			names := make([]string, len(s.Speakers))
 			for i, sp := range s.Speakers {
@@ -102,16 +95,12 @@ func (a *App) programmeICS(c *fiber.Ctx) error {
 					names[i] += " (" + sp.Organization + ")"
 				}
 			}
-			desc = strings.TrimSpace(L.T("event.speakers") + ": " + strings.Join(names, ", ") + "\n\n" + desc)
+			desc = strings.TrimSpace(L.T("event.speakers") + ": " + strings.Join(names, ", ") + "\n\n" + s.Description)
 		}
-		fillCalendarEvent(vev, a.now(), s.Title+" — "+e.Title, desc, s.StartsAt, s.EndsAt, strings.TrimSuffix(where, ", "),
-			a.cfg.BaseURL+"/events/"+e.Slug+"#session-"+strconv.FormatUint(uint64(s.ID), 10), e.Status)
-		setZonedTimes(vev, loc, s.StartsAt, s.EndsAt)
+		cal.Session(e, s, a.cfg.BaseURL, desc)
 	}
 	if len(agenda.Sessions) == 0 { // nothing planned yet: the event itself
-		vev := cal.AddEvent("event-" + strconv.FormatUint(uint64(e.ID), 10) + "@" + host)
-		fillCalendarEvent(vev, a.now(), e.Title, e.Summary, e.StartsAt, e.EndsAt, place, a.cfg.BaseURL+"/events/"+e.Slug, e.Status)
-		setZonedTimes(vev, loc, e.StartsAt, e.EndsAt)
+		cal.Event(e, a.cfg.BaseURL, false)
 	}
 	return sendFeedCalendar(c, cal)
 }
@@ -163,37 +152,27 @@ func (a *App) orgEventsICS(c *fiber.Ctx) error {
 	if err != nil || fresh {
 		return err
 	}
-	cal := ics.NewCalendar()
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetProductId("-//Agora//Agora events//EN")
-	cal.SetName(org.Name)
-	zones := map[string]bool{}
-	host := hostOf(a.cfg.BaseURL)
+	cal := calendar.New(org.Name, a.now())
 	for i := range events {
 		e := &events[i]
 		loc := e.Location()
-		if !zones[loc.String()] {
-			zones[loc.String()] = true
-			first, last := e.StartsAt, e.EndsAt
-			for _, x := range events {
-				if x.Location().String() == loc.String() {
-					first, last = minTime(first, x.StartsAt), maxTime(last, x.EndsAt)
-				}
+		first, last := e.StartsAt, e.EndsAt
+		for _, x := range events {
+			if x.Location().String() == loc.String() {
+				first, last = minTime(first, x.StartsAt), maxTime(last, x.EndsAt)
 			}
-			addTimezone(cal, loc, first.Add(-24*time.Hour), last.Add(24*time.Hour))
 		}
-		vev := cal.AddEvent("event-" + strconv.FormatUint(uint64(e.ID), 10) + "@" + host)
-		fillCalendarEvent(vev, a.now(), e.Title, e.Summary, e.StartsAt, e.EndsAt, eventPlace(e), a.cfg.BaseURL+"/events/"+e.Slug, e.Status)
-		setZonedTimes(vev, loc, e.StartsAt, e.EndsAt)
+		cal.AddTimezone(loc, first.Add(-24*time.Hour), last.Add(24*time.Hour)) // once per zone
+		cal.Event(e, a.cfg.BaseURL, false)
 	}
 	return sendFeedCalendar(c, cal)
 }
 
 // sendFeedCalendar sends a calendar meant to be subscribed to (shown, not
 // downloaded as an attachment).
-func sendFeedCalendar(c *fiber.Ctx, cal *ics.Calendar) error {
+func sendFeedCalendar(c *fiber.Ctx, cal *calendar.Calendar) error {
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
-	return c.SendString(serializeICS(cal))
+	return c.SendString(cal.String())
 }
 
 // feedTranslator writes a feed's few words (labels, dates) in lang when the

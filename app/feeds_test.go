@@ -211,8 +211,13 @@ func TestUpcomingEventsFeeds(t *testing.T) {
 		if one := parseICS(t, download).Events()[0].Id(); one != evs[0].Id() {
 			t.Errorf("org calendar id %s, event download id %s", evs[0].Id(), one)
 		}
-		if start, err := evs[0].GetStartAt(); err != nil || !start.Equal(open.StartsAt) {
-			t.Errorf("start %v %v, want %v", start, err, open.StartsAt)
+		// The fixture lasts 48 hours, over three days: an all-day entry
+		// from its first day to the day after its last (DTEND exclusive).
+		loc := open.Location()
+		start, end := evs[0].GetProperty(ics.ComponentPropertyDtStart), evs[0].GetProperty(ics.ComponentPropertyDtEnd)
+		if start == nil || end == nil || start.Value != open.StartsAt.In(loc).Format("20060102") ||
+			end.Value != open.EndsAt.In(loc).AddDate(0, 0, 1).Format("20060102") || !strings.Contains(download, "DTSTART;VALUE=DATE:") {
+			t.Errorf("multi-day entry %+v – %+v, want all-day %s to %s", start, end, open.StartsAt.In(loc), open.EndsAt.In(loc))
 		}
 	}
 	_ = theirs

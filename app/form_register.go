@@ -10,7 +10,9 @@ import (
 )
 
 // Registration form fields (the contract shared with the other pages):
-// ticket_type_id, idempotency_key, buyer_name, buyer_email, and per attendee
+// ticket_type_id, idempotency_key, buyer_name, buyer_email, someone_else
+// ("yes" when the contact registers another person: attendee 1's name and
+// e-mail are then posted, else they are the contact's), and per attendee
 // N (from 0) attendees.N.name, .email, .organization, .answers.<questionID>,
 // .needs.<key>, .sessions (repeated), .consents.<kind> = "yes".
 // consent_text.<kind> carries the id of the consent text version shown, so
@@ -37,7 +39,10 @@ type registerForm struct {
 	IdempotencyKey string
 	BuyerName      string
 	BuyerEmail     string
-	Attendees      []attendeeForm
+	// SomeoneElse is the box "I am registering someone else": without it
+	// the contact is the first attendee.
+	SomeoneElse bool
+	Attendees   []attendeeForm
 	// ConsentTextIDs maps a consent kind to the text version the form showed.
 	ConsentTextIDs map[string]uint
 	// VoucherCode is the optional voucher (field voucher_code), as typed.
@@ -68,6 +73,7 @@ func parseRegisterForm(v url.Values) registerForm {
 	f := blankRegisterForm(parseID(v.Get("ticket_type_id")), 0, strings.TrimSpace(v.Get("idempotency_key")))
 	f.BuyerName = v.Get("buyer_name")
 	f.BuyerEmail = v.Get("buyer_email")
+	f.SomeoneElse = v.Get("someone_else") == "yes"
 	f.VoucherCode = strings.TrimSpace(v.Get("voucher_code"))
 	n := 0
 	for k := range v {
@@ -129,21 +135,13 @@ func parseAttendee(v url.Values, p string) attendeeForm {
 // input turns the form into what models.PlaceOrder takes. Answers to
 // unknown questions and sessions that are not numbers are passed on as an
 // invalid id (0), so validation reports them instead of dropping them.
-// The first attendee may leave name and e-mail empty: they are the buyer's.
+// Unless SomeoneElse is ticked, the first attendee is the contact (models
+// copies the contact's name and e-mail).
 func (f registerForm) input(rf *models.RegistrationForm) models.PlaceOrderInput {
 	in := models.PlaceOrderInput{TicketTypeID: f.TicketTypeID, BuyerName: f.BuyerName, BuyerEmail: f.BuyerEmail, IdempotencyKey: f.IdempotencyKey,
-		VoucherCode: f.VoucherCode}
-	for i, a := range f.Attendees {
-		ai := attendeeInput(a, rf, f.ConsentTextIDs)
-		if i == 0 {
-			if strings.TrimSpace(ai.Name) == "" {
-				ai.Name = f.BuyerName
-			}
-			if strings.TrimSpace(ai.Email) == "" {
-				ai.Email = f.BuyerEmail
-			}
-		}
-		in.Attendees = append(in.Attendees, ai)
+		VoucherCode: f.VoucherCode, ContactAttends: !f.SomeoneElse}
+	for _, a := range f.Attendees {
+		in.Attendees = append(in.Attendees, attendeeInput(a, rf, f.ConsentTextIDs))
 	}
 	return in
 }
@@ -227,13 +225,16 @@ func validateRegistration(errs FieldErrors, f registerForm, rf *models.Registrat
 		errs.Add("ticket_type_id", "register.error.choose_ticket")
 		return errs
 	}
-	return problemErrors(errs, models.ValidateRegistration(f.input(rf), *rf))
+	in := f.input(rf)
+	models.TrimRegistration(&in) // as PlaceOrder will: "  " is no name
+	return problemErrors(errs, models.ValidateRegistration(in, *rf))
 }
 
 // errorLink is one entry of the error summary: a message and the field it is about.
 type errorLink struct {
 	Field string
 	Msg   Message
+	Label fieldLabel // empty on forms that do not name their fields
 }
 
 // errorLinks lists field errors for the summary at the top of a form,
@@ -242,7 +243,7 @@ func errorLinks(errs FieldErrors) []errorLink {
 	var out []errorLink
 	for k, m := range errs {
 		if k != formErrorKey {
-			out = append(out, errorLink{k, m})
+			out = append(out, errorLink{Field: k, Msg: m})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return fieldOrder(out[i].Field) < fieldOrder(out[j].Field) })

@@ -2,12 +2,11 @@ package app
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/agora-events/agora/app/calendar"
 	"github.com/agora-events/agora/models"
 )
 
@@ -20,9 +19,8 @@ func (a *App) eventICS(c *fiber.Ctx) error {
 	if _, err := a.eventContent(c, e); err != nil { // ?lang= or the interface's, with fallback
 		return err
 	}
-	cal := newCalendar(e)
-	vev := cal.AddEvent("event-" + strconv.FormatUint(uint64(e.ID), 10) + "@" + hostOf(a.cfg.BaseURL))
-	fillCalendarEvent(vev, a.now(), e.Title, e.Summary, e.StartsAt, e.EndsAt, eventPlace(e), a.cfg.BaseURL+"/events/"+e.Slug, e.Status)
+	cal := newCalendar(e, a.now())
+	cal.Event(e, a.cfg.BaseURL, false)
 	return sendCalendar(c, e.Slug+".ics", cal)
 }
 
@@ -48,77 +46,27 @@ func (a *App) sessionICS(c *fiber.Ctx) error {
 	if s.Room != nil {
 		ct.Room(s.Room)
 	}
-	cal := newCalendar(e)
-	vev := cal.AddEvent("session-" + strconv.FormatUint(uint64(s.ID), 10) + "@" + hostOf(a.cfg.BaseURL))
-	place := eventPlace(e)
-	if s.Room != nil {
-		place = s.Room.Name + ", " + place
-	}
-	fillCalendarEvent(vev, a.now(), s.Title+" — "+e.Title, s.Description, s.StartsAt, s.EndsAt, place, a.cfg.BaseURL+"/events/"+e.Slug+"#session-"+strconv.FormatUint(uint64(s.ID), 10), e.Status)
+	cal := newCalendar(e, a.now())
+	cal.Session(e, &s, a.cfg.BaseURL, "")
 	return sendCalendar(c, e.Slug+"-session-"+c.Params("id")+".ics", cal)
 }
 
-func newCalendar(e *models.Event) *ics.Calendar {
-	cal := ics.NewCalendar()
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetProductId("-//Agora//Agora events//EN")
-	cal.SetName(e.Title)
-	cal.SetXWRTimezone(e.TimeZone)
+// newCalendar starts a calendar of one event, named after it.
+func newCalendar(e *models.Event, now time.Time) *calendar.Calendar {
+	cal := calendar.New(e.Title, now)
+	cal.SetTimezoneName(e.TimeZone)
 	return cal
 }
 
-func fillCalendarEvent(vev *ics.VEvent, now time.Time, title, desc string, start, end time.Time, place, url, status string) {
-	vev.SetDtStampTime(now.UTC())
-	vev.SetStartAt(start.UTC())
-	vev.SetEndAt(end.UTC())
-	vev.SetSummary(title)
-	if desc != "" {
-		vev.SetDescription(desc)
-	}
-	if place != "" {
-		vev.SetLocation(place)
-	}
-	vev.SetURL(url)
-	if status == models.StatusCancelled {
-		vev.SetStatus(ics.ObjectStatusCancelled)
-	} else {
-		vev.SetStatus(ics.ObjectStatusConfirmed)
-	}
-}
+// eventPlace is where e happens, as calendars and feeds write it.
+func eventPlace(e *models.Event) string { return calendar.Place(e) }
 
-func eventPlace(e *models.Event) string {
-	parts := []string{}
-	for _, p := range []string{e.Venue, e.Address} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	if len(parts) == 0 {
-		return e.OnlineURL
-	}
-	return strings.Join(parts, ", ")
-}
+// hostOf is the host of the site's base URL (ids of calendar and feed entries).
+func hostOf(baseURL string) string { return calendar.Host(baseURL) }
 
-func sendCalendar(c *fiber.Ctx, filename string, cal *ics.Calendar) error {
+// sendCalendar sends cal as a file to download.
+func sendCalendar(c *fiber.Ctx, filename string, cal *calendar.Calendar) error {
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	return c.SendString(serializeICS(cal))
-}
-
-func hostOf(baseURL string) string {
-	h := strings.TrimPrefix(strings.TrimPrefix(baseURL, "https://"), "http://")
-	if i := strings.IndexAny(h, "/:"); i >= 0 {
-		h = h[:i]
-	}
-	if h == "" {
-		return "agora"
-	}
-	return h
-}
-
-// serializeICS writes cal with the CRLF line endings RFC 5545 requires
-// (golang-ical ends lines with a bare LF unless told otherwise); lines are
-// folded at 75 octets.
-func serializeICS(cal *ics.Calendar) string {
-	return cal.Serialize(ics.WithNewLine("\r\n"))
+	return c.SendString(cal.String())
 }

@@ -79,7 +79,7 @@ func (a *App) renderStaffRegistration(c *fiber.Ctx, status int, e *models.Event,
 		counts[i] = i + 1
 	}
 	return a.renderStatus(c, status, "manage/registration_new", fiber.Map{"Event": e, "Loc": e.Location(), "Form": f,
-		"Errors": errs, "ErrorLinks": errorLinks(errs), "Tickets": tickets, "Questions": qs, "Kinds": optionsOf(models.StaffKinds),
+		"Errors": errs, "ErrorLinks": labelErrorLinks(errorLinks(errs), &models.RegistrationForm{Questions: qs}, f.SomeoneElse || len(f.Attendees) > 1), "Tickets": tickets, "Questions": qs, "Kinds": optionsOf(models.StaffKinds),
 		"Languages": a.languageOptions(), "AllowInvoice": ps.AllowInvoice, "Counts": counts,
 		"TicketValue": strconv.FormatUint(uint64(f.TicketTypeID), 10)})
 }

@@ -1,11 +1,11 @@
 package app
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/agora-events/agora/app/calendar"
 	"github.com/agora-events/agora/models"
 )
 
@@ -83,20 +83,17 @@ func (a *App) meetingAgendaICS(c *fiber.Ctx) error {
 		return errInternal("agenda", err)
 	}
 	L := newTranslator(a.bundle, a.lang(c))
-	cal := newCalendar(e)
-	host := hostOf(a.cfg.BaseURL)
+	cal := newCalendar(e, a.now())
 	url := a.cfg.BaseURL + meetingsBase(e) + "/agenda"
 	for _, it := range items {
-		vev := cal.AddEvent("meeting-" + strconv.FormatUint(uint64(it.Meeting.ID), 10) + "@" + host)
-		title := L.T("meetings.ics.title", "Other", it.Other.Name)
-		desc := strings.TrimSpace(it.Other.Organization)
-		fillCalendarEvent(vev, a.now(), title, desc, it.Meeting.Slot.StartsAt, it.Meeting.Slot.EndsAt, it.Place, url, e.Status)
+		m := it.Meeting
+		cal.Meeting(e, m, a.cfg.BaseURL, L.T("meetings.ics.title", "Other", it.Other.Name), strings.TrimSpace(it.Other.Organization),
+			calendar.MeetingPlace(e, m.Location, set, m.RoomCode), url)
 	}
-	for _, s := range sessions {
-		vev := cal.AddEvent("session-" + strconv.FormatUint(uint64(s.ID), 10) + "@" + host)
-		fillCalendarEvent(vev, a.now(), s.Title+" — "+e.Title, s.Description, s.StartsAt, s.EndsAt, eventPlace(e), a.cfg.BaseURL+"/events/"+e.Slug, e.Status)
+	for i := range sessions {
+		cal.Session(e, &sessions[i], a.cfg.BaseURL, "")
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
-	return c.SendString(serializeICS(cal))
+	return c.SendString(cal.String())
 }

@@ -185,22 +185,17 @@ func (a *App) orderCalendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.serveCalendar(c, o, o.IsLive(), 0, "order-"+strconv.FormatUint(uint64(o.ID), 10), o.Event.Slug+"-"+strings.ToLower(o.Code)+".ics")
+	return a.serveCalendar(c, o, o.IsLive(), 0, o.Event.Slug+"-"+strings.ToLower(o.Code)+".ics")
 }
 
 // serveCalendar sends the order's event and the sessions its active
 // attendees chose (only attendee attendeeID's when not 0); live false marks
-// the event cancelled for this person. tag makes the entries' ids theirs.
-func (a *App) serveCalendar(c *fiber.Ctx, o *models.Order, live bool, attendeeID uint, tag, filename string) error {
+// the event cancelled for this person. The entries have the same UIDs as in
+// the public feeds and the e-mail's file, so adding both shows each once.
+func (a *App) serveCalendar(c *fiber.Ctx, o *models.Order, live bool, attendeeID uint, filename string) error {
 	e := &o.Event
-	host := hostOf(a.cfg.BaseURL)
-	cal := newCalendar(e)
-	vev := cal.AddEvent("event-" + strconv.FormatUint(uint64(e.ID), 10) + "-" + tag + "@" + host)
-	status := e.Status
-	if !live {
-		status = models.StatusCancelled
-	}
-	fillCalendarEvent(vev, a.now(), e.Title, e.Summary, e.StartsAt, e.EndsAt, eventPlace(e), a.cfg.BaseURL+"/events/"+e.Slug, status)
+	cal := newCalendar(e, a.now())
+	cal.Event(e, a.cfg.BaseURL, !live)
 	if live {
 		q := a.db.Preload("Room").Joins("JOIN session_signups ON session_signups.session_id = sessions.id").
 			Joins("JOIN attendees ON attendees.id = session_signups.attendee_id").
@@ -212,14 +207,8 @@ func (a *App) serveCalendar(c *fiber.Ctx, o *models.Order, live bool, attendeeID
 		if err := q.Distinct("sessions.*").Order("sessions.starts_at, sessions.id").Find(&ss).Error; err != nil {
 			return errInternal("order sessions", err)
 		}
-		for _, s := range ss {
-			sv := cal.AddEvent("session-" + strconv.FormatUint(uint64(s.ID), 10) + "-" + tag + "@" + host)
-			place := eventPlace(e)
-			if s.Room != nil {
-				place = s.Room.Name + ", " + place
-			}
-			fillCalendarEvent(sv, a.now(), s.Title+" — "+e.Title, s.Description, s.StartsAt, s.EndsAt, place,
-				a.cfg.BaseURL+"/events/"+e.Slug+"#session-"+strconv.FormatUint(uint64(s.ID), 10), e.Status)
+		for i := range ss {
+			cal.Session(e, &ss[i], a.cfg.BaseURL, "")
 		}
 	}
 	return sendCalendar(c, filename, cal)

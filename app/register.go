@@ -249,7 +249,7 @@ func (a *App) renderRegister(c *fiber.Ctx, status int, p *registerPage, f regist
 		return err
 	}
 	return a.renderPage(c, status, "register/register", withContent(fiber.Map{
-		"Page": p, "Event": p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs),
+		"Page": p, "Event": p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": labelErrorLinks(errorLinks(errs), p.Reg, f.SomeoneElse || len(f.Attendees) > 1),
 		"Waitlist": wl, "Counts": counts, "NeedKeys": needKeys, "OpensAt": opensAt,
 	}, c, ct, p.Event))
 }

@@ -66,7 +66,9 @@ func newRegEnv(t *testing.T) *regEnv {
 
 func (r *regEnv) path() string { return "/events/" + r.ev.Slug + "/register" }
 
-// form opens the register page for n attendees and fills a valid registration.
+// form opens the register page for n attendees and fills a valid
+// registration in which the contact registers other people ("someone_else"),
+// each with their own name and e-mail.
 func (r *regEnv) form(t *testing.T, ticket uint, n int) url.Values {
 	t.Helper()
 	res := r.c.get(fmt.Sprintf("%s?ticket=%d&count=%d", r.path(), ticket, n))
@@ -77,7 +79,8 @@ func (r *regEnv) form(t *testing.T, ticket uint, n int) url.Values {
 	if key == nil {
 		t.Fatal("no idempotency key in the form")
 	}
-	v := url.Values{"ticket_type_id": {fmt.Sprint(ticket)}, "idempotency_key": {key[1]}, "buyer_name": {"Ana Buyer"}, "buyer_email": {"ana@example.org"}}
+	v := url.Values{"ticket_type_id": {fmt.Sprint(ticket)}, "idempotency_key": {key[1]}, "buyer_name": {"Ana Buyer"}, "buyer_email": {"ana@example.org"},
+		"someone_else": {"yes"}}
 	for i := 0; i < n; i++ {
 		p := fmt.Sprintf("attendees.%d.", i)
 		v.Set(p+"name", fmt.Sprintf("Person %d", i+1))

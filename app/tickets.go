@@ -143,9 +143,8 @@ func (a *App) ticketCalendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id := strconv.FormatUint(uint64(s.Attendee.ID), 10)
 	name := s.Order.Event.Slug + "-" + strings.ToLower(s.Order.Code) + "-" + strconv.Itoa(s.Attendee.Position) + ".ics"
-	return a.serveCalendar(c, s.Order, ticketLive(s), s.Attendee.ID, "attendee-"+id, name)
+	return a.serveCalendar(c, s.Order, ticketLive(s), s.Attendee.ID, name)
 }
 
 // ticketExport is what is stored about one delegate, as they may download

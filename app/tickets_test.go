@@ -33,8 +33,9 @@ func newDelegation(t *testing.T) *delegation {
 	t.Helper()
 	r := newRegEnv(t)
 	v := r.form(t, r.tt.ID, 3)
-	v.Set("attendees.0.email", "")
-	v.Set("attendees.0.name", "")
+	v.Del("someone_else") // the contact is attendee 1
+	v.Del("attendees.0.email")
+	v.Del("attendees.0.name")
 	v.Set("attendees.1.name", "Berta Delegate")
 	v.Set("attendees.1.organization", "Berta's Clinic")
 	v.Set("attendees.1.sessions", fmt.Sprint(r.s2.ID))

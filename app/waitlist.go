@@ -153,7 +153,7 @@ func (a *App) renderOffer(c *fiber.Ctx, status int, p *offerPage, f registerForm
 		return err
 	}
 	return a.renderStatus(c, status, "register/offer", withContent(fiber.Map{
-		"Page": p, "Event": &p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": errorLinks(errs),
+		"Page": p, "Event": &p.Event, "Loc": p.Event.Location(), "Form": f, "Errors": errs, "ErrorLinks": labelErrorLinks(errorLinks(errs), p.Reg, false),
 		"NeedKeys": needKeys, "Secret": c.Params("secret"),
 	}, c, ct, &p.Event))
 }

@@ -24,8 +24,12 @@ type PlaceOrderInput struct {
 	UnlockHidden bool
 	BuyerName    string
 	BuyerEmail   string
-	Language     string
-	Attendees    []AttendeeInput
+	// ContactAttends makes the contact (buyer) the first attendee: attendee
+	// 1's name and e-mail are the buyer's, whatever was posted for them, so
+	// a person registering themselves types them once.
+	ContactAttends bool
+	Language       string
+	Attendees      []AttendeeInput
 	// IdempotencyKey (a random token in the form) makes a form posted twice
 	// one order: the second call returns the first order with Reused set,
 	// when it comes from the same Visitor with the same buyer e-mail; anyone

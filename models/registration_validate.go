@@ -78,6 +78,7 @@ type AttendeeInput struct {
 // form and returns every problem found (nil when there are none). It trims
 // nothing: callers pass trimmed input (TrimRegistration).
 func ValidateRegistration(in PlaceOrderInput, form RegistrationForm) []Problem {
+	ContactAsFirstAttendee(&in)
 	var ps []Problem
 	add := func(field, code string, max int) { ps = append(ps, Problem{field, code, max}) }
 	text := func(field, v string, required bool, max int) {
@@ -125,8 +126,10 @@ func ValidateRegistration(in PlaceOrderInput, form RegistrationForm) []Problem {
 	}
 	for i, a := range in.Attendees {
 		p := "attendees." + strconv.Itoa(i) + "."
-		text(p+"name", a.Name, true, MaxNameLen)
-		email(p+"email", a.Email)
+		if i > 0 || !in.ContactAttends { // else they are the buyer's, checked above: each problem once
+			text(p+"name", a.Name, true, MaxNameLen)
+			email(p+"email", a.Email)
+		}
 		text(p+"organization", a.Organization, false, MaxOrgLen)
 		if a.Category != "" && !ValidCategory(a.Category) {
 			add(p+"category", ProblemInvalidChoice, 0)
@@ -228,6 +231,18 @@ func TrimRegistration(in *PlaceOrderInput) {
 			a.Answers[k] = strings.TrimSpace(v)
 		}
 	}
+	ContactAsFirstAttendee(in)
+}
+
+// ContactAsFirstAttendee applies ContactAttends: the buyer's name and e-mail
+// become the first attendee's. It replaces the attendee slice, never
+// writing into the caller's. This is the one place the rule is written.
+func ContactAsFirstAttendee(in *PlaceOrderInput) {
+	if !in.ContactAttends || len(in.Attendees) == 0 {
+		return
+	}
+	in.Attendees = append([]AttendeeInput(nil), in.Attendees...)
+	in.Attendees[0].Name, in.Attendees[0].Email = in.BuyerName, in.BuyerEmail
 }
 
 func contains(xs []string, v string) bool {

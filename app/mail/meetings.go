@@ -2,9 +2,11 @@ package mail
 
 import (
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/agora-events/agora/app/calendar"
 	"github.com/agora-events/agora/models"
 )
 
@@ -34,6 +36,8 @@ type meetingData struct {
 	Message  string
 	Link     string
 	Button   string
+	// ics is the meeting as a calendar file, for the mails that book or move it.
+	ics []byte
 }
 
 // renderMeetingNotice renders one networking e-mail from its notice row.
@@ -49,7 +53,23 @@ func (r *Renderer) renderMeetingNotice(L *translator, m models.OutboxMessage) (M
 	if err != nil {
 		return Message{}, err
 	}
-	return r.renderWith(L, m, L.T("mail.meeting."+n.Kind+".subject", "Event", d.Event.Title, "Other", d.Other), "meeting", d)
+	out, err := r.renderWith(L, m, L.T("mail.meeting."+n.Kind+".subject", "Event", d.Event.Title, "Other", d.Other), "meeting", d)
+	if err == nil && d.ics != nil {
+		out.Attachments = append(out.Attachments, Attachment{Filename: d.Event.Slug + "-meeting.ics", ContentType: "text/calendar", Data: d.ics})
+	}
+	return out, err
+}
+
+// meetingCalendarKinds are the notices that carry the meeting as an .ics.
+var meetingCalendarKinds = map[string]bool{models.NoticeAccepted: true, models.NoticeBooked: true, models.NoticeMoved: true, models.NoticeReminder: true}
+
+// meetingICS is meeting mt as a calendar file for the person mailed: the
+// same UID as in their agenda's subscription, the table within the venue.
+func (r *Renderer) meetingICS(L *translator, e *models.Event, mt *models.Meeting, set *models.NetworkingSetting, other, otherOrg string) []byte {
+	cal := calendar.New(e.Title, time.Now())
+	cal.Meeting(e, mt, r.baseURL, L.T("meetings.ics.title", "Other", other), otherOrg,
+		calendar.MeetingPlace(e, mt.Location, set, mt.RoomCode), r.baseURL+"/events/"+e.Slug+MeetingsAgenda)
+	return []byte(cal.String())
 }
 
 func (r *Renderer) meetingNoticeData(L *translator, n models.MeetingNotice) (*meetingData, error) {
@@ -103,6 +123,9 @@ func (r *Renderer) meetingNoticeData(L *translator, n models.MeetingNotice) (*me
 			d.Location = mt.Location.Name
 			if mt.Location.Online && set.OnlineLinkTemplate != "" {
 				d.Location = set.OnlineLink(mt.RoomCode)
+			}
+			if meetingCalendarKinds[n.Kind] && mt.Status == models.MeetingActive {
+				d.ics = r.meetingICS(L, &e, &mt, set, d.Other, d.OtherOrg)
 			}
 		}
 	}

@@ -11,11 +11,11 @@ import (
 	texttemplate "text/template"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/skip2/go-qrcode"
 	"gorm.io/gorm"
 
+	"github.com/agora-events/agora/app/calendar"
 	"github.com/agora-events/agora/models"
 	"github.com/agora-events/agora/views"
 )
@@ -322,52 +322,18 @@ func (r *Renderer) offerData(L *translator, entryID uint) (*data, error) {
 	return d, nil
 }
 
-// calendar is the event, and the sessions signed up for, as one .ics file.
+// calendar is the event, and the sessions signed up for, as one .ics file,
+// with the same UIDs as the site's feeds and downloads.
 func (r *Renderer) calendar(e models.Event, sessions []models.Session) string {
-	cal := ics.NewCalendar()
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetProductId("-//Agora//Agora events//EN")
-	cal.SetName(e.Title)
-	host := strings.TrimPrefix(strings.TrimPrefix(r.baseURL, "https://"), "http://")
-	if i := strings.IndexAny(host, "/:"); i >= 0 {
-		host = host[:i]
+	cal := calendar.New(e.Title, time.Now())
+	cal.Event(&e, r.baseURL, false)
+	for i := range sessions {
+		cal.Session(&e, &sessions[i], r.baseURL, "")
 	}
-	add := func(uid, title, desc string, start, end time.Time, url string) {
-		v := cal.AddEvent(uid + "@" + host)
-		v.SetDtStampTime(time.Now().UTC())
-		v.SetStartAt(start.UTC())
-		v.SetEndAt(end.UTC())
-		v.SetSummary(title)
-		if desc != "" {
-			v.SetDescription(desc)
-		}
-		if p := place(e); p != "" {
-			v.SetLocation(p)
-		}
-		v.SetURL(url)
-		v.SetStatus(ics.ObjectStatusConfirmed)
-	}
-	eventURL := r.baseURL + "/events/" + e.Slug
-	add("event-"+strconv.FormatUint(uint64(e.ID), 10), e.Title, e.Summary, e.StartsAt, e.EndsAt, eventURL)
-	for _, s := range sessions {
-		add("session-"+strconv.FormatUint(uint64(s.ID), 10), s.Title+" — "+e.Title, "", s.StartsAt, s.EndsAt,
-			eventURL+"#session-"+strconv.FormatUint(uint64(s.ID), 10))
-	}
-	return cal.Serialize(ics.WithNewLine("\r\n")) // RFC 5545 lines end in CRLF
+	return cal.String()
 }
 
-func place(e models.Event) string {
-	var parts []string
-	for _, p := range []string{e.Venue, e.Address} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	if len(parts) == 0 {
-		return e.OnlineURL
-	}
-	return strings.Join(parts, ", ")
-}
+func place(e models.Event) string { return calendar.Place(&e) }
 
 // renderWith executes the html and text templates name with d: every mail
 // kind ends here, and a message missing from the translations is an error.

@@ -1,4 +1,4 @@
-package app
+package calendar
 
 import (
 	"fmt"
@@ -6,9 +6,6 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 )
-
-// icalLocal is a DATE-TIME in local time, for a property with a TZID.
-const icalLocal = "20060102T150405"
 
 // addTimezone adds loc's VTIMEZONE to cal covering [from, to]: the offset in
 // force at from, then each change until to, each listed on its own (no
@@ -63,11 +60,4 @@ func icalOffset(s int) string {
 		return fmt.Sprintf("%s%02d%02d%02d", sign, s/3600, s/60%60, s%60)
 	}
 	return fmt.Sprintf("%s%02d%02d", sign, s/3600, s/60%60)
-}
-
-// setZonedTimes sets DTSTART and DTEND in loc's wall-clock time with its TZID.
-func setZonedTimes(vev *ics.VEvent, loc *time.Location, start, end time.Time) {
-	tzid := ics.WithTZID(loc.String())
-	vev.SetProperty(ics.ComponentPropertyDtStart, start.In(loc).Format(icalLocal), tzid)
-	vev.SetProperty(ics.ComponentPropertyDtEnd, end.In(loc).Format(icalLocal), tzid)
 }
