@@ -41,16 +41,10 @@ func Host(baseURL string) string {
 // Place is where an event happens, as a LOCATION: venue and address, else
 // its online link.
 func Place(e *models.Event) string {
-	var parts []string
-	for _, p := range []string{e.Venue, e.Address} {
-		if p != "" {
-			parts = append(parts, p)
-		}
+	if p := e.Place(); p != "" {
+		return p
 	}
-	if len(parts) == 0 {
-		return e.OnlineURL
-	}
-	return strings.Join(parts, ", ")
+	return e.OnlineURL
 }
 
 // Within names a spot inside the event's place ("Room 2, Venue, Address").
