@@ -29,6 +29,13 @@ func requireChromium(t *testing.T) {
 // the embed test). Everything stops when the test ends.
 func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	return newLongBrowser(t, browserTimeout, extra...)
+}
+
+// newLongBrowser is newBrowser for a test that needs longer than
+// browserTimeout (one browser for many pages).
+func newLongBrowser(t *testing.T, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	bin := testenv.Chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
@@ -49,7 +56,7 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Con
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		o := append(opts[:len(opts):len(opts)], chromedp.UserDataDir(t.TempDir()))
-		ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
+		ctx, cancelTimeout := context.WithTimeout(context.Background(), limit)
 		actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o...)
 		bctx, cancelTab := chromedp.NewContext(actx)
 		if lastErr = chromedp.Do(bctx); lastErr == nil {
