@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -65,51 +65,163 @@ func TestBrowserEveryPage(t *testing.T) {
 	if len(pages) < 40 {
 		t.Fatalf("only %d pages: the crawl is broken", len(pages))
 	}
-	ctx := newLongBrowser(t, 5*time.Minute)
-	host, _ := url.Parse(s.base)
-	shapes := map[string]bool{}
-	axeDone := map[string]bool{} // shape+lang+width
-	loads := 0
-	for _, lang := range []string{"en", "es"} {
-		role := ""
-		for _, p := range pages {
-			if lang == "es" && shapes[p.shape+"es"] {
-				continue // one page per shape in Spanish
-			}
-			shapes[p.shape+lang] = true
-			if p.role != role {
-				role = p.role
-				setRoleCookies(t, ctx, host.Hostname(), s.roleClient(role), lang)
-			}
-			if _, err := chromedp.Run(ctx, chromedp.NavigateResponse(s.base+p.url)); err != nil {
-				t.Errorf("%s: open: %v", p.url, err)
-				continue
-			}
-			loads++
-			widths := everyPageWidths
-			if lang == "es" {
-				widths = []int64{375}
-			}
-			for _, w := range widths {
-				if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
-					emulation.SetDeviceMetricsOverrideParams{Width: w, Height: 900, DeviceScaleFactor: 1}); err != nil {
-					t.Fatalf("resize: %v", err)
-				}
-				if msg := eval[string](t, ctx, overflowJS); msg != "" {
-					t.Errorf("%s (%s, %s) at %dpx scrolls sideways: %s", p.url, p.role, lang, w, msg)
-				}
-				key := fmt.Sprintf("%s %s %d", p.shape, lang, w)
-				if w == 320 || axeDone[key] {
-					continue
-				}
-				axeDone[key] = true
-				for _, v := range runAxeTags(t, ctx, axeJS, axeEveryPageTags) {
-					t.Errorf("%s (%s, %s) at %dpx: axe %s (%s): %s\n    %s", p.url, p.role, lang, w, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n    "))
-				}
-			}
+	// Every page in English at each width; one page of each shape in
+	// Spanish at 375 px (its longer words are the ones that overflow).
+	var jobs []pageJob
+	spanish := map[string]bool{}
+	for _, p := range pages {
+		jobs = append(jobs, pageJob{p, "en", everyPageWidths})
+	}
+	for _, p := range pages {
+		if !spanish[p.shape] {
+			spanish[p.shape] = true
+			jobs = append(jobs, pageJob{p, "es", []int64{375}})
 		}
 	}
-	t.Logf("%d pages of %d shapes, %d page loads, %d axe runs, in %s", len(pages), len(shapes)/2, loads, len(axeDone), time.Since(started).Round(time.Second))
+	// Two tabs work at once (the pages' layout and axe run in each tab's
+	// own renderer process); each role and language has its own browser
+	// context, so its cookies are set once.
+	ctx := newLongBrowser(t, 5*time.Minute, chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true), chromedp.Flag("disable-backgrounding-occluded-windows", true))
+	host, _ := url.Parse(s.base)
+	r := &everyPageRun{s: s, host: host.Hostname(), axeJS: axeJS, axeDone: map[string]bool{}}
+	queue := make(chan pageJob)
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tabs := map[string]context.Context{}
+			for j := range queue {
+				key := j.page.role + " " + j.lang
+				tab := tabs[key]
+				if tab == nil {
+					var cancel context.CancelFunc
+					tab, cancel = chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+					defer cancel()
+					if err := r.signIn(tab, j.page.role, j.lang); err != nil {
+						r.fail("%s (%s): %v", j.page.url, key, err)
+						continue
+					}
+					tabs[key] = tab
+				}
+				r.check(tab, j)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		queue <- j
+	}
+	close(queue)
+	wg.Wait()
+	for _, p := range r.problems {
+		t.Error(p)
+	}
+	t.Logf("%d pages of %d shapes, %d page loads, %d axe runs, in %s", len(pages), len(spanish), len(jobs),
+		len(r.axeDone), time.Since(started).Round(time.Second))
+}
+
+// pageJob is one page to open in one language, and the widths to check.
+type pageJob struct {
+	page   demoPage
+	lang   string
+	widths []int64
+}
+
+// everyPageRun is what the tabs of TestBrowserEveryPage share.
+type everyPageRun struct {
+	s        *demoSite
+	host     string
+	axeJS    string
+	mu       sync.Mutex
+	axeDone  map[string]bool // shape, language and width that axe checked
+	problems []string
+}
+
+func (r *everyPageRun) fail(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
+
+// claimAxe reports whether this tab is the first to check key with axe.
+func (r *everyPageRun) claimAxe(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.axeDone[key] {
+		return false
+	}
+	r.axeDone[key] = true
+	return true
+}
+
+// signIn gives the tab's browser context the role's session cookies and
+// the interface language.
+func (r *everyPageRun) signIn(tab context.Context, role, lang string) error {
+	c := r.s.roleClient(role)
+	params := network.SetCookiesParams{Cookies: []*network.CookieParam{{Name: langCookie, Value: lang, Domain: r.host, Path: "/"}}}
+	for k, v := range c.cookies {
+		if k != langCookie {
+			params.Cookies = append(params.Cookies, &network.CookieParam{Name: k, Value: v, Domain: r.host, Path: "/"})
+		}
+	}
+	_, err := chromedp.Call(tab, network.SetCookies, params)
+	return err
+}
+
+// check opens the page and, at each width, measures its overflow and (the
+// first time for its shape) runs axe.
+func (r *everyPageRun) check(tab context.Context, j pageJob) {
+	p := j.page
+	where := fmt.Sprintf("%s (%s, %s)", p.url, p.role, j.lang)
+	if _, err := chromedp.Run(tab, chromedp.NavigateResponse(r.s.base+p.url)); err != nil {
+		r.fail("%s: open: %v", where, err)
+		return
+	}
+	for _, w := range j.widths {
+		if _, err := chromedp.Call(tab, emulation.SetDeviceMetricsOverride,
+			emulation.SetDeviceMetricsOverrideParams{Width: w, Height: 900, DeviceScaleFactor: 1}); err != nil {
+			r.fail("%s: resize to %dpx: %v", where, w, err)
+			return
+		}
+		msg, err := chromedp.Run(tab, chromedp.Evaluate[string](overflowJS))
+		if err != nil {
+			r.fail("%s: measure: %v", where, err)
+			return
+		}
+		if msg != "" {
+			r.fail("%s at %dpx scrolls sideways: %s", where, w, msg)
+		}
+		if w == 320 || !r.claimAxe(fmt.Sprintf("%s %s %d", p.shape, j.lang, w)) {
+			continue
+		}
+		vs, err := axeRun(tab, r.axeJS, axeEveryPageTags)
+		if err != nil {
+			r.fail("%s: axe: %v", where, err)
+			return
+		}
+		for _, v := range vs {
+			r.fail("%s at %dpx: axe %s (%s): %s\n    %s", where, w, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n    "))
+		}
+	}
+}
+
+// axeRun injects axe-core into the open page (once per page load) and
+// returns the violations of the rules with tags.
+func axeRun(tab context.Context, axeJS, tags string) ([]axeViolation, error) {
+	has, err := chromedp.Run(tab, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[chromedp.Void](axeJS)); err != nil {
+			return nil, fmt.Errorf("inject axe-core: %w", err)
+		}
+	}
+	js := `axe.run(document, {runOnly: {type: "tag", values: ` + tags + `}, resultTypes: ["violations"]})
+	  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
+	    targets: v.nodes.map(n => n.target.join(" ") + " — " + (n.failureSummary || "").replace(/\s+/g, " "))})))`
+	return chromedp.Run(tab, chromedp.Evaluate[[]axeViolation](js, chromedp.EvalAwaitPromise))
 }
 
 // roleClient is the signed-in client of the role named name.
@@ -120,41 +232,4 @@ func (s *demoSite) roleClient(name string) *client {
 		}
 	}
 	return nil
-}
-
-// setRoleCookies gives the browser the role's session (and no other) and
-// the interface language.
-func setRoleCookies(t *testing.T, ctx context.Context, host string, c *client, lang string) {
-	t.Helper()
-	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
-		t.Fatalf("clear cookies: %v", err)
-	}
-	params := network.SetCookiesParams{Cookies: []*network.CookieParam{{Name: langCookie, Value: lang, Domain: host, Path: "/"}}}
-	for k, v := range c.cookies {
-		if k != langCookie {
-			params.Cookies = append(params.Cookies, &network.CookieParam{Name: k, Value: v, Domain: host, Path: "/"})
-		}
-	}
-	if _, err := chromedp.Call(ctx, network.SetCookies, params); err != nil {
-		t.Fatalf("cookies: %v", err)
-	}
-}
-
-// runAxeTags is runAxe with another set of rule tags; axe is injected once
-// per page load.
-func runAxeTags(t *testing.T, ctx context.Context, axeJS, tags string) []axeViolation {
-	t.Helper()
-	if ok := eval[bool](t, ctx, `typeof window.axe === "object"`); !ok {
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axeJS)); err != nil {
-			t.Fatalf("inject axe-core: %v", err)
-		}
-	}
-	js := `axe.run(document, {runOnly: {type: "tag", values: ` + tags + `}, resultTypes: ["violations"]})
-	  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
-	    targets: v.nodes.map(n => n.target.join(" ") + " — " + (n.failureSummary || "").replace(/\s+/g, " "))})))`
-	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](js, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe.run: %v", err)
-	}
-	return violations
 }

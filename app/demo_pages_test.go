@@ -173,9 +173,13 @@ func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) string {
 		}
 		parts = append(parts, p)
 	}
+	slots, err := models.FreeSlots(db, e.ID, parts[0].ID, parts[1].ID, now)
+	if err != nil || len(slots) == 0 {
+		t.Fatalf("no free slot for a meeting request (%v)", err)
+	}
 	if _, err := models.SendRequest(db, models.RequestInput{EventID: e.ID, From: parts[1].ID, To: parts[0].ID,
-		Message: "Shall we talk about a pilot?", Now: now}); err != nil {
-		t.Logf("demo meeting request: %v", err)
+		SlotID: slots[0].ID, Message: "Shall we talk about a pilot?", Now: now}); err != nil {
+		t.Fatalf("demo meeting request: %v", err)
 	}
 	return o.Secret
 }
