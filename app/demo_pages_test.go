@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func newDemoSite(t *testing.T) *demoSite {
 	if _, err := demo.Seed(db, now); err != nil {
 		t.Fatal(err)
 	}
-	secret := demoAttendees(t, db, now)
+	secret, attendeeID := demoAttendees(t, db, now)
 	if _, err := models.CreateUser(db, demoAdminEmail, "Site Admin", modeltest.Password, true); err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +91,11 @@ func newDemoSite(t *testing.T) *demoSite {
 
 	visitor := newClient(t, f)
 	attendee := newClient(t, f)
-	if r := attendee.get("/orders/" + secret + "/meetings"); r.Status != 303 && r.Status != 200 {
-		t.Fatalf("attendee's networking sign-in: %d", r.Status)
+	// The personal link's meetings page asks which of the order's two
+	// attendees is there; the first one signs in.
+	attendee.get("/orders/" + secret + "/meetings")
+	if r := attendee.post("/orders/"+secret+"/meetings", url.Values{"attendee": {strconv.FormatUint(uint64(attendeeID), 10)}}); r.Status != 303 {
+		t.Fatalf("attendee's networking sign-in: %d\n%.300s", r.Status, r.Body)
 	}
 	organizer := newClient(t, f)
 	organizer.get("/manage/login")
@@ -111,8 +115,8 @@ func newDemoSite(t *testing.T) *demoSite {
 
 // demoAttendees places a confirmed order of two attendees on the demo's
 // networking event, opts both in to the directory with profiles, and
-// returns the order's secret (its personal link).
-func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) string {
+// returns the order's secret (its personal link) and its first attendee.
+func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) (string, uint) {
 	t.Helper()
 	var e models.Event
 	if err := db.Where("slug = ?", demo.SymposiumSlug).Take(&e).Error; err != nil {
@@ -181,7 +185,7 @@ func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) string {
 		SlotID: slots[0].ID, Message: "Shall we talk about a pilot?", Now: now}); err != nil {
 		t.Fatalf("demo meeting request: %v", err)
 	}
-	return o.Secret
+	return o.Secret, o.Attendees[0].ID
 }
 
 var (
