@@ -58,7 +58,7 @@ func onlySQLitePass(t *testing.T) {
 }
 
 // newDemoSite seeds the demo, adds an attendee order on the event with
-// networking (two people with long e-mail addresses, both in the directory)
+// networking (people with long e-mail addresses, all in the directory)
 // and a site admin, serves the app and signs each role in.
 func newDemoSite(t *testing.T) *demoSite {
 	t.Helper()
@@ -91,7 +91,7 @@ func newDemoSite(t *testing.T) *demoSite {
 
 	visitor := newClient(t, f)
 	attendee := newClient(t, f)
-	// The personal link's meetings page asks which of the order's two
+	// The personal link's meetings page asks which of the order's
 	// attendees is there; the first one signs in.
 	attendee.get("/orders/" + secret + "/meetings")
 	if r := attendee.post("/orders/"+secret+"/meetings", url.Values{"attendee": {strconv.FormatUint(uint64(attendeeID), 10)}}); r.Status != 303 {
@@ -113,9 +113,10 @@ func newDemoSite(t *testing.T) *demoSite {
 	return s
 }
 
-// demoAttendees places a confirmed order of two attendees on the demo's
-// networking event, opts both in to the directory with profiles, and
-// returns the order's secret (its personal link) and its first attendee.
+// demoAttendees places a confirmed order of three attendees on the demo's
+// networking event, opts all in to the directory with profiles, books a
+// meeting and leaves a request open, and returns the order's secret (its
+// personal link) and its first attendee.
 func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) (string, uint) {
 	t.Helper()
 	var e models.Event
@@ -153,6 +154,8 @@ func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) (string, uint) {
 				Organization: "Hospital Universitario de la Comarca", ConsentTextIDs: ids, Answers: answers},
 			{Name: "Jan de Vries", Email: "jan.de.vries.telecare.research@university-medical-centre.example.org",
 				Organization: "University Medical Centre", ConsentTextIDs: ids, Answers: answers},
+			{Name: "Élodie Marchand", Email: "elodie.marchand@example.org", Organization: "Ville de Liège",
+				ConsentTextIDs: ids, Answers: answers},
 		}}
 	o, err := models.PlaceOrder(db, in)
 	if err != nil {
@@ -168,6 +171,8 @@ func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) (string, uint) {
 			Interests: []string{"Ageing at home", "Falls prevention"}},
 		{Organization: "University Medical Centre", Role: "Researcher", Country: "Netherlands",
 			Offers: "Evaluation methods", Needs: "Sites for a pilot", Interests: []string{"Evidence and evaluation"}},
+		{Organization: "Ville de Liège", Role: "Policy officer", Country: "Belgium", Offers: "Procurement of innovation",
+			Needs: "Evidence on telecare"},
 	}
 	var parts []*models.MeetingParticipant
 	for i, a := range o.Attendees {
@@ -177,13 +182,23 @@ func demoAttendees(t *testing.T, db *gorm.DB, now time.Time) (string, uint) {
 		}
 		parts = append(parts, p)
 	}
-	slots, err := models.FreeSlots(db, e.ID, parts[0].ID, parts[1].ID, now)
-	if err != nil || len(slots) == 0 {
-		t.Fatalf("no free slot for a meeting request (%v)", err)
-	}
-	if _, err := models.SendRequest(db, models.RequestInput{EventID: e.ID, From: parts[1].ID, To: parts[0].ID,
-		SlotID: slots[0].ID, Message: "Shall we talk about a pilot?", Now: now}); err != nil {
-		t.Fatalf("demo meeting request: %v", err)
+	// The first attendee has a booked meeting (their agenda shows it) and a
+	// request waiting for an answer.
+	for i, from := range []uint{parts[1].ID, parts[2].ID} {
+		slots, err := models.FreeSlots(db, e.ID, parts[0].ID, from, now)
+		if err != nil || len(slots) == 0 {
+			t.Fatalf("no free slot for a meeting request (%v)", err)
+		}
+		req, err := models.SendRequest(db, models.RequestInput{EventID: e.ID, From: from, To: parts[0].ID,
+			SlotID: slots[0].ID, Message: "Shall we talk about a pilot?", Now: now})
+		if err != nil {
+			t.Fatalf("demo meeting request: %v", err)
+		}
+		if i == 0 {
+			if _, err := models.AcceptRequest(db, e.ID, parts[0].ID, req.ID, now); err != nil {
+				t.Fatalf("accept the demo request: %v", err)
+			}
+		}
 	}
 	return o.Secret, o.Attendees[0].ID
 }
