@@ -110,13 +110,19 @@ func TestBrowserEveryPage(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			tabs := map[string]context.Context{}
+			var closeTabs []context.CancelFunc
+			defer func() {
+				for _, cancel := range closeTabs {
+					cancel()
+				}
+			}()
 			for j := range queue {
 				key := j.page.role + " " + j.lang
 				tab := tabs[key]
 				if tab == nil {
 					var cancel context.CancelFunc
 					tab, cancel = chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
-					defer cancel()
+					closeTabs = append(closeTabs, cancel)
 					if err := r.signIn(tab, j.page.role, j.lang); err != nil {
 						r.fail("%s (%s): %v", j.page.url, key, err)
 						continue
