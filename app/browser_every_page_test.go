@@ -141,7 +141,7 @@ func TestBrowserEveryPage(t *testing.T) {
 	for _, p := range r.problems {
 		t.Error(p)
 	}
-	t.Logf("%d pages of %d shapes, %d page loads, %d axe runs, in %s", len(pages), len(spanish), len(jobs),
+	t.Logf("%d pages (%s) of %d shapes, %d page loads, %d axe runs, in %s", len(pages), byRole(pages), len(spanish), len(jobs),
 		len(r.axeDone), time.Since(started).Round(time.Second))
 }
 

@@ -108,7 +108,7 @@ func newDemoSite(t *testing.T) *demoSite {
 		{"visitor", visitor, []string{"/", "/orders/lost", "/manage/login"}},
 		{"attendee", attendee, []string{"/orders/" + secret, "/events/" + demo.SymposiumSlug + "/meetings"}},
 		{"organizer", organizer, []string{"/manage"}},
-		{"admin", admin, []string{"/admin/orgs", "/manage"}},
+		{"admin", admin, []string{"/admin", "/manage"}},
 	}
 	return s
 }
@@ -276,4 +276,22 @@ func (s *demoSite) crawlDemo(t *testing.T, perShape int) []demoPage {
 		}
 	}
 	return out
+}
+
+// byRole counts the pages each role showed, for the tests' logs
+// ("visitor 30, attendee 9, ...").
+func byRole(pages []demoPage) string {
+	var order []string
+	n := map[string]int{}
+	for _, p := range pages {
+		if n[p.role] == 0 {
+			order = append(order, p.role)
+		}
+		n[p.role]++
+	}
+	parts := make([]string, len(order))
+	for i, r := range order {
+		parts[i] = r + " " + strconv.Itoa(n[r])
+	}
+	return strings.Join(parts, ", ")
 }

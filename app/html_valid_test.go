@@ -58,5 +58,5 @@ func TestEveryDemoPageIsValidHTML(t *testing.T) {
 		p := byFile[filepath.Base(strings.TrimPrefix(m.URL, "file:"))]
 		t.Errorf("%s (%s) line %d: %s\n    %s", p.url, p.role, m.LastLine, m.Message, strings.TrimSpace(m.Extract))
 	}
-	t.Logf("%d pages checked by the Nu HTML Checker", len(pages))
+	t.Logf("%d pages checked by the Nu HTML Checker (%s)", len(pages), byRole(pages))
 }

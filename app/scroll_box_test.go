@@ -46,7 +46,7 @@ func TestEveryDemoTableScrollsInItsBox(t *testing.T) {
 	if tables == 0 {
 		t.Fatal("no table on any page: the check checked nothing")
 	}
-	t.Logf("%d tables on %d pages", tables, len(pages))
+	t.Logf("%d tables on %d pages (%s)", tables, len(pages), byRole(pages))
 }
 
 // isScrollBox reports whether n is a scroll box: the class, a region role,
