@@ -38,6 +38,13 @@ func requireChromium(t *testing.T) {
 // the tab holds is gone when the test ends.
 func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	return newLongBrowser(t, browserTimeout, extra...)
+}
+
+// newLongBrowser is newBrowser for a test that needs longer than
+// browserTimeout (one browser for many pages).
+func newLongBrowser(t *testing.T, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	bin := testenv.Chromium(t)
 	if len(extra) > 0 {
 		ctx, stop := startChromium(t, bin, t.TempDir(), extra...)
@@ -47,7 +54,7 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Con
 	for attempt := 0; ; attempt++ {
 		shared := sharedChromium(t, bin)
 		tab, cancelTab := chromedp.NewContext(shared, chromedp.WithNewBrowserContext())
-		ctx, cancelTimeout := context.WithTimeout(tab, browserTimeout)
+		ctx, cancelTimeout := context.WithTimeout(tab, limit)
 		_, err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 900))
 		if err == nil {
 			t.Cleanup(func() { cancelTimeout(); cancelTab() })

@@ -17,6 +17,38 @@ type directoryFilter struct {
 	Q, Category, Country, Interest, Offers, Needs string
 }
 
+// narrowed reports whether the form narrows the list beyond the search
+// words (then its other filters show unfolded).
+func (f directoryFilter) narrowed() bool {
+	return f.Category != "" || f.Country != "" || f.Interest != "" || f.Offers != "" || f.Needs != ""
+}
+
+// directoryCard is a person in the directory with the initials their card
+// shows in place of a photo.
+type directoryCard struct {
+	models.MeetingParticipant
+	Initials string
+}
+
+// initials are the first letters of the first and last words of a name
+// ("Maria Antonia Fernández" → "MF").
+func initials(name string) string {
+	words := strings.Fields(name)
+	if len(words) == 0 {
+		return "?"
+	}
+	first := func(w string) string {
+		for _, r := range w {
+			return strings.ToUpper(string(r))
+		}
+		return ""
+	}
+	if len(words) == 1 {
+		return first(words[0])
+	}
+	return first(words[0]) + first(words[len(words)-1])
+}
+
 func (f directoryFilter) matches(p models.MeetingParticipant) bool {
 	has := func(field, want string) bool {
 		return want == "" || strings.Contains(strings.ToLower(field), strings.ToLower(want))
@@ -46,18 +78,18 @@ func (a *App) meetingDirectory(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal("directory", err)
 	}
-	var list []models.MeetingParticipant
+	var list []directoryCard
 	countries := []string{}
 	for _, p := range all {
 		if p.Country != "" && !slices.Contains(countries, p.Country) {
 			countries = append(countries, p.Country)
 		}
 		if f.matches(p) {
-			list = append(list, p)
+			list = append(list, directoryCard{p, initials(p.Name)})
 		}
 	}
 	slices.Sort(countries)
-	return a.render(c, "meetings/directory", fiber.Map{"M": mc, "Filter": f, "People": list, "Suggested": models.Suggest(*mc.Me, all, 5),
+	return a.render(c, "meetings/directory", fiber.Map{"M": mc, "Filter": f, "Narrowed": f.narrowed(), "People": list, "Suggested": models.Suggest(*mc.Me, all, 5),
 		"Topics": mc.Set.TopicList(), "Countries": countries, "Categories": models.Categories})
 }
 
