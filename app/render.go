@@ -151,7 +151,7 @@ func (a *App) funcs() template.FuncMap {
 		"languages": func() []string { return a.langs.offered },
 		"baseURL":   func() string { return a.cfg.BaseURL },
 		"add":       func(a, b int) int { return a + b },
-		"initial":   initialOf, // a card's placeholder letter (app/images.go)
+		"initial":   initialOf,   // a card's placeholder letter (app/images.go)
 		"meter":     chart.Meter, // {{meter taken capacity "label"}}: one bar as inline SVG
 	}
 }
