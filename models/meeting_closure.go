@@ -34,12 +34,15 @@ var (
 // MeetingCell names one table in one slot.
 type MeetingCell struct{ LocationID, SlotID uint }
 
-// lockTable takes a location's row lock on PostgreSQL; see the top of the file.
+// lockTable takes a location's row lock on PostgreSQL; see the top of the
+// file. NO KEY UPDATE, because a booking has already inserted its meeting,
+// whose foreign key holds KEY SHARE on the row: FOR UPDATE would make two
+// bookings of one table wait for each other (a deadlock).
 func lockTable(tx *gorm.DB, locationID uint) error {
 	if !IsPostgres(tx) {
 		return nil
 	}
-	return tx.Exec("SELECT id FROM meeting_locations WHERE id = ? FOR UPDATE", locationID).Error
+	return tx.Exec("SELECT id FROM meeting_locations WHERE id = ? FOR NO KEY UPDATE", locationID).Error
 }
 
 // tableClosed reports whether the table is closed in the slot.
