@@ -99,6 +99,15 @@ func (g *meetingGrid) closedList() []closedCell {
 	return out
 }
 
+// closedAnchor is the id of a closed cell's line in the list, which its
+// grid cell links to.
+func closedAnchor(locationID, slotID uint) string {
+	return fmt.Sprintf("closed-%d-%d", locationID, slotID)
+}
+
+// Anchor is closedAnchor for the template.
+func (c closedCell) Anchor() string { return closedAnchor(c.Location.ID, c.Slot.ID) }
+
 // Tables lists the grid's physical locations: the ones a closure can name.
 func (g *meetingGrid) Tables() []models.MeetingLocation {
 	var out []models.MeetingLocation

@@ -37,7 +37,8 @@ func TestOrganizerClosesAndReopensATable(t *testing.T) {
 	mustStatus(t, r, http.StatusSeeOther, "close")
 	page = c.get(base)
 	mustContain(t, page.Body, "blocked grid", "The table is closed for that slot.", `<td class="cell-blocked">`,
-		`<span class="visually-hidden">Closed</span>`, `class="grid-swatch cell-blocked"`, "Reopen Table 2 at ")
+		`<span class="visually-hidden">Closed</span>`, `class="grid-swatch cell-blocked"`, "Reopen Table 2 at ",
+		fmt.Sprintf(`<a href="#closed-%d-%d">`, locs[1].ID, fx.Slots[0].ID), fmt.Sprintf(`<li id="closed-%d-%d">`, locs[1].ID, fx.Slots[0].ID))
 	if n := strings.Count(page.Body, `<td class="cell-blocked">`); n != 1 {
 		t.Errorf("%d blocked cells, want 1", n)
 	}

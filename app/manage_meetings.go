@@ -54,6 +54,8 @@ type gridRow struct {
 type gridCell struct {
 	State    string
 	Meetings []models.Meeting
+	// Anchor names a blocked cell's line in the list of closed tables.
+	Anchor string
 }
 
 // States pairs each of the row's cells with its state.
@@ -61,7 +63,7 @@ func (r gridRow) States() []gridCell {
 	out := make([]gridCell, len(r.Cells))
 	for j, ms := range r.Cells {
 		closed := r.Closed[models.MeetingCell{LocationID: r.Locations[j].ID, SlotID: r.Slot.ID}]
-		out[j] = gridCell{State: models.CellStateClosed(ms, closed), Meetings: ms}
+		out[j] = gridCell{State: models.CellStateClosed(ms, closed), Meetings: ms, Anchor: closedAnchor(r.Locations[j].ID, r.Slot.ID)}
 	}
 	return out
 }
