@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 // The pages with pictures pass WCAG 2.2 AA (axe) with their charts drawn:
 // the event page's bars, the home cards, the organizer overview's bars, the
 // registrations chart with its figures open, the meetings grid at 22
-// tables, and the check-in progress bar, which follows a check-in made by
+// tables with blocked cells and its close-a-table form showing an error, and the check-in progress bar, which follows a check-in made by
 // the page's script.
 func TestBrowserAccessibilityPictures(t *testing.T) {
 	requireChromium(t)
@@ -43,7 +44,17 @@ func TestBrowserAccessibilityPictures(t *testing.T) {
 	do(t, org, chromedp.Click(chromedp.CSS(".chart-figures summary")))
 	checkAxe(t, org, axeJS, "event's registrations chart, figures open")
 	open(t, org, mbase+"/meetings", 200)
-	checkAxe(t, org, axeJS, "meetings grid")
+	if n := eval[int](t, org, `document.querySelectorAll("td.cell-blocked").length`); n != 2 {
+		t.Errorf("%d blocked cells in the grid, want 2", n)
+	}
+	checkAxe(t, org, axeJS, "meetings grid with blocked cells")
+	// The form's first choices name the booked meeting's cell (first table,
+	// first slot): refused, with the message beside the field.
+	follow(t, org, 422, chromedp.Click(chromedp.CSS(`#closures button[type="submit"]`)))
+	if msg := eval[string](t, org, `document.getElementById("f-close_location-error").textContent`); !strings.Contains(msg, "move or cancel the meeting first") {
+		t.Errorf("close form error: %q", msg)
+	}
+	checkAxe(t, org, axeJS, "close-a-table form with an error")
 	// The grid of 22 tables fits a 1280 px laptop screen without scrolling sideways.
 	do(t, org, chromedp.EmulateViewport(1280, 800))
 	open(t, org, mbase+"/meetings", 200)
@@ -66,7 +77,7 @@ func TestBrowserAccessibilityPictures(t *testing.T) {
 }
 
 // seedPicturesWorld is the meetings fixture with 22 tables, a booked and a
-// missed meeting, a nearly full paid ticket type and a sign-up session.
+// missed meeting, two closed cells, a nearly full paid ticket type and a sign-up session.
 func seedPicturesWorld(t *testing.T, d *gorm.DB) meetingFixture {
 	fx := newMeetingFixture(t, d, "pics", 4, models.ModeRequests)
 	if err := models.AddTables(d, fx.Event.ID, "Table", 20); err != nil {
@@ -92,6 +103,12 @@ func seedPicturesWorld(t *testing.T, d *gorm.DB) meetingFixture {
 			if err := models.SetNoShow(d, fx.Event.ID, m.ID, ps[3].ID, true); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+	// Two tables closed for a slot: blocked cells in the grid.
+	for _, cell := range [][2]int{{1, 0}, {5, 2}} {
+		if err := models.CloseTable(d, fx.Event.ID, locs[cell[0]].ID, fx.Slots[cell[1]].ID); err != nil {
+			t.Fatal(err)
 		}
 	}
 	paid := &models.TicketType{EventID: fx.Event.ID, Name: "Company pass", Price: 4500, Currency: "EUR", Capacity: 6,

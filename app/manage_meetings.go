@@ -18,6 +18,8 @@ type meetingGrid struct {
 	// Cells[i][j] lists the meetings in slot i at location j (online
 	// locations hold many).
 	Cells [][][]models.Meeting
+	// Closed holds the tables the organizer closed for a slot.
+	Closed map[models.MeetingCell]bool
 }
 
 // Days groups the slots by day in loc, for the grid's day headings.
@@ -30,7 +32,7 @@ func (g *meetingGrid) Days(loc *time.Location) []gridDay {
 			out = append(out, gridDay{Day: day})
 		}
 		last := &out[len(out)-1]
-		last.Rows = append(last.Rows, gridRow{Slot: s, Cells: g.Cells[i]})
+		last.Rows = append(last.Rows, gridRow{Slot: s, Cells: g.Cells[i], Locations: g.Locations, Closed: g.Closed})
 	}
 	return out
 }
@@ -42,21 +44,26 @@ type gridDay struct {
 }
 
 type gridRow struct {
-	Slot  models.MeetingSlot
-	Cells [][]models.Meeting
+	Slot      models.MeetingSlot
+	Cells     [][]models.Meeting
+	Locations []models.MeetingLocation
+	Closed    map[models.MeetingCell]bool
 }
 
 // gridCell is one table's cell of the row with its state, for the template.
 type gridCell struct {
 	State    string
 	Meetings []models.Meeting
+	// Anchor names a blocked cell's line in the list of closed tables.
+	Anchor string
 }
 
 // States pairs each of the row's cells with its state.
 func (r gridRow) States() []gridCell {
 	out := make([]gridCell, len(r.Cells))
 	for j, ms := range r.Cells {
-		out[j] = gridCell{State: models.CellState(ms), Meetings: ms}
+		closed := r.Closed[models.MeetingCell{LocationID: r.Locations[j].ID, SlotID: r.Slot.ID}]
+		out[j] = gridCell{State: models.CellStateClosed(ms, closed), Meetings: ms, Anchor: closedAnchor(r.Locations[j].ID, r.Slot.ID)}
 	}
 	return out
 }
@@ -73,6 +80,9 @@ func (a *App) loadGrid(eventID uint) (*meetingGrid, []models.Meeting, error) {
 		return nil, nil, err
 	}
 	if g.Locations, err = models.EventLocations(a.db, eventID); err != nil {
+		return nil, nil, err
+	}
+	if g.Closed, err = models.ClosedCells(a.db, eventID); err != nil {
 		return nil, nil, err
 	}
 	var ms []models.Meeting
@@ -136,7 +146,8 @@ func (a *App) meetingsDashboard(c *fiber.Ctx) error {
 	return a.renderDashboard(c, fiber.StatusOK, e, m, FieldErrors{}, nil)
 }
 
-func (a *App) renderDashboard(c *fiber.Ctx, status int, e *models.Event, m *models.Membership, errs FieldErrors, stats *models.ScheduleStats) error {
+// extra adds to the page's data (the close form's errors and values).
+func (a *App) renderDashboard(c *fiber.Ctx, status int, e *models.Event, m *models.Membership, errs FieldErrors, stats *models.ScheduleStats, extra ...fiber.Map) error {
 	set, err := models.NetworkingFor(a.db, e.ID)
 	if err != nil {
 		return errInternal("networking", err)
@@ -153,8 +164,15 @@ func (a *App) renderDashboard(c *fiber.Ctx, status int, e *models.Event, m *mode
 	if err != nil {
 		return errInternal("participants", err)
 	}
-	return a.renderStatus(c, status, "manage/meetings", fiber.Map{"Event": e, "Me": m, "Set": set, "Grid": g, "Meetings": ms, "Counts": k,
-		"People": people, "Errors": errs, "Stats": stats, "Loc": e.Location()})
+	data := fiber.Map{"Event": e, "Me": m, "Set": set, "Grid": g, "Meetings": ms, "Counts": k,
+		"People": people, "Errors": errs, "Stats": stats, "Loc": e.Location(), "Closures": g.closedList(),
+		"CloseErrors": FieldErrors{}, "CloseForm": closeForm{}}
+	for _, x := range extra {
+		for k, v := range x {
+			data[k] = v
+		}
+	}
+	return a.renderStatus(c, status, "manage/meetings", data)
 }
 
 // meetingsCreate books a meeting for two people chosen by the organizer.

@@ -165,6 +165,8 @@ var organizerRouteNeeds = map[string]string{
 	"POST /manage/events/:id/meetings/:mid/cancel":             needManager,
 	"POST /manage/events/:id/meetings/:mid/noshow":             needManager,
 	"POST /manage/events/:id/meetings/schedule":                needManager,
+	"POST /manage/events/:id/meetings/closures":                needManager,
+	"POST /manage/events/:id/meetings/closures/reopen":         needManager,
 
 	// Copy, preview and delete an event (app/manage_event_*.go).
 	"GET /manage/events/:id/copy":    needManager,

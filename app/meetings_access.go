@@ -132,6 +132,10 @@ func meetingErrorMsg(err error) (string, bool) {
 		return "meetings.err.off", true
 	case errors.Is(err, models.ErrBlockInUse):
 		return "meetings.err.in_use", true
+	case errors.Is(err, models.ErrTableClosed):
+		return "meetings.err.table_closed", true
+	case errors.Is(err, models.ErrCellHasMeeting):
+		return "meetings.err.has_meeting", true
 	}
 	return "", false
 }

@@ -53,4 +53,6 @@ func (a *App) manageMeetingRoutes(o organizerArea) {
 	o.editors.action("/events/:id/meetings/:mid/cancel", a.meetingsCancel)
 	o.editors.action("/events/:id/meetings/:mid/noshow", a.meetingsNoShow)
 	o.editors.action("/events/:id/meetings/schedule", a.meetingsRunScheduler)
+	o.editors.form("/events/:id/meetings/closures", a.meetingsCloseTable)
+	o.editors.action("/events/:id/meetings/closures/reopen", a.meetingsReopenTable)
 }

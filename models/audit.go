@@ -74,6 +74,8 @@ const (
 	AuditImageRemoved      = "event.image_removed"
 	AuditLogoChanged       = "organization.logo_changed"
 	AuditLogoRemoved       = "organization.logo_removed"
+	AuditTableClosed       = "meetings.table_closed"
+	AuditTableReopened     = "meetings.table_reopened"
 )
 
 // Field limits of an audit entry; longer text is cut (on a rune boundary),

@@ -23,6 +23,7 @@ var AuditActions = []string{
 	AuditLiveBoardExported,
 	AuditWebhookCreated, AuditWebhookChanged, AuditWebhookDeleted, AuditWebhookSecretRotated,
 	AuditImageChanged, AuditImageRemoved, AuditLogoChanged, AuditLogoRemoved,
+	AuditTableClosed, AuditTableReopened,
 }
 
 // KnownAuditAction reports whether a is one of AuditActions.

@@ -224,12 +224,12 @@ func splitList(s, sep string) []string {
 }
 
 // Meeting grid states of one slot at one table, as the organizer's grid
-// shows them. A table cannot be blocked for a slot in Agora (tables are
-// open for every slot of their blocks), so there is no "blocked" state.
+// shows them: blocked when the organizer closed the table for the slot.
 const (
-	CellFree   = "free"
-	CellBooked = "booked"
-	CellNoShow = "noshow"
+	CellFree    = "free"
+	CellBooked  = "booked"
+	CellNoShow  = "noshow"
+	CellBlocked = "blocked"
 )
 
 // NoShow reports whether either person did not come.
@@ -237,6 +237,7 @@ func (m Meeting) NoShow() bool { return m.NoShowA || m.NoShowB }
 
 // CellState is the grid state of the active meetings in one slot at one
 // table: free without any, no-show when someone missed one, else booked.
+// A closed cell holds no meeting; CellStateClosed says so.
 func CellState(ms []Meeting) string {
 	if len(ms) == 0 {
 		return CellFree
@@ -247,4 +248,12 @@ func CellState(ms []Meeting) string {
 		}
 	}
 	return CellBooked
+}
+
+// CellStateClosed is CellState for a cell that may be closed.
+func CellStateClosed(ms []Meeting, closed bool) string {
+	if closed && len(ms) == 0 {
+		return CellBlocked
+	}
+	return CellState(ms)
 }

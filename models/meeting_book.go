@@ -87,8 +87,22 @@ func bookMeeting(tx *gorm.DB, set *NetworkingSetting, in bookInput) (*Meeting, e
 	return m, nil
 }
 
-// seatMeeting writes the rows that carry the unique indexes for m.
+// seatMeeting writes the rows that carry the unique indexes for m. Every
+// placement passes here, so here a closed table is refused, under the
+// table's lock (see meeting_closure.go).
 func seatMeeting(tx *gorm.DB, m *Meeting, loc *MeetingLocation) error {
+	if !loc.Online {
+		if err := lockTable(tx, loc.ID); err != nil {
+			return fmt.Errorf("lock table: %w", err)
+		}
+		closed, err := tableClosed(tx, loc.ID, m.SlotID)
+		if err != nil {
+			return err
+		}
+		if closed {
+			return ErrTableClosed
+		}
+	}
 	for _, p := range []uint{m.AParticipantID, m.BParticipantID} {
 		if err := tx.Create(&MeetingSeat{MeetingID: m.ID, ParticipantID: p, SlotID: m.SlotID}).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -117,7 +131,8 @@ func unseatMeeting(tx *gorm.DB, meetingID uint) error {
 }
 
 // pickLocation returns the location to use: the one asked for, else the
-// first physical location with no booking in the slot, else an online one.
+// first open physical location with no booking in the slot, else an online
+// one. A closed table asked for is refused again, under its lock, by seatMeeting.
 func pickLocation(tx *gorm.DB, eventID, slotID, want uint) (*MeetingLocation, error) {
 	var loc MeetingLocation
 	if want != 0 {
@@ -131,6 +146,7 @@ func pickLocation(tx *gorm.DB, eventID, slotID, want uint) (*MeetingLocation, er
 	}
 	err := tx.Where("event_id = ? AND online = ? AND id NOT IN (?)", eventID, false,
 		tx.Model(&MeetingTableBooking{}).Select("location_id").Where("slot_id = ?", slotID)).
+		Where("id NOT IN (?)", closedTables(tx, slotID)).
 		Order("position, id").Take(&loc).Error
 	if err == nil {
 		return &loc, nil
@@ -146,7 +162,8 @@ func pickLocation(tx *gorm.DB, eventID, slotID, want uint) (*MeetingLocation, er
 }
 
 // withBookingRetry runs fn in a transaction, again when it lost a race for
-// an automatically picked table (another free table may remain), or hit a
+// an automatically picked table (taken or closed meanwhile: another free
+// table may remain), or hit a
 // PostgreSQL deadlock or serialization failure.
 func withBookingRetry(db *gorm.DB, autoTable bool, fn func(tx *gorm.DB) error) error {
 	var err error
@@ -155,13 +172,13 @@ func withBookingRetry(db *gorm.DB, autoTable bool, fn func(tx *gorm.DB) error) e
 		switch {
 		case err == nil:
 			return nil
-		case errors.Is(err, ErrTableTaken) && autoTable, isRetryableDBError(err):
+		case (errors.Is(err, ErrTableTaken) || errors.Is(err, ErrTableClosed)) && autoTable, isRetryableDBError(err):
 			continue
 		default:
 			return err
 		}
 	}
-	if errors.Is(err, ErrTableTaken) {
+	if errors.Is(err, ErrTableTaken) || (errors.Is(err, ErrTableClosed) && autoTable) {
 		return ErrNoLocationFree
 	}
 	return err

@@ -9,7 +9,7 @@ import (
 // CheckMeetings recomputes what the booking rules keep and reports any
 // disagreement: each active meeting has exactly its two seats in its slot
 // and, at a physical location, one table booking; cancelled meetings hold
-// nothing; every meetings_count equals its person's active meetings.
+// nothing; no meeting sits in a closed cell; every meetings_count equals its person's active meetings.
 func CheckMeetings(db *gorm.DB) error {
 	var ms []Meeting
 	if err := db.Preload("Location").Find(&ms).Error; err != nil {
@@ -46,6 +46,15 @@ func CheckMeetings(db *gorm.DB) error {
 		} else if tables != want {
 			return fmt.Errorf("meeting %d has %d table bookings", m.ID, tables)
 		}
+	}
+	var inClosed int64
+	if err := db.Model(&MeetingTableBooking{}).Where("EXISTS (?)", db.Model(&MeetingClosure{}).Select("1").
+		Where("meeting_closures.location_id = meeting_table_bookings.location_id AND meeting_closures.slot_id = meeting_table_bookings.slot_id")).
+		Count(&inClosed).Error; err != nil {
+		return err
+	}
+	if inClosed > 0 {
+		return fmt.Errorf("%d meetings sit at a table closed for their slot", inClosed)
 	}
 	var ps []MeetingParticipant
 	if err := db.Find(&ps).Error; err != nil {

@@ -163,9 +163,20 @@ func FreeSlots(db *gorm.DB, eventID, a, b uint, now time.Time) ([]MeetingSlot, e
 	if err := db.Model(&MeetingTableBooking{}).Select("slot_id, COUNT(*) AS n").Group("slot_id").Scan(&used).Error; err != nil {
 		return nil, err
 	}
-	full := map[uint]bool{}
+	closed, err := EventClosures(db, eventID)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[uint]int{}
 	for _, u := range used {
-		full[u.SlotID] = u.N >= physical
+		taken[u.SlotID] += u.N
+	}
+	for _, c := range closed {
+		taken[c.SlotID]++ // a cell is booked or closed, never both
+	}
+	full := map[uint]bool{}
+	for id, n := range taken {
+		full[id] = n >= physical
 	}
 	out := slots[:0]
 	for _, s := range slots {

@@ -63,8 +63,18 @@ func scheduleInput(db *gorm.DB, eventID uint, set *NetworkingSetting, now time.T
 	if err != nil {
 		return in, err
 	}
+	closures, err := EventClosures(db, eventID)
+	if err != nil {
+		return in, err
+	}
+	closed := map[uint][]uint{}
+	for _, c := range closures {
+		if future[c.SlotID] {
+			closed[c.LocationID] = append(closed[c.LocationID], c.SlotID)
+		}
+	}
 	for _, l := range locs {
-		in.Tables = append(in.Tables, SchedTable{ID: l.ID, Online: l.Online})
+		in.Tables = append(in.Tables, SchedTable{ID: l.ID, Online: l.Online, Unavailable: closed[l.ID]})
 	}
 	var ps []MeetingParticipant
 	if err := db.Where("event_id = ? AND active = ?", eventID, true).Order("id").Find(&ps).Error; err != nil {

@@ -88,6 +88,9 @@ func DeleteMeetingBlock(db *gorm.DB, eventID, blockID uint) error {
 		if res.RowsAffected == 0 {
 			return gorm.ErrRecordNotFound
 		}
+		if err := tx.Where("slot_id IN (?)", tx.Model(&MeetingSlot{}).Select("id").Where("block_id = ?", blockID)).Delete(&MeetingClosure{}).Error; err != nil {
+			return err
+		}
 		return tx.Where("block_id = ?", blockID).Delete(&MeetingSlot{}).Error
 	})
 }
@@ -130,6 +133,9 @@ func DeleteLocation(db *gorm.DB, eventID, id uint) error {
 	}
 	if n > 0 {
 		return ErrBlockInUse
+	}
+	if err := db.Where("location_id = ? AND event_id = ?", id, eventID).Delete(&MeetingClosure{}).Error; err != nil {
+		return err
 	}
 	res := db.Where("id = ? AND event_id = ?", id, eventID).Delete(&MeetingLocation{})
 	if res.Error == nil && res.RowsAffected == 0 {

@@ -49,6 +49,7 @@ var migrations = []migration{
 	{30, "live agora: quick polls and their answers (one per person and poll)", migrate0030LivePolls},
 	{31, "feedback questionnaires, requests and answers", migrate0031Feedback},
 	{32, "event cover images and organization logos, with their JPEG variants", migrate0032Images},
+	{33, "tables closed by the organizer for one meeting slot", migrate0033MeetingClosures},
 	{34, "events: the town, postal code and country of the venue", migrate0034EventPostalAddress},
 }
 

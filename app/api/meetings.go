@@ -68,6 +68,8 @@ type MeetingLocation struct {
 	Name     string `json:"name" doc:"'Table 4', a room, or an online location."`
 	Online   bool   `json:"online" doc:"Each meeting there gets its own online room."`
 	Position int    `json:"position" doc:"Display order."`
+	// Only the locations listing fills it (read-only: organizers close tables on the site).
+	ClosedSlotIDs []uint `json:"closed_slot_ids,omitempty" doc:"In the locations listing: the slots in which the organizer closed this table, so no meeting is placed there; absent when none."`
 }
 
 // Meeting is two participants at one location in one slot.
@@ -338,9 +340,19 @@ func (s *Server) listMeetingLocations(ctx context.Context, in *programmeListInpu
 	if err != nil {
 		return nil, err
 	}
+	closures, err := models.EventClosures(s.d.DB.WithContext(ctx), e.ID)
+	if err != nil {
+		return nil, err
+	}
+	closed := map[uint][]uint{}
+	for _, c := range closures {
+		closed[c.LocationID] = append(closed[c.LocationID], c.SlotID)
+	}
 	out := make([]MeetingLocation, 0, len(rows))
 	for _, x := range rows {
-		out = append(out, locationJSON(x))
+		l := locationJSON(x)
+		l.ClosedSlotIDs = closed[x.ID]
+		out = append(out, l)
 	}
 	return newPageOf(out, next), nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -114,8 +115,15 @@ func TestMeetingsListsRespectUnlisting(t *testing.T) {
 	if r := ta.do("GET", base+"/blocks", tok, nil); len(r.items()) != 1 || r.items()[0]["slot_minutes"] != float64(20) {
 		t.Errorf("blocks: %s", r.Body)
 	}
-	if r := ta.do("GET", base+"/locations", tok, nil); len(r.items()) != 2 {
+	if r := ta.do("GET", base+"/locations", tok, nil); len(r.items()) != 2 || r.items()[1]["closed_slot_ids"] != nil {
 		t.Errorf("locations: %s", r.Body)
+	}
+	// A table closed for a slot shows it, read-only.
+	locs, _ := models.EventLocations(ta.db, f.ev.ID)
+	progMust(t, models.CloseTable(ta.db, f.ev.ID, locs[1].ID, m.slots[2].ID))
+	if r := ta.do("GET", base+"/locations", tok, nil); len(r.items()) != 2 || r.items()[0]["closed_slot_ids"] != nil ||
+		fmt.Sprint(r.items()[1]["closed_slot_ids"]) != fmt.Sprintf("[%d]", m.slots[2].ID) {
+		t.Errorf("locations with a closed table: %s", r.Body)
 	}
 
 	// Paging participants: pages of one, each once.
