@@ -26,7 +26,19 @@ const browserTimeout = 90 * time.Second
 // a skip would only have to tear down again.
 func requireChromium(t *testing.T) {
 	t.Helper()
+	skipBrowserOnPostgres(t)
 	testenv.Chromium(t)
+}
+
+// skipBrowserOnPostgres: browser tests run in the SQLite pass only. What
+// they check (pages, scripts, focus, axe) does not depend on the engine,
+// and the PostgreSQL pass tests the same journeys through the HTTP app;
+// running Chromium twice made the suite CPU-bound on two cores.
+func skipBrowserOnPostgres(t *testing.T) {
+	t.Helper()
+	if modeltest.Engine() == "postgres" {
+		t.Skip("browser tests run in the SQLite pass")
+	}
 }
 
 // newBrowser returns a context for one tab of a headless Chromium, in a
@@ -45,6 +57,7 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Con
 // browserTimeout (one browser for many pages).
 func newLongBrowser(t *testing.T, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	skipBrowserOnPostgres(t)
 	bin := testenv.Chromium(t)
 	if len(extra) > 0 {
 		ctx, stop := startChromium(t, bin, t.TempDir(), extra...)
@@ -256,11 +269,6 @@ func runAxe(t *testing.T, ctx context.Context, axeJS string) []axeViolation {
 // checkAxe fails the test for each WCAG 2.2 AA violation on the open page.
 func checkAxe(t *testing.T, ctx context.Context, axeJS, page string) {
 	t.Helper()
-	if modeltest.Engine() == "postgres" {
-		// The markup axe checks does not depend on the engine: axe runs in
-		// the SQLite pass only, which keeps the PostgreSQL pass short.
-		return
-	}
 	for _, v := range runAxe(t, ctx, axeJS) {
 		t.Errorf("%s: axe %s (%s): %s\n    %s", page, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n    "))
 	}
