@@ -85,10 +85,11 @@ func NewPostgresDB(t testing.TB, baseDSN string) (*gorm.DB, string) {
 	if err != nil {
 		t.Fatalf("postgres template: %v", err)
 	}
-	name := fmt.Sprintf("t_%d_%s", os.Getpid(), randomHex(6)) // the pid: see sweepStrayDatabases
-	if err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl).Error; err != nil {
-		t.Fatalf("create test database: %v", err)
+	next := <-databaseSupply(admin, baseDSN, tpl)
+	if next.err != nil {
+		t.Fatalf("create test database: %v", next.err)
 	}
+	name := next.name
 	dsn, err := withDatabase(baseDSN, name)
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,41 @@ func NewPostgresDB(t testing.TB, baseDSN string) (*gorm.DB, string) {
 	})
 	return db, dsn
 }
+
+// A suppliedDB is a fresh copy of the template, made ahead of the test
+// that will use it.
+type suppliedDB struct {
+	name string
+	err  error
+}
+
+// databaseSupply returns the channel on which copies of tpl on the server
+// at baseDSN arrive. One goroutine per server makes them one ahead of the
+// tests (copying takes a third of a second, while the test before runs);
+// the one or two left made when the process ends are swept at the next
+// start, like any stray (sweepStrayDatabases).
+func databaseSupply(admin *gorm.DB, baseDSN, tpl string) <-chan suppliedDB {
+	supplyMu.Lock()
+	defer supplyMu.Unlock()
+	if ch := supplies[baseDSN]; ch != nil {
+		return ch
+	}
+	ch := make(chan suppliedDB, 1)
+	supplies[baseDSN] = ch
+	go func() {
+		for {
+			name := fmt.Sprintf("t_%d_%s", os.Getpid(), randomHex(6)) // the pid: see sweepStrayDatabases
+			err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl).Error
+			ch <- suppliedDB{name: name, err: err}
+		}
+	}()
+	return ch
+}
+
+var (
+	supplyMu sync.Mutex
+	supplies = map[string]chan suppliedDB{}
+)
 
 // adminPool is one connection pool per server, kept for the whole process,
 // that creates and drops the tests' databases.
