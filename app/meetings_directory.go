@@ -37,16 +37,10 @@ func initials(name string) string {
 	if len(words) == 0 {
 		return "?"
 	}
-	first := func(w string) string {
-		for _, r := range w {
-			return strings.ToUpper(string(r))
-		}
-		return ""
-	}
 	if len(words) == 1 {
-		return first(words[0])
+		return initialOf(words[0])
 	}
-	return first(words[0]) + first(words[len(words)-1])
+	return initialOf(words[0]) + initialOf(words[len(words)-1]) // initialOf: app/images.go
 }
 
 func (f directoryFilter) matches(p models.MeetingParticipant) bool {
