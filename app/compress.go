@@ -45,7 +45,8 @@ const minCompressBytes = 512
 
 // compressibleType reports whether a Content-Type is text worth compressing.
 func compressibleType(ct []byte) bool {
-	for _, p := range []string{"text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"} {
+	for _, p := range []string{"text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",
+		"application/json", "application/problem+json", "application/atom+xml", "application/rss+xml", "text/calendar"} {
 		if bytes.HasPrefix(ct, []byte(p)) {
 			return true
 		}

@@ -153,17 +153,28 @@ func (a *App) orgEventsICS(c *fiber.Ctx) error {
 		return err
 	}
 	cal := calendar.New(org.Name, a.now())
-	for i := range events {
-		e := &events[i]
+	// Each zone once, covering all its events: one pass for the spans.
+	type span struct {
+		loc         *time.Location
+		first, last time.Time
+	}
+	var zones []string
+	spans := map[string]*span{}
+	for _, e := range events {
 		loc := e.Location()
-		first, last := e.StartsAt, e.EndsAt
-		for _, x := range events {
-			if x.Location().String() == loc.String() {
-				first, last = minTime(first, x.StartsAt), maxTime(last, x.EndsAt)
-			}
+		if s := spans[loc.String()]; s != nil {
+			s.first, s.last = minTime(s.first, e.StartsAt), maxTime(s.last, e.EndsAt)
+			continue
 		}
-		cal.AddTimezone(loc, first.Add(-24*time.Hour), last.Add(24*time.Hour)) // once per zone
-		cal.Event(e, a.cfg.BaseURL, false)
+		zones = append(zones, loc.String())
+		spans[loc.String()] = &span{loc, e.StartsAt, e.EndsAt}
+	}
+	for _, z := range zones {
+		s := spans[z]
+		cal.AddTimezone(s.loc, s.first.Add(-24*time.Hour), s.last.Add(24*time.Hour))
+	}
+	for i := range events {
+		cal.Event(&events[i], a.cfg.BaseURL, false)
 	}
 	return sendFeedCalendar(c, cal)
 }

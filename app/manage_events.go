@@ -108,13 +108,7 @@ func (a *App) editEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := models.LoadContent(a.db, e, e.DefaultLang())
-	if err != nil {
-		return errInternal("load content", err)
-	}
-	f := eventFormFrom(e)
-	f.Langs = eventLangFormFrom(e, ct)
-	return a.renderEventForm(c, fiber.StatusOK, e, f, FieldErrors{})
+	return a.renderEventEditPage(c, fiber.StatusOK, e, FieldErrors{}) // app/images.go
 }
 
 // updateEvent saves the edit form; the event keeps its organization.

@@ -77,9 +77,6 @@ type sessionChoice struct {
 	Left int // -1 when unlimited
 }
 
-// fewPlaces is when "N places left" is worth saying.
-const fewPlaces = 10
-
 // registerPage is what the register page shows, loaded afresh on every request
 // (places and windows change with time, so nothing here is cached).
 type registerPage struct {
@@ -121,7 +118,7 @@ func (a *App) loadRegisterPage(slug string, ticketID uint, voucherCode string) (
 	tts = unlockedTicketTypes(tts, p.Voucher)
 	for _, tt := range tts {
 		tc := ticketChoice{TicketType: tt, Left: tt.PlacesLeft(), OnSale: tt.OnSale(now)}
-		tc.Few = tc.Left >= 0 && tc.Left <= fewPlaces
+		tc.Few = tt.FewLeft() // the one rule, as on the event page
 		p.Tickets = append(p.Tickets, tc)
 	}
 	p.State = registrationState(e, p.Tickets, now)

@@ -65,9 +65,9 @@ func PublicListingStamp(db *gorm.DB, now time.Time) (string, error) {
 	}
 	// Places taken count too: the cards say how many are left when few.
 	err := db.Raw("SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS versions, COALESCE(SUM(version * id), 0) AS weighted, "+
-		"COALESCE(SUM(places_taken * (id + 1)), 0) + COALESCE((SELECT SUM(t.places_taken * (t.id + 1)) FROM ticket_types t JOIN events pe ON pe.id = t.event_id WHERE pe.status IN (?, ?)), 0) AS taken "+
+		"COALESCE(SUM(places_taken * (id + 1)), 0) + COALESCE((SELECT SUM(t.places_taken * (t.id + 1)) FROM ticket_types t JOIN events pe ON pe.id = t.event_id WHERE pe.status IN (?, ?) AND pe.ends_at > ?), 0) AS taken "+
 		"FROM events WHERE status IN (?, ?)",
-		StatusPublished, StatusCancelled, StatusPublished, StatusCancelled).Scan(&row).Error
+		StatusPublished, StatusCancelled, now.UTC(), StatusPublished, StatusCancelled).Scan(&row).Error
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -106,17 +107,32 @@ func (p *Picture) SrcSet() string {
 	return strings.Join(parts, ", ")
 }
 
-// storeImage writes p (once per hash) and returns its id.
+// storeImage writes p (once per hash) and returns its id. An image already
+// stored is reused under its row lock, the lock dropImageIfUnused takes
+// before it counts the image's users: so a removal elsewhere cannot delete
+// it between here and the link this transaction writes. If that removal
+// won the lock and deleted it, it is stored afresh.
 func storeImage(tx *gorm.DB, p *ProcessedImage, now time.Time) (uint, error) {
-	img := Image{Hash: p.Hash, Purpose: p.Purpose, ContentType: p.ContentType, Width: p.Width, Height: p.Height, Size: p.Size, CreatedAt: now}
-	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "hash"}}, DoNothing: true}).Create(&img)
-	if res.Error != nil {
-		return 0, res.Error
-	}
-	if res.RowsAffected == 0 { // the same file is already stored
-		var id uint
-		err := tx.Model(&Image{}).Where("hash = ?", p.Hash).Select("id").Scan(&id).Error
-		return id, err
+	var img Image
+	for attempt := 0; ; attempt++ {
+		img = Image{Hash: p.Hash, Purpose: p.Purpose, ContentType: p.ContentType, Width: p.Width, Height: p.Height, Size: p.Size, CreatedAt: now}
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "hash"}}, DoNothing: true}).Create(&img)
+		if res.Error != nil {
+			return 0, res.Error
+		}
+		if res.RowsAffected > 0 {
+			break
+		}
+		var ids []uint // the same file is already stored
+		if err := tx.Model(&Image{}).Clauses(lockForUpdate(tx)...).Where("hash = ?", p.Hash).Pluck("id", &ids).Error; err != nil {
+			return 0, err
+		}
+		if len(ids) > 0 {
+			return ids[0], nil
+		}
+		if attempt > 0 {
+			return 0, fmt.Errorf("image %s: stored and deleted again meanwhile", p.Hash)
+		}
 	}
 	for _, v := range p.Variants {
 		if err := tx.Create(&ImageVariant{ImageID: img.ID, Box: v.Box, Width: v.Width, Height: v.Height, Data: v.Data}).Error; err != nil {
@@ -130,6 +146,10 @@ func storeImage(tx *gorm.DB, p *ProcessedImage, now time.Time) (uint, error) {
 func dropImageIfUnused(tx *gorm.DB, id uint) error {
 	if id == 0 {
 		return nil
+	}
+	var locked []uint // see storeImage
+	if err := tx.Model(&Image{}).Clauses(lockForUpdate(tx)...).Where("id = ?", id).Pluck("id", &locked).Error; err != nil || len(locked) == 0 {
+		return err
 	}
 	var used int64
 	if err := tx.Model(&EventImage{}).Where("image_id = ?", id).Count(&used).Error; err != nil || used > 0 {

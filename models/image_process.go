@@ -109,8 +109,9 @@ func ProcessImage(data []byte, purpose string) (*ProcessedImage, error) {
 		src = upright(src, jpegOrientation(data)) // image_orientation.go
 	}
 	sum := sha256.Sum256(append([]byte(purpose+":"), data...))
+	b := src.Bounds() // after turning upright: a portrait photo's sides swap
 	p := &ProcessedImage{Hash: hex.EncodeToString(sum[:16]), Purpose: purpose, ContentType: ct,
-		Width: cfg.Width, Height: cfg.Height, Size: len(data)}
+		Width: b.Dx(), Height: b.Dy(), Size: len(data)}
 	if p.Variants, err = makeVariants(src, purpose); err != nil {
 		return nil, err
 	}

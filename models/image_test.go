@@ -266,6 +266,9 @@ func TestProcessImageTurnsPhotosUpright(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if p.Width != 200 || p.Height != 400 {
+		t.Fatalf("the turned photo is stored as %dx%d, want 200x400", p.Width, p.Height)
+	}
 	v := p.Variants[0]
 	if v.Width != 80 || v.Height != 160 {
 		t.Fatalf("turned logo is %dx%d, want 80x160", v.Width, v.Height)

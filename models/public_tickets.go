@@ -10,11 +10,11 @@ import (
 // sale: the lowest price, and how many places are left when few.
 type TicketSummary struct {
 	OnSale []TicketType // visible ticket types inside their sales window
-	// Lowest is the cheapest on-sale price, LowestPaid the cheapest above
-	// zero (with its currency); HasFree and HasPaid say which kinds exist.
-	Lowest, LowestPaid int64
-	Currency           string
-	HasFree, HasPaid   bool
+	// LowestPaid is the cheapest on-sale price above zero (with its
+	// currency); HasFree and HasPaid say which kinds exist.
+	LowestPaid       int64
+	Currency         string
+	HasFree, HasPaid bool
 	// Left is how many people can still register (the event's limit and the
 	// on-sale types' together), -1 when nothing limits it; Few applies the
 	// few-places rule to that figure.
@@ -61,9 +61,6 @@ func SummariseTickets(e Event, visible []TicketType, now time.Time) TicketSummar
 			continue
 		}
 		s.OnSale = append(s.OnSale, t)
-		if len(s.OnSale) == 1 || t.Price < s.Lowest {
-			s.Lowest = t.Price
-		}
 		if t.Price == 0 {
 			s.HasFree = true
 		} else if !s.HasPaid || t.Price < s.LowestPaid {

@@ -66,15 +66,7 @@ func (t TicketType) OnSale(now time.Time) bool {
 }
 
 // PlacesLeft returns how many places remain, or -1 when unlimited.
-func (t TicketType) PlacesLeft() int {
-	if t.Capacity == 0 {
-		return -1
-	}
-	if n := t.Capacity - t.PlacesTaken; n > 0 {
-		return n
-	}
-	return 0
-}
+func (t TicketType) PlacesLeft() int { return placesLeft(t.Capacity, t.PlacesTaken) } // places_left.go
 
 // MaxAttendees is the most attendees one order of this type may hold (at least 1).
 func (t TicketType) MaxAttendees() int {

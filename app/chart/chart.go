@@ -95,13 +95,11 @@ type Column struct {
 
 // ColumnText is the translated text around a column chart.
 type ColumnText struct {
-	Title      string // the image's name and the figures' region name
-	LabelHead  string // the figures table's first column ("Day")
-	ValueHead  string // its second column ("Registrations")
-	Figures    string // the disclosure that opens the table ("Show the figures")
-	Summary    string // one visible line of words ("42 registrations, most in a day: 9")
-	FirstLabel string // optional axis text under the first column; defaults to its label
-	LastLabel  string // optional axis text under the last column; defaults to its label
+	Title     string // the image's name and the figures' region name
+	LabelHead string // the figures table's first column ("Day")
+	ValueHead string // its second column ("Registrations")
+	Figures   string // the disclosure that opens the table ("Show the figures")
+	Summary   string // one visible line of words ("42 registrations, most in a day: 9")
 }
 
 // columnsHeight is the drawing's height in its own units; width is one unit
@@ -148,13 +146,7 @@ func Columns(t ColumnText, cols []Column) template.HTML {
 	fmt.Fprintf(&b, `<rect class="chart-axis" x="0" y="%d" width="%d" height="1"/>`, columnsHeight-1, n*10)
 	b.WriteString(`</svg>`)
 	if len(cols) > 0 {
-		first, last := t.FirstLabel, t.LastLabel
-		if first == "" {
-			first = cols[0].Label
-		}
-		if last == "" {
-			last = cols[len(cols)-1].Label
-		}
+		first, last := cols[0].Label, cols[len(cols)-1].Label
 		b.WriteString(`<p class="chart-axis-labels" aria-hidden="true"><span>` + esc(first) + `</span>`)
 		if len(cols) > 1 {
 			b.WriteString(`<span>` + esc(last) + `</span>`)
