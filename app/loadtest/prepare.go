@@ -22,7 +22,7 @@ func prepareEvent(dsn string, capacity int) error {
 	if err != nil {
 		return err
 	}
-	slug := fmt.Sprintf("load-test-%d", time.Now().Unix())
+	slug := fmt.Sprintf("load-test-%d-%d", time.Now().Unix(), capacity) // two prepared in one second differ by capacity
 	start := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
 	ev := &models.Event{OrganizationID: org.ID, Slug: slug, Kind: models.KindForum, Title: "Load test forum", TimeZone: "Europe/Madrid",
 		StartsAt: start, EndsAt: start.Add(8 * time.Hour), Status: models.StatusPublished, Capacity: capacity}
