@@ -115,6 +115,7 @@ type App struct {
 	// orders groups concurrent registrations into shared commits on SQLite
 	// (see models.OrderBatcher); nil on PostgreSQL, which needs no help.
 	orders  *models.OrderBatcher
+	forms   *formCache // blank registration forms (app/register_cache.go)
 	nudge   func()
 	cache   *pageCache
 	metrics *metrics
@@ -181,7 +182,7 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments, proxies: proxies}
+	a := &App{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, kv: models.NewKVStore(deps.DB), cache: newPageCache(), forms: newFormCache(), nudge: deps.NudgeMail, metrics: newMetrics(deps.Registry, deps.DB), pay: deps.Payments, proxies: proxies}
 	if err := a.setUpSecretKeys(); err != nil {
 		return nil, nil, err
 	}

@@ -68,7 +68,7 @@ func waitFor(t *testing.T, ctx context.Context, js, what string) {
 	t.Fatalf("waited for %s (%s); page:\n%s", what, js, pageText(t, ctx))
 }
 
-// The vendored decoder reads our own tickets' QR codes (qrDataURL, as on the
+// The vendored decoder reads our own tickets' QR codes (ticketQR, as on the
 // ticket page) photographed-like: rotated, small, skewed, low contrast; the
 // decoded secret checks the person in through the sync endpoint, and a
 // second scan warns. axe passes on each verdict.
@@ -76,7 +76,7 @@ func TestBrowserDoorScannerReadsTickets(t *testing.T) {
 	axeJS := axeSource(t)
 	ctx, _, db, fx, _ := doorBrowserSetup(t, 0)
 	checkAxe(t, ctx, axeJS, "door page with the scanner")
-	img, err := qrDataURL(fx.Attendee.QRSecret)
+	img, err := ticketQR(fx.Attendee.QRSecret)
 	if err != nil {
 		t.Fatal(err)
 	}

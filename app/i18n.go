@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -21,24 +23,57 @@ func loadBundle() (*i18n.Bundle, error) { return views.LoadMessages() }
 // Translator renders messages and dates in one language. Templates call its
 // methods: {{$.L.T "events.upcoming"}}, {{$.L.T "events.places" "Count" 3}}.
 type Translator struct {
-	Lang string
-	loc  *i18n.Localizer
+	Lang   string
+	bundle *i18n.Bundle
+	loc    *i18n.Localizer // made on the first message not in plainMessages
 }
 
 func newTranslator(b *i18n.Bundle, lang string) *Translator {
-	return &Translator{Lang: lang, loc: i18n.NewLocalizer(b, lang, "en")}
+	return &Translator{Lang: lang, bundle: b}
+}
+
+// plainMessages keeps each message without arguments once translated: a
+// page shows dozens of labels, and go-i18n runs its template machinery for
+// each (a tenth of the registration form's time, issue 17). The bundle is
+// read once and never changes, so a translation never goes stale.
+var plainMessages sync.Map // plainKey → string
+
+type plainKey struct {
+	bundle   *i18n.Bundle
+	lang, id string
 }
 
 // T translates id; args are name/value pairs for the message's template.
 // "Count" also selects the plural form.
 func (t *Translator) T(id string, args ...any) string {
+	if len(args) == 0 {
+		key := plainKey{t.bundle, t.Lang, id}
+		if s, ok := plainMessages.Load(key); ok {
+			return s.(string)
+		}
+		s, err := t.localize(id)
+		if err == nil {
+			// Only ids of the bundle are kept, so the map stays bounded;
+			// cloned, since an id may be built from a request's bytes.
+			plainMessages.Store(plainKey{t.bundle, t.Lang, strings.Clone(id)}, s)
+		}
+		return s
+	}
+	s, _ := t.localize(id, args...)
+	return s
+}
+
+func (t *Translator) localize(id string, args ...any) (string, error) {
+	if t.loc == nil {
+		t.loc = i18n.NewLocalizer(t.bundle, t.Lang, "en")
+	}
 	s, err := views.LocalizeIn(t.Lang, t.loc, id, args...)
 	if err != nil {
 		// A missing message shows its id rather than failing the page; a test
 		// checks that every id used exists in every language.
-		return id
+		return id, err
 	}
-	return s
+	return s, nil
 }
 
 // Msg translates a form or flash message.

@@ -92,7 +92,7 @@ func ticketCode(o *models.Order, at models.Attendee, several bool) string {
 	return o.Code
 }
 
-// qrDataURL draws the QR code of a ticket as an inline PNG.
+// qrDataURL draws a QR code as an inline PNG (the two-factor set-up; tickets use ticketQR).
 func qrDataURL(secret string) (template.URL, error) {
 	png, err := qrcode.Encode(secret, qrcode.Medium, 256)
 	if err != nil {
@@ -117,7 +117,7 @@ func (a *App) ticketViewsOf(o *models.Order, attendees []models.Attendee, severa
 	for _, at := range attendees {
 		tv := ticketView{Attendee: at, Code: ticketCode(o, at, several), Delegate: models.IsDelegate(*o, at) && at.Status == models.AttendeeActive}
 		if o.Status == models.OrderConfirmed && at.Status == models.AttendeeActive {
-			qr, err := qrDataURL(at.QRSecret)
+			qr, err := ticketQR(at.QRSecret)
 			if err != nil {
 				return nil, err
 			}

@@ -209,6 +209,11 @@ func (a *App) showRegister(c *fiber.Ctx) error {
 	if p.Chosen != nil {
 		tid = p.Chosen.ID
 	}
+	if code == "" {
+		if served, err := a.cachedBlankForm(c, p, tid, count); served || err != nil {
+			return err
+		}
+	}
 	f := blankRegisterForm(tid, count, randomToken(24))
 	f.VoucherCode = code
 	errs := FieldErrors{}

@@ -190,6 +190,9 @@ func (a *App) renderBytes(c *fiber.Ctx, page string, data fiber.Map) ([]byte, er
 		if err != nil {
 			return nil, errInternal("csrf token", err)
 		}
+		if hole, _ := c.Locals(formHoleLocal).(bool); hole {
+			tok = formHoleCSRF // filled per visitor (app/register_cache.go)
+		}
 		data["CSRF"] = tok
 		if _, ok := data["Flash"]; !ok {
 			data["Flash"] = a.popFlash(c)

@@ -20,7 +20,7 @@ var (
 
 // register is a person registering through the HTML form, as a browser
 // does: load the form (session cookie, CSRF token, idempotency key), post
-// it, and expect the redirect to the order page. Once the event is full the
+// it, and follow the redirect to the order page. Once the event is full the
 // form answers 409 with the waitlist offer; that is counted, not an error.
 func register(target, slug, ticket string) (journeyFunc, error) {
 	hc, base, err := newClient(target)
@@ -88,6 +88,23 @@ func register(target, slug, ticket string) (journeyFunc, error) {
 		rec.observe(res.StatusCode(), time.Since(start))
 		switch {
 		case res.StatusCode() == 303 && strings.Contains(string(res.Header.Peek("Location")), "/orders/"):
+			// Follow to the order page, as the browser does: the person
+			// sees their ticket before the registration counts.
+			loc := string(res.Header.Peek("Location"))
+			req.Reset()
+			res.Reset()
+			req.SetRequestURI(base + loc)
+			if len(cookies) > 0 {
+				req.Header.Set("Cookie", strings.Join(cookies, "; "))
+			}
+			start = time.Now()
+			if err := hc.Do(req, res); err != nil {
+				return err
+			}
+			rec.observe(res.StatusCode(), time.Since(start))
+			if res.StatusCode() != 200 {
+				return fmt.Errorf("GET order page: %d", res.StatusCode())
+			}
 			rec.registered++
 			return nil
 		case res.StatusCode() == 409:
