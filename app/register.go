@@ -135,16 +135,16 @@ func (a *App) loadRegisterPage(slug string, ticketID uint, voucherCode string) (
 	}
 	// The questions, consents and sessions are the event's, whatever the
 	// ticket: load them through the chosen type, else the first one.
-	formTicket := ticketID
-	if p.Chosen == nil && len(p.Tickets) > 0 {
-		formTicket = p.Tickets[0].ID
+	formTicket := p.Chosen
+	if formTicket == nil {
+		formTicket = &p.Tickets[0] // regOpen and regFull have some
 	}
-	if p.Reg, err = models.LoadRegistrationForm(a.db, e.ID, formTicket); err != nil {
+	if p.Reg, err = models.RegistrationFormOf(a.db, formTicket.TicketType); err != nil {
 		return nil, errInternal("registration form", err)
 	}
-	if p.Consents, err = models.CurrentConsentTexts(a.db, e.ID); err != nil {
-		return nil, errInternal("consent texts", err)
-	}
+	// The form holds every version of the event's texts; the page shows
+	// the latest of each kind (models.CurrentConsentTexts, without a query).
+	p.Consents = models.LatestConsentTexts(p.Reg.ConsentTexts)
 	for _, s := range p.Reg.SignupSessions {
 		left := -1
 		if s.Capacity > 0 {
@@ -327,6 +327,7 @@ func (a *App) postRegister(c *fiber.Ctx) error {
 	in.Language = a.contentLang(c)
 	in.Now = a.now()
 	in.Visitor = visitor
+	in.Loaded = &models.LoadedForm{Event: *p.Event, Form: p.Reg}
 	o, err := a.placeOrder(in)
 	if errors.Is(err, models.ErrIdempotencyKeyTaken) {
 		return a.renderFreshRegister(c, p, f, errs)

@@ -94,9 +94,15 @@ func CurrentConsentTexts(db *gorm.DB, eventID uint) ([]ConsentText, error) {
 	if err := db.Where("event_id = ?", eventID).Order("kind, version DESC").Find(&all).Error; err != nil {
 		return nil, err
 	}
+	return LatestConsentTexts(all), nil
+}
+
+// LatestConsentTexts picks the latest version of each kind among an
+// event's consent texts (any order), in ConsentKinds order.
+func LatestConsentTexts(all []ConsentText) []ConsentText {
 	latest := map[string]ConsentText{}
 	for _, c := range all {
-		if _, ok := latest[c.Kind]; !ok {
+		if cur, ok := latest[c.Kind]; !ok || c.Version > cur.Version {
 			latest[c.Kind] = c
 		}
 	}
@@ -106,7 +112,7 @@ func CurrentConsentTexts(db *gorm.DB, eventID uint) ([]ConsentText, error) {
 			out = append(out, c)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // AttendeeConsents returns the attendee's consent records with their texts,

@@ -44,23 +44,43 @@ type PlaceOrderInput struct {
 	// Hold is how long a paid order stays pending; 0 means DefaultHold.
 	Hold time.Duration
 	Now  time.Time
+	// Loaded, when set, is the event and form the caller read for this same
+	// request (the register page loads them to show or check the form), so
+	// they are not read twice; they are used only when they are the ones
+	// this order names. Places are never taken from them: the transaction's
+	// conditional updates decide those.
+	Loaded *LoadedForm
 	// fromOffer is the waitlist offer whose held places this order uses.
 	fromOffer *WaitlistEntry
 	// staff is set for a registration an organizer makes (PlaceStaffOrder).
 	staff *staffPlan
 }
 
+// LoadedForm is an event and its registration form as a caller read them.
+type LoadedForm struct {
+	Event Event
+	Form  *RegistrationForm
+}
+
 // LoadRegistrationForm loads what a registration for ticket type ttID of
 // event eventID is validated against. An unknown or foreign ticket type is
 // ErrInvalidTicketType.
 func LoadRegistrationForm(db *gorm.DB, eventID, ttID uint) (*RegistrationForm, error) {
-	f := &RegistrationForm{}
-	if err := db.Where("id = ? AND event_id = ?", ttID, eventID).Take(&f.TicketType).Error; err != nil {
+	var tt TicketType
+	if err := db.Where("id = ? AND event_id = ?", ttID, eventID).Take(&tt).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, ErrInvalidTicketType
 		}
 		return nil, err
 	}
+	return RegistrationFormOf(db, tt)
+}
+
+// RegistrationFormOf is LoadRegistrationForm for a ticket type the caller
+// has just read (the register page reads them all to offer them).
+func RegistrationFormOf(db *gorm.DB, tt TicketType) (*RegistrationForm, error) {
+	eventID := tt.EventID
+	f := &RegistrationForm{TicketType: tt}
 	if err := db.Where("event_id = ?", eventID).Order("position, id").Find(&f.Questions).Error; err != nil {
 		return nil, err
 	}
@@ -121,7 +141,7 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	if o, err := ReplayedOrder(db, in.EventID, in.IdempotencyKey, in.Visitor, in.BuyerEmail); o != nil || err != nil {
 		return o, err
 	}
-	ev, err := in.staff.event(db, in.EventID)
+	ev, err := in.loadedEvent(db)
 	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, ErrEventNotOpen
@@ -131,7 +151,7 @@ func placeOrder(db *gorm.DB, in PlaceOrderInput, commit commitOrder) (*Order, er
 	if (in.staff == nil && !RegistrationOpen(ev, in.Now)) || ev.Status == StatusCancelled {
 		return nil, ErrEventNotOpen
 	}
-	form, err := in.staff.form(db, in.EventID, in.TicketTypeID)
+	form, err := in.loadedForm(db)
 	if err != nil {
 		return nil, err
 	}
@@ -375,4 +395,22 @@ func enqueueOrderMail(tx *gorm.DB, o *Order, kind, suffix string) error {
 		key += ":" + suffix
 	}
 	return Enqueue(tx, &OutboxMessage{To: o.BuyerEmail, Language: o.Language, Kind: kind, RefID: o.ID, DedupeKey: key})
+}
+
+// loadedEvent is the order's event: the caller's copy when it has one.
+func (in PlaceOrderInput) loadedEvent(db *gorm.DB) (Event, error) {
+	if in.Loaded != nil && in.staff == nil && in.Loaded.Event.ID == in.EventID {
+		return in.Loaded.Event, nil
+	}
+	return in.staff.event(db, in.EventID)
+}
+
+// loadedForm is the order's form: the caller's copy when it is this
+// event's form for this ticket type.
+func (in PlaceOrderInput) loadedForm(db *gorm.DB) (*RegistrationForm, error) {
+	if l := in.Loaded; l != nil && in.staff == nil && l.Form != nil && l.Event.ID == in.EventID &&
+		l.Form.TicketType.ID == in.TicketTypeID && l.Form.TicketType.EventID == in.EventID {
+		return l.Form, nil
+	}
+	return in.staff.form(db, in.EventID, in.TicketTypeID)
 }
