@@ -1,7 +1,11 @@
 package models
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,22 +18,58 @@ import (
 // indexed lookup with small sums over the event's own rows, so every
 // instance can check its cache against the shared database.
 func PublicEventStamp(db *gorm.DB, slug string, now time.Time) (id uint, stamp string, err error) {
-	var row struct {
-		ID      uint
-		Version int
-		EndsAt  time.Time
-		Taken   int64
-		Places  string
+	// Straight through database/sql: this runs on every view of every
+	// event page, and GORM's statement building and reflection were most of
+	// its cost (issue 17).
+	sqlDB, err := db.DB()
+	if err != nil {
+		return 0, "", err
 	}
-	res := db.Raw("SELECT id, version, ends_at, places_taken AS taken, "+placesStampSQL("events.id")+" AS places FROM events WHERE slug = ? AND status IN (?, ?) LIMIT 1",
-		now.UTC(), now.UTC(), slug, StatusPublished, StatusCancelled).Scan(&row)
-	if res.Error != nil {
-		return 0, "", res.Error
-	}
-	if res.RowsAffected == 0 {
+	var (
+		version       int
+		endsAt        time.Time
+		taken         int64
+		places        string
+		query, params = publicStampQuery(db), []any{now.UTC(), now.UTC(), slug, StatusPublished, StatusCancelled}
+	)
+	err = sqlDB.QueryRow(query, params...).Scan(&id, &version, &endsAt, &taken, &places)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", gorm.ErrRecordNotFound
 	}
-	return row.ID, fmt.Sprintf("%d.%d.%t.%d.%s", row.ID, row.Version, row.EndsAt.Before(now), row.Taken, row.Places), nil
+	if err != nil {
+		return 0, "", err
+	}
+	return id, fmt.Sprintf("%d.%d.%t.%d.%s", id, version, endsAt.Before(now), taken, places), nil
+}
+
+var publicStampSQL = "SELECT id, version, ends_at, places_taken, " + placesStampSQL("events.id") +
+	" FROM events WHERE slug = ? AND status IN (?, ?) LIMIT 1"
+
+// publicStampQuery is publicStampSQL in the engine's placeholders.
+func publicStampQuery(db *gorm.DB) string {
+	if !IsPostgres(db) {
+		return publicStampSQL
+	}
+	return publicStampSQLPG
+}
+
+var publicStampSQLPG = pgPlaceholders(publicStampSQL)
+
+// pgPlaceholders numbers the ? of a query ($1, $2, …), as PostgreSQL wants
+// them when a query bypasses GORM. The queries it is used on hold no ? in
+// strings.
+func pgPlaceholders(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // placesStampSQL is an expression, for the event whose id is eventID,
