@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+	"golang.org/x/sync/singleflight"
 )
 
 // cachedBrotliLevel: a cached page is compressed once per version, so it
@@ -22,6 +23,11 @@ const cachedBrotliLevel = 9
 type pageCache struct {
 	mu    sync.RWMutex
 	pages map[string]*cachedPage // by slot (e.g. "event:forum:es")
+	// builds renders each slot and version once however many visitors ask
+	// for it at the same moment: 64 visitors arriving together used to
+	// render and compress the page 64 times at once, a few hundred
+	// megabytes of brotli windows (issue 17).
+	builds singleflight.Group
 }
 
 // cachedPage is one rendering, with its gzip and brotli forms and validator.
@@ -65,11 +71,23 @@ func (pc *pageCache) put(slot, version string, body []byte) *cachedPage {
 func (a *App) serveCached(c *fiber.Ctx, slot, version string, build func() ([]byte, error)) error {
 	p := a.cache.get(slot, version)
 	if p == nil {
-		body, err := build()
+		// The slot and version are copied: they may hold request bytes,
+		// and the group keeps its key until the build ends.
+		key := strings.Clone(slot) + "\x00" + strings.Clone(version)
+		v, err, _ := a.cache.builds.Do(key, func() (any, error) {
+			if p := a.cache.get(slot, version); p != nil {
+				return p, nil
+			}
+			body, err := build()
+			if err != nil {
+				return nil, err
+			}
+			return a.cache.put(strings.Clone(slot), strings.Clone(version), body), nil
+		})
 		if err != nil {
 			return err
 		}
-		p = a.cache.put(slot, version, body)
+		p = v.(*cachedPage)
 	}
 	c.Set(fiber.HeaderVary, "Accept-Encoding, Accept-Language, Cookie")
 	c.Set(fiber.HeaderCacheControl, "public, no-cache")
