@@ -62,12 +62,19 @@ func queueConfirmations(tx *gorm.DB, orderID uint, suffix string) error {
 	if o.Status != OrderConfirmed {
 		return nil
 	}
-	if err := enqueueOrderMail(tx, &o, MailOrderConfirmation, suffix); err != nil {
-		return err
-	}
 	var as []Attendee
 	if err := tx.Where("order_id = ? AND status = ?", o.ID, AttendeeActive).Order("position, id").Find(&as).Error; err != nil {
 		return fmt.Errorf("confirmations: %w", err)
+	}
+	return queueConfirmationsFor(tx, o, as, suffix)
+}
+
+// queueConfirmationsFor queues the mails of confirmed order o whose active
+// attendees are as (in position order): the order that was just written
+// passes its rows as it holds them, without reading them back.
+func queueConfirmationsFor(tx *gorm.DB, o Order, as []Attendee, suffix string) error {
+	if err := enqueueOrderMail(tx, &o, MailOrderConfirmation, suffix); err != nil {
+		return err
 	}
 	for _, a := range as {
 		if IsDelegate(o, a) {

@@ -319,7 +319,8 @@ func placeOrderTx(db *gorm.DB, in PlaceOrderInput, ev Event, form RegistrationFo
 			return in.staff.write(tx, o, in.Now)
 		}
 		if o.Status == OrderConfirmed {
-			return QueueConfirmations(tx, o.ID)
+			// The rows as written: every attendee active, in position order.
+			return queueConfirmationsFor(tx, *o, o.Attendees, "")
 		}
 		return nil
 	})
