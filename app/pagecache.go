@@ -35,8 +35,28 @@ type cachedPage struct {
 	version string
 	etag    string
 	body    []byte
-	gz      []byte
-	br      []byte
+	// The compressed forms are made when first asked for: a version that
+	// lives only until the next registration is often served to no client
+	// that wants one of them, and brotli at level 9 costs more than the
+	// rendering.
+	gzOnce, brOnce sync.Once
+	gz, br         []byte
+}
+
+func (p *cachedPage) gzipped() []byte {
+	p.gzOnce.Do(func() {
+		var gz bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		_, _ = w.Write(p.body)
+		_ = w.Close()
+		p.gz = gz.Bytes()
+	})
+	return p.gz
+}
+
+func (p *cachedPage) brotli() []byte {
+	p.brOnce.Do(func() { p.br = fasthttp.AppendBrotliBytesLevel(nil, p.body, cachedBrotliLevel) })
+	return p.br
 }
 
 func newPageCache() *pageCache { return &pageCache{pages: map[string]*cachedPage{}} }
@@ -54,12 +74,7 @@ func (pc *pageCache) get(slot, version string) *cachedPage {
 // put stores a rendering, replacing older versions of the same slot, so the
 // cache holds at most one page per slot.
 func (pc *pageCache) put(slot, version string, body []byte) *cachedPage {
-	var gz bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	_, _ = w.Write(body)
-	_ = w.Close()
-	p := &cachedPage{version: version, etag: `W/"` + strings.ReplaceAll(slot+"-"+version, `"`, "") + `"`, body: body, gz: gz.Bytes(),
-		br: fasthttp.AppendBrotliBytesLevel(nil, body, cachedBrotliLevel)}
+	p := &cachedPage{version: version, etag: `W/"` + strings.ReplaceAll(slot+"-"+version, `"`, "") + `"`, body: body}
 	pc.mu.Lock()
 	pc.pages[slot] = p
 	pc.mu.Unlock()
@@ -99,10 +114,10 @@ func (a *App) serveCached(c *fiber.Ctx, slot, version string, build func() ([]by
 	switch acceptedEncoding(c.Get(fiber.HeaderAcceptEncoding)) {
 	case "br":
 		c.Set(fiber.HeaderContentEncoding, "br")
-		return c.Send(p.br)
+		return c.Send(p.brotli())
 	case "gzip":
 		c.Set(fiber.HeaderContentEncoding, "gzip")
-		return c.Send(p.gz)
+		return c.Send(p.gzipped())
 	}
 	return c.Send(p.body)
 }
