@@ -230,6 +230,9 @@ func cmdServe(args []string, out io.Writer, log *slog.Logger) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	log.Info("listening", "addr", ln.Addr().String())
+	if err := servePprof(os.Getenv("AGORA_PPROF_ADDR"), log); err != nil {
+		return fmt.Errorf("AGORA_PPROF_ADDR: %w", err)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -6,8 +6,11 @@ import (
 	"html/template"
 	"io/fs"
 	"runtime"
+	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,14 +19,23 @@ import (
 	"github.com/agora-events/agora/views"
 )
 
-// templates holds, per page, a template set parsed on first use: the base
-// layout, every partial, and the page itself. Parsing a page means cloning
-// the layout and all partials, so it is done once per page when it is first
-// rendered (or by warm), not for all pages up front: start-up stays short,
-// and an App made for one test parses only the pages that test renders.
+// templates holds, per page, a template set parsed on first use: the page
+// itself and only the layouts and partials it calls, found by following its
+// {{template}} calls. html/template copies every parse tree it is given (its
+// escaper rewrites them), so a set holding all partials for each of ~110
+// pages kept ~60 MB of copies; most pages call a few. A page is parsed when
+// first rendered (or by warm), not up front: start-up stays short, and an App
+// made for one test parses only the pages that test renders.
 type templates struct {
-	base  *template.Template // layouts and partials; never executed, only cloned
-	pages map[string]*lazyPage
+	fsys  fs.FS // views.FS but in tests
+	funcs template.FuncMap
+	// shared are the layouts' and partials' trees by template name; never
+	// executed, only copied into the pages that call them.
+	shared map[string]*parse.Tree
+	// layouts are the names the layout files define: the entries of a page
+	// that fills "content" ("base", or "embed" for a page in a frame).
+	layouts []string
+	pages   map[string]*lazyPage
 }
 
 type lazyPage struct {
@@ -35,28 +47,133 @@ type lazyPage struct {
 
 func (t *templates) parse(p *lazyPage) (*template.Template, error) {
 	p.once.Do(func() {
-		clone, err := t.base.Clone()
-		if err == nil {
-			_, err = clone.ParseFS(views.FS, p.path)
+		p.tpl, p.err = t.parsePage(p.path)
+		if p.err != nil {
+			p.err = fmt.Errorf("templates: %s: %w", p.path, p.err)
 		}
-		if err != nil {
-			p.err = fmt.Errorf("templates: %s: %w", p.path, err)
-			return
-		}
-		p.tpl = clone
 	})
 	return p.tpl, p.err
+}
+
+// parsePage parses one page file and adds copies of the shared templates it
+// reaches. A name both the page and a partial define is the page's, unless
+// the page's is empty (the rule html/template applies when parsing both into
+// one set). A call to a template defined nowhere is an error here, at
+// start-up, rather than for a visitor.
+func (t *templates) parsePage(path string) (*template.Template, error) {
+	set, err := template.New("").Funcs(t.funcs).ParseFS(t.fsys, path)
+	if err != nil {
+		return nil, err
+	}
+	own := map[string]*parse.Tree{}
+	var roots []string
+	for _, tpl := range set.Templates() {
+		if tpl.Tree != nil {
+			own[tpl.Name()] = tpl.Tree
+			roots = append(roots, tpl.Name())
+		}
+	}
+	if own["content"] != nil {
+		roots = append(roots, t.layouts...)
+	}
+	// effective is the tree that name has in the page's set, and whether it
+	// comes from the shared ones.
+	effective := func(name string) (*parse.Tree, bool) {
+		mine, shared := own[name], t.shared[name]
+		if shared != nil && (mine == nil || parse.IsEmptyTree(mine.Root) && !parse.IsEmptyTree(shared.Root)) {
+			return shared, true
+		}
+		return mine, false
+	}
+	seen := map[string]bool{}
+	var add []string // shared templates to copy in
+	var missing error
+	var visit func(name, from string)
+	visit = func(name, from string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		tree, shared := effective(name)
+		if tree == nil {
+			if missing == nil {
+				missing = fmt.Errorf("%s calls template %q, which no file defines", from, name)
+			}
+			return
+		}
+		if shared {
+			add = append(add, name)
+		}
+		templateCalls(tree.Root, func(callee string) { visit(callee, name) })
+	}
+	for _, r := range roots {
+		visit(r, r)
+	}
+	if missing != nil {
+		return nil, missing
+	}
+	sort.Strings(add)
+	for _, name := range add {
+		if _, err := set.AddParseTree(name, t.shared[name].Copy()); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// templateCalls calls f with the name of each {{template}} (and {{block}})
+// under n.
+func templateCalls(n parse.Node, f func(string)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			templateCalls(c, f)
+		}
+	case *parse.TemplateNode:
+		f(n.Name)
+	case *parse.IfNode:
+		templateCalls(n.List, f)
+		templateCalls(n.ElseList, f)
+	case *parse.RangeNode:
+		templateCalls(n.List, f)
+		templateCalls(n.ElseList, f)
+	case *parse.WithNode:
+		templateCalls(n.List, f)
+		templateCalls(n.ElseList, f)
+	}
 }
 
 // loadTemplates parses the layouts and partials and finds the pages,
 // views/<area>/<page>.html, named "<area>/<page>" (e.g. "public/event").
 func loadTemplates(funcs template.FuncMap) (*templates, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(views.FS, "layouts/*.html", "partials/*.html")
+	return loadTemplatesFS(views.FS, funcs)
+}
+
+// loadTemplatesFS is loadTemplates from the files in fsys.
+func loadTemplatesFS(fsys fs.FS, funcs template.FuncMap) (*templates, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "layouts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: layout: %w", err)
 	}
-	t := &templates{base: base, pages: map[string]*lazyPage{}}
-	err = fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	t := &templates{fsys: fsys, funcs: funcs, shared: map[string]*parse.Tree{}, pages: map[string]*lazyPage{}}
+	for _, tpl := range base.Templates() {
+		if tpl.Tree != nil {
+			t.layouts = append(t.layouts, tpl.Name())
+		}
+	}
+	sort.Strings(t.layouts)
+	if _, err := base.ParseFS(fsys, "partials/*.html"); err != nil {
+		return nil, fmt.Errorf("templates: partials: %w", err)
+	}
+	for _, tpl := range base.Templates() {
+		if tpl.Tree != nil {
+			t.shared[tpl.Name()] = tpl.Tree
+		}
+	}
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
@@ -71,9 +188,12 @@ func loadTemplates(funcs template.FuncMap) (*templates, error) {
 	return t, nil
 }
 
-// warm parses every page not parsed yet, on every core, and returns the
-// first error. The server calls it once it listens, so the first visitor of
-// each page does not wait for its parse; a test calls it to check them all.
+// warm parses every page, on every core, to check it, and returns the first
+// error; it keeps none of them. The server calls it once it listens, so a
+// broken page is reported at start-up; a page is parsed again when first
+// rendered (about a millisecond of one core now that a page holds only the partials
+// it calls), so an instance keeps the templates of the pages it serves and
+// not those of the ~110 pages it may never show (9 MiB when all are kept).
 func (t *templates) warm() error {
 	next := make(chan *lazyPage)
 	errs := make(chan error, len(t.pages))
@@ -83,8 +203,8 @@ func (t *templates) warm() error {
 		go func() {
 			defer wg.Done()
 			for p := range next {
-				if _, err := t.parse(p); err != nil {
-					errs <- err
+				if _, err := t.parsePage(p.path); err != nil {
+					errs <- fmt.Errorf("templates: %s: %w", p.path, err)
 				}
 			}
 		}()
@@ -95,6 +215,10 @@ func (t *templates) warm() error {
 	close(next)
 	wg.Wait()
 	close(errs)
+	// Parsing everything (and, before it, the messages) leaves some 20 MiB
+	// of garbage that the heap would otherwise keep resident until it grows
+	// into it: give it back now, once, so an idle instance is small.
+	debug.FreeOSMemory()
 	return <-errs // nil when the channel is empty
 }
 
