@@ -11,9 +11,10 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// cachedBrotliLevel: a cached page is compressed once per version, so it
-// can afford more effort than a page compressed on every request.
-const cachedBrotliLevel = 9
+// cachedBrotliLevel: a cached page is compressed once per version. Level 9
+// took a 34 MB encoder for the 20 KB forum page, level 5 takes 1.5 MB for a
+// body 0.7% larger (docs/BENCHMARKS.md, "Memory").
+const cachedBrotliLevel = 5
 
 // pageCache keeps rendered public pages, keyed by what they depend on (the
 // page, the language, and a version read from the database on every
