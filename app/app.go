@@ -115,7 +115,8 @@ type App struct {
 	// orders groups concurrent registrations into shared commits on SQLite
 	// (see models.OrderBatcher); nil on PostgreSQL, which needs no help.
 	orders  *models.OrderBatcher
-	forms   *formCache // blank registration forms (app/register_cache.go)
+	forms   *formCache   // blank registration forms (app/register_cache.go)
+	stamps  *eventStamps // event pages' versions on SQLite (app/event_stamp_cache.go)
 	nudge   func()
 	cache   *pageCache
 	metrics *metrics
@@ -232,6 +233,12 @@ func newApp(cfg Config, deps Deps) (*App, *fiber.App, error) {
 	})
 	f.Server().HeaderReceived = bodyLimitFor
 	a.live = newLiveHub(f, deps)
+	watch, err := models.WatchChanges(deps.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.stamps = &eventStamps{watch: watch, bySlug: map[string]eventStamp{}}
+	f.Hooks().OnShutdown(watch.Close)
 	a.routes(f)
 	return a, f, nil
 }

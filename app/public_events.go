@@ -49,7 +49,7 @@ func (a *App) home(c *fiber.Ctx) error {
 // The page is rendered once per version and language, then served from the cache.
 func (a *App) eventPage(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	_, stamp, err := models.PublicEventStamp(a.db, slug, a.now())
+	stamp, err := a.eventStamp(slug)
 	if err != nil {
 		return dbErr("event stamp", err)
 	}

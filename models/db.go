@@ -82,8 +82,8 @@ func openSQLite(path string, opts OpenOptions) (*gorm.DB, error) {
 	}
 	// One writer at a time is SQLite's nature; a handful of connections lets
 	// readers proceed alongside it under WAL.
-	sqlDB.SetMaxOpenConns(8)
-	sqlDB.SetMaxIdleConns(8)
+	sqlDB.SetMaxOpenConns(9) // 8, and the one an App's ChangeWatch holds
+	sqlDB.SetMaxIdleConns(9)
 	if err := db.Exec("PRAGMA foreign_keys = ON").Error; err != nil {
 		return nil, fmt.Errorf("sqlite pragma: %w", err)
 	}
