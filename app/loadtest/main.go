@@ -40,7 +40,32 @@ func main() {
 	code := flag.String("code", "", "join code for -journey live")
 	projector := flag.String("projector", "", "projector secret for -journey live (the load generator follows the projector)")
 	think := flag.Duration("think", 2*time.Second, "mean pause between one person's actions for -journey live")
+	prepScale := flag.String("prepare-scale", "", "database to add an event at scale to (-registrations, -sessions, -meeting-people); prints its slug, id, an owner's sign-in and an API token")
+	regs := flag.Int("registrations", 10000, "registrations -prepare-scale writes")
+	sessions := flag.Int("sessions", 50, "sessions -prepare-scale writes")
+	meetPeople := flag.Int("meeting-people", 1000, "meeting participants -prepare-scale writes")
+	measure := flag.Bool("measure-scale", false, "measure the organizer pages of a -prepare-scale event at -target (with -event, -email, -password, -token)")
+	email := flag.String("email", "", "organizer e-mail for -measure-scale")
+	password := flag.String("password", "", "organizer password for -measure-scale")
+	apiToken := flag.String("token", "", "API token for -measure-scale")
+	participant := flag.String("participant", "", "a meeting participant's sign-in token for -measure-scale (the directory)")
+	reqs := flag.Int("n", 50, "sequential requests per page for -measure-scale (after a warm-up)")
 	flag.Parse()
+
+	if *prepScale != "" || *measure {
+		var err error
+		if *prepScale != "" {
+			err = prepareScale(*prepScale, scaleSpec{Registrations: *regs, Sessions: *sessions, MeetingPeople: *meetPeople})
+		} else {
+			err = measureScale(scaleTarget{Base: *target, Slug: *slug, Email: *email, Password: *password, Token: *apiToken,
+				Participant: *participant}, *reqs, *conc)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	if *startupBin != "" {
 		if err := measureStartup(*startupBin, *startupDB, *startupAddr, 5); err != nil {
