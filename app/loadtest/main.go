@@ -32,7 +32,7 @@ func main() {
 	tokens := flag.String("tokens", "meeting-tokens.txt", "file of sign-in links written by -prepare-meetings and read by -journey meetings")
 	checkMeet := flag.String("check-meetings", "", "database to check: prints meetings booked for -event and whether invariant 2 holds")
 	startupBin := flag.String("startup", "", "agora binary whose start-up to first served request to measure (with -db and -addr)")
-	startupDB := flag.String("db", "", "database for -startup")
+	startupDB := flag.String("db", "", "database for -startup; for -measure-scale, where to issue a meeting participant's sign-in link (the directory)")
 	startupAddr := flag.String("addr", "127.0.0.1:3899", "address for -startup")
 	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
 	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
@@ -58,7 +58,7 @@ func main() {
 			err = prepareScale(*prepScale, scaleSpec{Registrations: *regs, Sessions: *sessions, MeetingPeople: *meetPeople})
 		} else {
 			err = measureScale(scaleTarget{Base: *target, Slug: *slug, Email: *email, Password: *password, Token: *apiToken,
-				Participant: *participant}, *reqs, *conc)
+				Participant: *participant, DB: *startupDB}, *reqs, *conc)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)

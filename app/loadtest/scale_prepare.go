@@ -90,7 +90,7 @@ func (s *scaleEvent) makeEvent() error {
 	s.org = org
 	start := s.now.Truncate(time.Hour).Add(-2 * time.Hour)
 	opens := start.Add(-90 * 24 * time.Hour)
-	s.event = &models.Event{OrganizationID: org.ID, Slug: "scale-forum-"+stamp, Kind: models.KindForum,
+	s.event = &models.Event{OrganizationID: org.ID, Slug: "scale-forum-" + stamp, Kind: models.KindForum,
 		Title: "Regional Health Innovation Forum", Summary: "Two days of talks, agoras and partner meetings on care at home.",
 		Description: "The network's annual forum: clinicians, researchers, companies, patients and carers.",
 		TimeZone:    "Europe/Madrid", StartsAt: start, EndsAt: start.Add(48 * time.Hour), Status: models.StatusPublished,
