@@ -50,7 +50,17 @@ func main() {
 	apiToken := flag.String("token", "", "API token for -measure-scale")
 	participant := flag.String("participant", "", "a meeting participant's sign-in token for -measure-scale (the directory)")
 	reqs := flag.Int("n", 50, "sequential requests per page for -measure-scale (after a warm-up)")
+	compare := flag.String("compare", "", "figures file (docs/bench-figures.tsv): print the ratio of each \"figure NAME VALUE UNIT\" line on stdin to it")
+	record := flag.String("record", "", "figures file to write the \"figure\" lines on stdin into, dated today")
 	flag.Parse()
+
+	if *compare != "" || *record != "" {
+		if err := figuresCommand(*compare, *record, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	if *prepScale != "" || *measure {
 		var err error
