@@ -2,6 +2,7 @@ package models
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"sort"
 	"strconv"
@@ -55,12 +56,15 @@ func FoldSearch(s string) string {
 // DoorPeople returns everyone expected on list l with their door flags and
 // live check-in, sorted by name.
 func DoorPeople(db *gorm.DB, l *CheckinList) ([]DoorPerson, error) {
-	return doorPeople(db, l, 0)
+	return doorPeople(db, l)
 }
 
 // DoorPersonOn returns attendee id as the door sees them on list l, or
 // ok=false when they are not expected there.
 func DoorPersonOn(db *gorm.DB, l *CheckinList, id uint) (p DoorPerson, ok bool, err error) {
+	if id == 0 {
+		return p, false, nil
+	}
 	ps, err := doorPeople(db, l, id)
 	if err != nil || len(ps) == 0 {
 		return p, false, err
@@ -68,8 +72,8 @@ func DoorPersonOn(db *gorm.DB, l *CheckinList, id uint) (p DoorPerson, ok bool, 
 	return ps[0], true, nil
 }
 
-// doorPeople is DoorPeople, or one attendee's row when only is not 0.
-func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
+// doorPeople is DoorPeople, or the rows of the attendees only when given.
+func doorPeople(db *gorm.DB, l *CheckinList, only ...uint) ([]DoorPerson, error) {
 	var rows []struct {
 		ID           uint
 		Name         string
@@ -84,8 +88,8 @@ func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
 	}
 	q := expectedOn(db, l)
 	live := db.Where("list_id = ? AND undone_at IS NULL", l.ID)
-	if only != 0 {
-		q, live = q.Where("attendees.id = ?", only), live.Where("attendee_id = ?", only)
+	if len(only) > 0 {
+		q, live = q.Where("attendees.id IN ?", only), live.Where("attendee_id IN ?", only)
 	}
 	err := q.Joins("JOIN ticket_types ON ticket_types.id = attendees.ticket_type_id").
 		Select(`attendees.id, attendees.name, attendees.email, attendees.organization, attendees.position, attendees.qr_secret,
@@ -94,7 +98,7 @@ func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
 	if err != nil {
 		return nil, err
 	}
-	photos, err := photoConsents(db, l.EventID, only)
+	photos, err := photoConsents(db, l.EventID, only...)
 	if err != nil {
 		return nil, err
 	}
@@ -123,19 +127,19 @@ func doorPeople(db *gorm.DB, l *CheckinList, only uint) ([]DoorPerson, error) {
 	}
 	keys := make(map[uint]string, len(out))
 	for _, p := range out {
-		keys[p.AttendeeID] = FoldSearch(p.Name)
+		keys[p.AttendeeID] = foldName(p.Name)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return keys[out[i].AttendeeID] < keys[out[j].AttendeeID] })
 	return out, nil
 }
 
-// photoConsents lists the event's attendees (or only one) with a live photo consent.
-func photoConsents(db *gorm.DB, eventID, only uint) (map[uint]bool, error) {
+// photoConsents lists the event's attendees (or only those) with a live photo consent.
+func photoConsents(db *gorm.DB, eventID uint, only ...uint) (map[uint]bool, error) {
 	var ids []uint
 	q := db.Table("consent_records r").Joins("JOIN consent_texts t ON t.id = r.consent_text_id").
 		Where("t.event_id = ? AND t.kind = ? AND r.withdrawn_at IS NULL", eventID, ConsentPhotos)
-	if only != 0 {
-		q = q.Where("r.attendee_id = ?", only)
+	if len(only) > 0 {
+		q = q.Where("r.attendee_id IN ?", only)
 	}
 	err := q.Distinct().Pluck("r.attendee_id", &ids).Error
 	m := make(map[uint]bool, len(ids))
@@ -147,29 +151,59 @@ func photoConsents(db *gorm.DB, eventID, only uint) (map[uint]bool, error) {
 
 // SearchDoor finds people on list l by a few letters of their name, e-mail,
 // organization or order code, accents and case aside. Staff may search by
-// e-mail, but the result carries only door data. At most limit results.
-// The fold runs in Go over the list's people, so it is the same on SQLite
-// and PostgreSQL and never goes stale when a name changes.
+// e-mail, but the result carries only door data. At most limit results,
+// by name. The fold runs in Go, so it is the same on SQLite and PostgreSQL
+// and never goes stale when a name changes; it reads only the searched
+// columns of the list, and builds the door data of the results alone.
 func SearchDoor(db *gorm.DB, l *CheckinList, q string, limit int) ([]DoorPerson, error) {
 	q = FoldSearch(q)
 	if len([]rune(q)) < 2 {
 		return nil, nil
 	}
-	people, err := DoorPeople(db, l)
+	type hit struct {
+		id  uint
+		key string
+	}
+	var hits []hit
+	// Read with database/sql rather than into structs: this reads every
+	// person on the list for each search, and the reflection cost as much
+	// as the query.
+	rows, err := expectedOn(db, l).Select("attendees.id, attendees.name, attendees.email, attendees.organization, attendees.position, orders.code").Rows()
 	if err != nil {
 		return nil, err
 	}
-	var out []DoorPerson
-	for _, p := range people {
-		if strings.Contains(FoldSearch(p.Name), q) || strings.Contains(FoldSearch(p.Organization), q) ||
-			strings.Contains(strings.ToLower(p.email), q) || strings.Contains(strings.ToLower(p.Code), q) {
-			out = append(out, p)
-			if len(out) == limit {
-				break
-			}
+	defer rows.Close()
+	var (
+		id                uint
+		name, email, code string
+		org               sql.NullString
+		pos               int
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &name, &email, &org, &pos, &code); err != nil {
+			return nil, err
+		}
+		key := foldName(name)
+		if strings.Contains(key, q) || strings.Contains(foldName(org.String), q) || strings.Contains(strings.ToLower(email), q) ||
+			strings.Contains(strings.ToLower(code+"-"+strconv.Itoa(pos)), q) {
+			hits = append(hits, hit{id, key})
 		}
 	}
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].key < hits[j].key })
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]uint, len(hits))
+	for i, h := range hits {
+		ids[i] = h.id
+	}
+	return doorPeople(db, l, ids...)
 }
 
 // CheckinChange is one check-in made or taken back on a list, for the

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -179,6 +180,46 @@ func TestSearchDoorFoldsAccents(t *testing.T) {
 	}
 	if models.FoldSearch("  JOSÉ   Ñandú ") != "jose nandu" {
 		t.Errorf("fold: %q", models.FoldSearch("  JOSÉ   Ñandú "))
+	}
+}
+
+// Door search with more matches than the limit: the first by folded name,
+// in name order, each with its door data (code, check-in) like DoorPeople's.
+func TestSearchDoorLimitKeepsNameOrder(t *testing.T) {
+	db, _ := regDB(t)
+	ev := openEvent(t, db, 0)
+	tt := ticketType(t, db, ev.ID, 0, 0, 5)
+	in := orderInput(t, db, ev, tt, 5)
+	for i, n := range []string{"Óscar Pérez", "ana Perez", "Bruno Pèrez", "Álvaro Pérez", "Carla Soto"} {
+		in.Attendees[i].Name = n
+	}
+	in.Attendees[4].Organization = "Perez & Co"
+	o := place(t, db, in)
+	day := &doorLists(t, db, ev)[0]
+	all, err := models.DoorPeople(db, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[uint]models.DoorPerson{}
+	for _, p := range all {
+		byID[p.AttendeeID] = p
+	}
+	got, err := models.SearchDoor(db, day, "PEREZ", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range got {
+		names = append(names, p.Name)
+		if p != byID[p.AttendeeID] || p.Code == "" || !strings.HasPrefix(p.Code, o.Code+"-") {
+			t.Errorf("door data of %s: %+v, DoorPeople has %+v", p.Name, p, byID[p.AttendeeID])
+		}
+	}
+	if want := "Álvaro Pérez,ana Perez,Bruno Pèrez"; strings.Join(names, ",") != want {
+		t.Errorf("search PEREZ, limit 3: %v, want %s", names, want)
+	}
+	if got, _ := models.SearchDoor(db, day, "perez", 10); len(got) != 5 {
+		t.Errorf("name or organization: %d results", len(got))
 	}
 }
 

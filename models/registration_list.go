@@ -186,11 +186,42 @@ func AttendeeOfEvent(db *gorm.DB, eventID, id uint) (*Attendee, error) {
 
 // EventAttendeesForExport returns every attendee of the event in order of
 // registration, with ticket type, order and answers, for the CSV export.
+// The related rows are read by event, not by a list of ids as Preload
+// does: an event of 100,000 people passed SQLite's limit of variables in
+// one statement, and the export failed.
 func EventAttendeesForExport(db *gorm.DB, eventID uint) ([]Attendee, error) {
 	var as []Attendee
-	err := db.Preload("TicketType").Preload("Order").Preload("Answers").
-		Where("event_id = ?", eventID).Order("order_id, position, id").Find(&as).Error
-	return as, err
+	if err := db.Where("event_id = ?", eventID).Order("order_id, position, id").Find(&as).Error; err != nil {
+		return nil, err
+	}
+	var tts []TicketType
+	if err := db.Where("event_id = ?", eventID).Find(&tts).Error; err != nil {
+		return nil, err
+	}
+	var orders []Order
+	if err := db.Where("event_id = ?", eventID).Find(&orders).Error; err != nil {
+		return nil, err
+	}
+	var answers []Answer
+	if err := db.Where("attendee_id IN (SELECT id FROM attendees WHERE event_id = ?)", eventID).Order("id").Find(&answers).Error; err != nil {
+		return nil, err
+	}
+	ttOf := make(map[uint]TicketType, len(tts))
+	for _, t := range tts {
+		ttOf[t.ID] = t
+	}
+	orderOf := make(map[uint]*Order, len(orders))
+	for i := range orders {
+		orderOf[orders[i].ID] = &orders[i]
+	}
+	answersOf := make(map[uint][]Answer, len(as))
+	for _, a := range answers {
+		answersOf[a.AttendeeID] = append(answersOf[a.AttendeeID], a)
+	}
+	for i := range as {
+		as[i].TicketType, as[i].Order, as[i].Answers = ttOf[as[i].TicketTypeID], orderOf[as[i].OrderID], answersOf[as[i].ID]
+	}
+	return as, nil
 }
 
 // EventConsentRecords returns the consent records of the event's attendees

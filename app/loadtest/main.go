@@ -32,7 +32,7 @@ func main() {
 	tokens := flag.String("tokens", "meeting-tokens.txt", "file of sign-in links written by -prepare-meetings and read by -journey meetings")
 	checkMeet := flag.String("check-meetings", "", "database to check: prints meetings booked for -event and whether invariant 2 holds")
 	startupBin := flag.String("startup", "", "agora binary whose start-up to first served request to measure (with -db and -addr)")
-	startupDB := flag.String("db", "", "database for -startup")
+	startupDB := flag.String("db", "", "database for -startup; for -measure-scale, where to issue a meeting participant's sign-in link (the directory)")
 	startupAddr := flag.String("addr", "127.0.0.1:3899", "address for -startup")
 	serveRef := flag.String("serve-reference", "", "serve the reference page on this address instead of loading")
 	pageFrom := flag.String("page-from", "", "URL whose body becomes the reference page")
@@ -40,7 +40,42 @@ func main() {
 	code := flag.String("code", "", "join code for -journey live")
 	projector := flag.String("projector", "", "projector secret for -journey live (the load generator follows the projector)")
 	think := flag.Duration("think", 2*time.Second, "mean pause between one person's actions for -journey live")
+	prepScale := flag.String("prepare-scale", "", "database to add an event at scale to (-registrations, -sessions, -meeting-people); prints its slug, id, an owner's sign-in and an API token")
+	regs := flag.Int("registrations", 10000, "registrations -prepare-scale writes")
+	sessions := flag.Int("sessions", 50, "sessions -prepare-scale writes")
+	meetPeople := flag.Int("meeting-people", 1000, "meeting participants -prepare-scale writes")
+	measure := flag.Bool("measure-scale", false, "measure the organizer pages of a -prepare-scale event at -target (with -event, -email, -password, -token)")
+	email := flag.String("email", "", "organizer e-mail for -measure-scale")
+	password := flag.String("password", "", "organizer password for -measure-scale")
+	apiToken := flag.String("token", "", "API token for -measure-scale")
+	participant := flag.String("participant", "", "a meeting participant's sign-in token for -measure-scale (the directory)")
+	reqs := flag.Int("n", 50, "sequential requests per page for -measure-scale (after a warm-up)")
+	compare := flag.String("compare", "", "figures file (docs/bench-figures.tsv): print the ratio of each \"figure NAME VALUE UNIT\" line on stdin to it")
+	record := flag.String("record", "", "figures file to write the \"figure\" lines on stdin into, dated today")
 	flag.Parse()
+
+	if *compare != "" || *record != "" {
+		if err := figuresCommand(*compare, *record, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
+
+	if *prepScale != "" || *measure {
+		var err error
+		if *prepScale != "" {
+			err = prepareScale(*prepScale, scaleSpec{Registrations: *regs, Sessions: *sessions, MeetingPeople: *meetPeople})
+		} else {
+			err = measureScale(scaleTarget{Base: *target, Slug: *slug, Email: *email, Password: *password, Token: *apiToken,
+				Participant: *participant, DB: *startupDB}, *reqs, *conc)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	if *startupBin != "" {
 		if err := measureStartup(*startupBin, *startupDB, *startupAddr, 5); err != nil {
