@@ -73,8 +73,10 @@ Environment (each flag has one; flags win):
 `
 
 func main() {
-	log := newLogger(os.Stderr)
-	if err := run(os.Args[1:], os.Stdout, log); err != nil {
+	logs := newLogBuffer(os.Stderr)
+	err := run(os.Args[1:], os.Stdout, newLogger(logs))
+	_ = logs.Close()
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
