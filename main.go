@@ -63,7 +63,8 @@ Environment (each flag has one; flags win):
   AGORA_WEBHOOKS_ALLOW_PRIVATE  true = webhook endpoints may be on private, loopback or link-local addresses, and plain http (default false: https to public addresses only)
   AGORA_SYNCHRONOUS SQLite PRAGMA synchronous (default FULL)
   AGORA_PASSWORD    password for "user add" when --password is not given
-  AGORA_LOG_FORMAT  text (default) or json
+  AGORA_LOG_FORMAT  text (default) or json; request lines are written in batches within 50 ms, other lines at once
+  AGORA_PPROF_ADDR  address (e.g. 127.0.0.1:6060) of a separate listener serving Go's profiles; unset = none
   AGORA_SMTP_URL    smtp://user:pass@host:port or smtps://...; unset = mails are logged
   AGORA_MAIL_FROM   sender address of e-mails (default "Agora <no-reply@localhost>")
   AGORA_MAIL_LEASE  how long an instance's claim on an e-mail lasts before another may send it (default 2m)
