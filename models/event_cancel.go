@@ -113,9 +113,8 @@ func CancelEvent(db *gorm.DB, in CancelEventInput) (*EventCancellation, error) {
 		if err != nil {
 			return err
 		}
-		var orders []Order
-		if err := tx.Preload("Attendees", "status = ?", AttendeeActive).
-			Where("event_id = ? AND status IN ?", in.EventID, liveOrderStatuses).Order("id").Find(&orders).Error; err != nil {
+		orders, err := liveOrdersWithAttendees(tx, in.EventID)
+		if err != nil {
 			return err
 		}
 		mailed := map[string]bool{}

@@ -83,9 +83,8 @@ func deletionRecipients(tx *gorm.DB, eventID uint) ([]deletionRecipient, error) 
 		seen[key] = true
 		out = append(out, deletionRecipient{email: strings.TrimSpace(email), language: lang})
 	}
-	var orders []Order
-	if err := tx.Preload("Attendees", "status = ?", AttendeeActive).Where("event_id = ? AND status IN ?", eventID, liveOrderStatuses).
-		Order("id").Find(&orders).Error; err != nil {
+	orders, err := liveOrdersWithAttendees(tx, eventID)
+	if err != nil {
 		return nil, err
 	}
 	for _, o := range orders {

@@ -125,7 +125,15 @@ func ReminderAttendees(db *gorm.DB, eventID uint, email string) ([]Attendee, err
 		ids[i] = r.AttendeeID
 	}
 	var as []Attendee
-	if err := db.Preload("TicketType").Preload("Order").Where("id IN ?", ids).Find(&as).Error; err != nil {
+	err = inChunks(ids, func(part []uint) error {
+		var some []Attendee
+		if err := db.Preload("TicketType").Preload("Order").Where("id IN ?", part).Find(&some).Error; err != nil {
+			return err
+		}
+		as = append(as, some...)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	pos := map[uint]int{}
