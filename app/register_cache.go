@@ -59,10 +59,20 @@ func (fc *formCache) get(slot, version string) *formCopy {
 	return nil
 }
 
+// maxCachedForms bounds the cache (about 30 KB a form): every event, ticket,
+// number of people and language is a slot, and anyone can ask for them all.
+const maxCachedForms = 512
+
 func (fc *formCache) put(slot string, f *formCopy) {
 	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if _, ok := fc.forms[slot]; !ok && len(fc.forms) >= maxCachedForms {
+		for other := range fc.forms { // any one: a form that is asked for again is rendered again
+			delete(fc.forms, other)
+			break
+		}
+	}
 	fc.forms[slot] = f
-	fc.mu.Unlock()
 }
 
 // cutAtHoles splits a rendering at every marker.

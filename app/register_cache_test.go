@@ -83,3 +83,17 @@ func TestCachedBlankFormIsEveryVisitorsOwnAndNeverStale(t *testing.T) {
 		t.Fatal("a sold-out ticket is not shown as sold out on the cached form")
 	}
 }
+
+// However many slots are asked for, the cache keeps at most maxCachedForms.
+func TestFormCacheIsBounded(t *testing.T) {
+	fc := newFormCache()
+	for i := 0; i < 3*maxCachedForms; i++ {
+		fc.put(fmt.Sprint("slot-", i), &formCopy{version: "v"})
+	}
+	if n := len(fc.forms); n > maxCachedForms {
+		t.Fatalf("%d forms kept, at most %d", n, maxCachedForms)
+	}
+	if fc.get(fmt.Sprint("slot-", 3*maxCachedForms-1), "v") == nil {
+		t.Fatal("the form just stored was evicted")
+	}
+}
