@@ -67,9 +67,9 @@ type Config struct {
 	// and link-local addresses, over plain http too
 	// (AGORA_WEBHOOKS_ALLOW_PRIVATE; off = https to public addresses only).
 	WebhooksAllowPrivate bool
-	// WarmTemplates parses every page's template in the background as soon
-	// as the app is made (the server sets it); otherwise each page is parsed
-	// when first rendered, which is all a test needs.
+	// WarmTemplates checks every page's template in the background as soon
+	// as the app is made, so a broken one is logged at start-up (the server
+	// sets it). Either way a page is parsed and kept when first rendered.
 	WarmTemplates bool
 }
 

@@ -33,30 +33,30 @@ const stampRecheck = time.Second
 // maxEventStamps bounds the map; past it, it starts afresh.
 const maxEventStamps = 10000
 
+// eventStamp is models.PublicEventStamp of the event, kept as above. The
+// event page and the programme's calendar feed both use it.
 func (a *App) eventStamp(slug string) (string, error) {
+	now := a.now()
 	es := a.stamps
 	if es == nil || es.watch == nil {
-		_, stamp, err := models.PublicEventStamp(a.db, slug, a.now())
+		_, stamp, err := models.PublicEventStamp(a.db, slug, now)
 		return stamp, err
 	}
 	// The data version is read before the stamp: a commit after this read
 	// changes the version the next request sees, so a stamp stored with it
 	// is never kept past a change.
-	dv, err := es.watch.Version()
-	if err != nil {
-		_, stamp, err := models.PublicEventStamp(a.db, slug, a.now())
-		return stamp, err
-	}
-	now := a.now()
-	es.mu.RLock()
-	e, ok := es.bySlug[slug]
-	es.mu.RUnlock()
-	if ok && e.dataVersion == dv && !now.Before(e.at) && now.Sub(e.at) < stampRecheck {
-		return e.stamp, nil
+	dv, werr := es.watch.Version()
+	if werr == nil {
+		es.mu.RLock()
+		e, ok := es.bySlug[slug]
+		es.mu.RUnlock()
+		if ok && e.dataVersion == dv && !now.Before(e.at) && now.Sub(e.at) < stampRecheck {
+			return e.stamp, nil
+		}
 	}
 	_, stamp, err := models.PublicEventStamp(a.db, slug, now)
-	if err != nil {
-		return "", err
+	if err != nil || werr != nil {
+		return stamp, err
 	}
 	es.mu.Lock()
 	if len(es.bySlug) >= maxEventStamps {

@@ -52,7 +52,7 @@ func feedLang(c *fiber.Ctx) string { return askedLang(c) }
 // programmeICS serves every session of an event, in the event's time zone.
 func (a *App) programmeICS(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	_, stamp, err := models.PublicEventStamp(a.db, slug, a.now())
+	stamp, err := a.eventStamp(slug)
 	if err != nil {
 		return dbErr("event stamp", err)
 	}

@@ -23,11 +23,12 @@ import (
 // can contain them, and plain ASCII letters, so escaping leaves them as
 // they are.
 var (
-	formHoleCSRF = "agoraholecsrf" + randomHex(12)
-	formHoleKey  = "agoraholekey" + randomHex(12)
+	formHoleCSRF = "agoraholecsrf" + randomLetters(12)
+	formHoleKey  = "agoraholekey" + randomLetters(12)
 )
 
-func randomHex(n int) string {
+// randomLetters is n random lowercase letters.
+func randomLetters(n int) string {
 	const digits = "abcdefghijklmnopqrstuvwxyz"
 	b := []byte(randomToken(n))
 	for i := range b {
@@ -125,7 +126,7 @@ func formStamp(p *registerPage) string {
 	w := func(s string) { _, _ = h.Write([]byte(s)); _, _ = h.Write([]byte{0}) }
 	ev := *p.Event
 	ev.PlacesTaken = 0 // the state below says what the page shows of it
-	w(fmtValue(ev))
+	w(stampInput(ev))
 	w(p.State)
 	w(strconv.Itoa(p.MaxCount))
 	for _, t := range p.Tickets {
@@ -135,17 +136,17 @@ func formStamp(p *registerPage) string {
 		if t.Left == 0 || t.Few {
 			left = t.Left
 		}
-		w(fmtValue(tt) + "|" + strconv.Itoa(left) + strconv.FormatBool(t.OnSale) + strconv.FormatBool(t.Few))
+		w(stampInput(tt) + "|" + strconv.Itoa(left) + strconv.FormatBool(t.OnSale) + strconv.FormatBool(t.Few))
 	}
 	if p.Reg != nil {
-		w(fmtValue(p.Reg.Questions))
-		w(fmtValue(p.Reg.ConsentTexts))
+		w(stampInput(p.Reg.Questions))
+		w(stampInput(p.Reg.ConsentTexts))
 	}
-	w(fmtValue(p.Consents))
+	w(stampInput(p.Consents))
 	for _, s := range p.Sessions {
 		ss := s.Session
 		ss.PlacesTaken = 0
-		w(fmtValue(ss) + "|" + strconv.Itoa(s.Left))
+		w(stampInput(ss) + "|" + strconv.Itoa(s.Left))
 	}
 	return strconv.FormatUint(h.Sum64(), 36)
 }
@@ -185,8 +186,8 @@ func (a *App) cachedBlankForm(c *fiber.Ctx, p *registerPage, tid uint, count int
 // formHoleLocal asks renderBytes for the CSRF marker instead of a token.
 const formHoleLocal = "agora.form_hole"
 
-// fmtValue writes v out whole (pointers followed), as the stamp's input.
-func fmtValue(v any) string {
+// stampInput writes v out whole (pointers followed), as the stamp's input.
+func stampInput(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "unstampable:" + randomToken(8) // never matches: render afresh

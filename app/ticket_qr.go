@@ -27,24 +27,17 @@ func ticketQR(secret string) (template.URL, error) {
 	buf := make([]byte, 0, 4096)
 	buf = append(buf, `<svg xmlns="http://www.w3.org/2000/svg" width="`+side+`" height="`+side+`" viewBox="0 0 `+n+` `+n+
 		`" shape-rendering="crispEdges"><rect width="`+n+`" height="`+n+`" fill="#fff"/><path fill="#000" d="`...)
-	for r, row := range q {
-		for c := 0; c < len(row); {
-			if !row[c] {
-				c++
-				continue
-			}
-			start := c
-			for c < len(row) && row[c] {
-				c++
-			}
+	for r, runs := range q.Runs() {
+		for _, ru := range runs {
+			w := int64(ru.End - ru.Start)
 			buf = append(buf, 'M')
-			buf = strconv.AppendInt(buf, int64(start), 10)
+			buf = strconv.AppendInt(buf, int64(ru.Start), 10)
 			buf = append(buf, ' ')
 			buf = strconv.AppendInt(buf, int64(r), 10)
 			buf = append(buf, 'h')
-			buf = strconv.AppendInt(buf, int64(c-start), 10)
+			buf = strconv.AppendInt(buf, w, 10)
 			buf = append(buf, "v1h-"...)
-			buf = strconv.AppendInt(buf, int64(c-start), 10)
+			buf = strconv.AppendInt(buf, w, 10)
 			buf = append(buf, 'z')
 		}
 	}

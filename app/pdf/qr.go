@@ -20,6 +20,29 @@ func NewQRCode(value string) (QRCode, error) {
 	return q.Bitmap(), nil
 }
 
+// Run is a stretch of dark modules in one row, from Start to End (excluded).
+type Run struct{ Start, End int }
+
+// Runs returns each row's dark runs, left to right: what a drawing of the
+// code fills (here in PDF, on the order page in SVG).
+func (q QRCode) Runs() [][]Run {
+	rows := make([][]Run, len(q))
+	for r, row := range q {
+		for c := 0; c < len(row); {
+			if !row[c] {
+				c++
+				continue
+			}
+			s := c
+			for c < len(row) && row[c] {
+				c++
+			}
+			rows[r] = append(rows[r], Run{s, c})
+		}
+	}
+	return rows
+}
+
 // QR draws the QR code of value as a square of side size at x, y.
 func (d *Doc) QR(x, y, size float64, value string) {
 	if d.err != nil {
@@ -44,21 +67,7 @@ func (d *Doc) QRCode(x, y, size float64, q QRCode) {
 	m := size / float64(len(q))
 	d.Fill(x, y, size, size, White)
 	d.gp.SetFillColor(0, 0, 0)
-	type run struct{ start, end int }
-	rows := make([][]run, len(q))
-	for r, row := range q {
-		for c := 0; c < len(row); {
-			if !row[c] {
-				c++
-				continue
-			}
-			s := c
-			for c < len(row) && row[c] {
-				c++
-			}
-			rows[r] = append(rows[r], run{s, c})
-		}
-	}
+	rows := q.Runs()
 	used := make([][]bool, len(q))
 	for r := range rows {
 		used[r] = make([]bool, len(rows[r]))
@@ -81,7 +90,7 @@ func (d *Doc) QRCode(x, y, size float64, q QRCode) {
 				break
 			}
 			// A hair larger than the block so neighbours leave no seams.
-			d.gp.RectFromUpperLeftWithStyle(x+float64(ru.start)*m, y+float64(r)*m, float64(ru.end-ru.start)*m+0.05, float64(h)*m+0.05, "F")
+			d.gp.RectFromUpperLeftWithStyle(x+float64(ru.Start)*m, y+float64(r)*m, float64(ru.End-ru.Start)*m+0.05, float64(h)*m+0.05, "F")
 		}
 	}
 }
